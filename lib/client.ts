@@ -1,0 +1,79 @@
+import { HttpClient, resolveEndpoints, type EndpointOptions, type HttpOptions, type Logger } from "./http/index.ts";
+import { Dataservices, Datasets, Discussions, Organizations, Posts, Reuses, Site, Spatial, Tags, Topics, Users } from "./catalog/index.ts";
+import { TabularApi, TabularQuery } from "./tabular/index.ts";
+import { MetricsQuery, type MetricsModel } from "./metrics/index.ts";
+
+export interface DataGouvOptions extends EndpointOptions {
+  /** Sent as X-API-KEY on writes only; defaults to DATAGOUV_API_KEY. */
+  apiKey?: string;
+  connections?: number;
+  timeoutMs?: number;
+  retry?: HttpOptions["retry"];
+  logger?: Logger;
+  userAgent?: string;
+  dispatcher?: HttpOptions["dispatcher"];
+}
+
+/**
+ * The entry point: one client for the Main, Tabular and Metrics APIs.
+ *
+ *   const dg = new DataGouv();                     // prod, or the sandbox when DATAGOUV_SANDBOX_URL is set
+ *   for await (const ds of dg.datasets.search({ q: "transport" })) …
+ *   const rows = await dg.tabular(rid).where("dep", "in", ["75", "92"]).rows();
+ *   const visits = dg.metrics("datasets").where("dataset_id", "exact", id);
+ */
+export class DataGouv {
+  readonly http: HttpClient;
+  readonly datasets: Datasets;
+  readonly organizations: Organizations;
+  readonly reuses: Reuses;
+  readonly dataservices: Dataservices;
+  readonly discussions: Discussions;
+  readonly users: Users;
+  readonly topics: Topics;
+  readonly posts: Posts;
+  readonly spatial: Spatial;
+  readonly site: Site;
+  readonly tags: Tags;
+  /** Tabular API resource metadata, profiles, swagger, aggregation exceptions. */
+  readonly tabularApi: TabularApi;
+
+  constructor(options: DataGouvOptions = {}, environment: Record<string, string | undefined> = process.env) {
+    this.http = new HttpClient({
+      endpoints: resolveEndpoints(options, environment),
+      apiKey: options.apiKey ?? environment.DATAGOUV_API_KEY,
+      connections: options.connections,
+      timeoutMs: options.timeoutMs,
+      retry: options.retry,
+      logger: options.logger,
+      userAgent: options.userAgent,
+      dispatcher: options.dispatcher,
+    });
+    this.datasets = new Datasets(this.http);
+    this.organizations = new Organizations(this.http);
+    this.reuses = new Reuses(this.http);
+    this.dataservices = new Dataservices(this.http);
+    this.discussions = new Discussions(this.http);
+    this.users = new Users(this.http);
+    this.topics = new Topics(this.http);
+    this.posts = new Posts(this.http);
+    this.spatial = new Spatial(this.http);
+    this.site = new Site(this.http);
+    this.tags = new Tags(this.http);
+    this.tabularApi = new TabularApi(this.http);
+  }
+
+  /** A query over the rows of one Tabular API resource, bound to this client. */
+  tabular(resourceId: string): TabularQuery {
+    return TabularQuery.of(resourceId).bind(this.http);
+  }
+
+  /** A query over one Metrics API model (e.g. "datasets", "site", "organizations_total"), bound to this client. */
+  metrics(model: MetricsModel): MetricsQuery {
+    return MetricsQuery.of(model).bind(this.http);
+  }
+
+  close(): Promise<void> {
+    return this.http.close();
+  }
+}

@@ -1,0 +1,299 @@
+import { Agent, interceptors, type Dispatcher } from "undici";
+import { VERSION } from "../version.ts";
+import { type Endpoints } from "./endpoints.ts";
+import { DataGouvError, hintFor, kindOfFailure, networkHint, parseErrorBody, type Api } from "./errors.ts";
+import { DEFAULT_RETRY, IDEMPOTENT_METHODS, RETRY_ERROR_CODES, RETRY_STATUSES, isOverloadRedirect, rateLimitResetMs, retryDecision, type RetryPolicy } from "./retry.ts";
+
+export type QueryValue = string | number | boolean | null | undefined | readonly (string | number | boolean)[];
+/** A query: key/values (arrays repeat the key), or a string already encoded as the server wants it. */
+export type Query = string | Record<string, QueryValue> | URLSearchParams;
+
+export interface HttpOptions {
+  endpoints: Endpoints;
+  apiKey?: string;
+  /** Sockets per origin: bounds concurrent requests (default 8). */
+  connections?: number;
+  /** Milliseconds to wait for response headers (default 30 s) and between body chunks (default 60 s). */
+  timeoutMs?: number;
+  bodyTimeoutMs?: number;
+  retry?: Partial<RetryPolicy>;
+  userAgent?: string;
+  /** Where warnings go (default: stderr). */
+  logger?: Logger;
+  /** A dispatcher to use instead of the pooled agent (tests, proxies). */
+  dispatcher?: Dispatcher;
+}
+
+export interface Logger {
+  warn(message: string): void;
+  info?(message: string): void;
+}
+
+export const stderrLogger: Logger = { warn: (m) => process.stderr.write(`datagouv: ${m}\n`) };
+
+export interface RequestOptions {
+  method?: string;
+  query?: Query;
+  headers?: Record<string, string>;
+  /** A JSON body (sets Content-Type). */
+  json?: unknown;
+  body?: Dispatcher.DispatchOptions["body"];
+  /** Send the API key; required by writes. Never sent to another origin than the API's own. */
+  auth?: boolean;
+  /** Let a non-GET request be retried (PUT/DELETE the caller knows to be safe to replay). */
+  idempotent?: boolean;
+  /** Statuses to hand back instead of throwing (e.g. 304 for a conditional request). */
+  accept?: number[];
+  signal?: AbortSignal;
+  timeoutMs?: number;
+}
+
+export interface HttpResponse {
+  status: number;
+  headers: Record<string, string | string[] | undefined>;
+  url: string;
+  body: Dispatcher.ResponseData["body"];
+}
+
+const MAX_REDIRECTS = 5;
+
+export class HttpClient {
+  readonly endpoints: Endpoints;
+  readonly logger: Logger;
+  readonly #apiKey?: string;
+  readonly #dispatcher: Dispatcher;
+  readonly #ownsDispatcher: boolean;
+  readonly #userAgent: string;
+  readonly #timeoutMs: number;
+  /** Per origin: when its rate-limit window reopens (ms epoch). */
+  readonly #rateLimitedUntil = new Map<string, number>();
+
+  constructor(options: HttpOptions) {
+    this.endpoints = options.endpoints;
+    this.#apiKey = options.apiKey || undefined;
+    this.logger = options.logger ?? stderrLogger;
+    this.#userAgent = options.userAgent ?? `datagouv-kit/${VERSION}`;
+    this.#timeoutMs = options.timeoutMs ?? 30_000;
+    const policy = { ...DEFAULT_RETRY, ...options.retry };
+    const base =
+      options.dispatcher ??
+      new Agent({
+        connections: options.connections ?? 8,
+        keepAliveTimeout: 10_000,
+        headersTimeout: this.#timeoutMs,
+        bodyTimeout: options.bodyTimeoutMs ?? 60_000,
+        connect: { timeout: Math.min(this.#timeoutMs, 10_000) },
+      });
+    this.#ownsDispatcher = options.dispatcher === undefined;
+    this.#dispatcher = base.compose(
+      interceptors.retry({
+        retry: retryDecision(policy),
+        maxRetries: policy.retries,
+        methods: IDEMPOTENT_METHODS as Dispatcher.HttpMethod[],
+        statusCodes: RETRY_STATUSES,
+        errorCodes: RETRY_ERROR_CODES,
+        throwOnError: false,
+      }),
+    );
+  }
+
+  get hasApiKey(): boolean {
+    return this.#apiKey !== undefined;
+  }
+
+  /** The absolute URL of `path` (relative to the API's root) or of an absolute URL, with the query appended. */
+  url(api: Api, path: string, query?: Query): string {
+    const url = /^https?:\/\//i.test(path) ? new URL(path) : new URL(path.replace(/^\//, ""), this.#root(api));
+    const search = encodeQuery(query);
+    if (search) url.search = url.search ? `${url.search}&${search}` : `?${search}`;
+    return url.toString();
+  }
+
+  /** Sends a request; throws DataGouvError for any status outside 2xx (and `accept`), with the server's message. */
+  async request(api: Api, path: string, options: RequestOptions = {}): Promise<HttpResponse> {
+    const method = (options.method ?? (options.json !== undefined ? "POST" : "GET")).toUpperCase();
+    let url = this.url(api, path, options.query);
+    for (let hop = 0; ; hop++) {
+      const response = await this.#send(api, method, url, options);
+      const { status, headers } = response;
+      if (status >= 300 && status < 400 && status !== 304) {
+        await response.body.dump();
+        if (isOverloadRedirect(status, headers)) {
+          throw new DataGouvError({
+            api, method, url, status, kind: "overloaded",
+            serverMessage: `redirected to ${String(headers.location)}`,
+            hint: "The platform is overloaded; retry later",
+          });
+        }
+        const location = headers.location;
+        if (typeof location !== "string" || hop >= MAX_REDIRECTS || (options.accept ?? []).includes(status)) {
+          throw new DataGouvError({ api, method, url, status, kind: "http", serverMessage: `redirect to ${String(location)}` });
+        }
+        url = new URL(location, url).toString();
+        continue;
+      }
+      if ((status >= 200 && status < 300) || (options.accept ?? []).includes(status)) return response;
+      throw await this.#errorFrom(api, method, url, response);
+    }
+  }
+
+  async json<T>(api: Api, path: string, options: RequestOptions = {}): Promise<T> {
+    const response = await this.request(api, path, { ...options, headers: { accept: "application/json", ...options.headers } });
+    const text = await this.#readBody(api, options.method ?? "GET", response);
+    if (response.status === 204 || text.trim() === "") return undefined as T;
+    try {
+      return JSON.parse(text) as T;
+    } catch (cause) {
+      throw new DataGouvError({
+        api, method: options.method ?? "GET", url: response.url, status: response.status, kind: "http",
+        serverMessage: `the response is not JSON: ${text.slice(0, 120)}`, cause,
+      });
+    }
+  }
+
+  async text(api: Api, path: string, options: RequestOptions = {}): Promise<string> {
+    const response = await this.request(api, path, options);
+    return this.#readBody(api, options.method ?? "GET", response);
+  }
+
+  /** Resolves once headers arrive; the body is a byte stream to consume (or `dump()`). */
+  stream(api: Api, path: string, options: RequestOptions = {}): Promise<HttpResponse> {
+    return this.request(api, path, options);
+  }
+
+  async close(): Promise<void> {
+    if (this.#ownsDispatcher) await this.#dispatcher.close();
+  }
+
+  #root(api: Api): string {
+    if (api === "download") throw new TypeError("downloads take absolute URLs");
+    return this.endpoints[api];
+  }
+
+  async #send(api: Api, method: string, url: string, options: RequestOptions): Promise<HttpResponse> {
+    const origin = new URL(url).origin;
+    await this.#waitForRateLimit(origin);
+    const headers: Record<string, string> = { "user-agent": this.#userAgent, ...options.headers };
+    if (options.auth) {
+      if (!this.#apiKey) {
+        throw new DataGouvError({
+          api, method, url, kind: "http", status: 401,
+          serverMessage: "no API key configured",
+          hint: "Set DATAGOUV_API_KEY or pass apiKey: writes need a key from your data.gouv.fr profile",
+        });
+      }
+      // The key goes only to the API's own origin, never to a host a link or redirect points at.
+      if (api !== "download" && origin === new URL(this.#root(api)).origin) headers["x-api-key"] = this.#apiKey;
+    }
+    let body = options.body;
+    if (options.json !== undefined) {
+      body = JSON.stringify(options.json);
+      headers["content-type"] = "application/json";
+    }
+    const methods = options.idempotent ? [method] : IDEMPOTENT_METHODS;
+    try {
+      const response = await this.#dispatcher.request({
+        origin,
+        path: url.slice(origin.length) || "/",
+        method: method as Dispatcher.HttpMethod,
+        headers,
+        body,
+        signal: options.signal,
+        headersTimeout: options.timeoutMs ?? this.#timeoutMs,
+        retryOptions: { methods: methods as Dispatcher.HttpMethod[] },
+      } as Dispatcher.RequestOptions);
+      this.#noteRateLimit(origin, response.headers);
+      return { status: response.statusCode, headers: response.headers, url, body: response.body };
+    } catch (cause) {
+      if (cause instanceof DataGouvError) throw cause;
+      const kind = kindOfFailure(cause);
+      throw new DataGouvError({
+        api, method, url, kind, cause: this.#scrub(cause),
+        serverMessage: this.#redact(String((cause as Error)?.message ?? cause)),
+        hint: networkHint(kind),
+      });
+    }
+  }
+
+  async #readBody(api: Api, method: string, response: HttpResponse): Promise<string> {
+    try {
+      return await response.body.text();
+    } catch (cause) {
+      throw this.bodyError(api, method, response.url, cause);
+    }
+  }
+
+  /** Wraps a failure while reading a body (reset, timeout) into a DataGouvError. */
+  bodyError(api: Api, method: string, url: string, cause: unknown): DataGouvError {
+    if (cause instanceof DataGouvError) return cause;
+    const kind = kindOfFailure(cause);
+    return new DataGouvError({
+      api, method, url, kind, cause: this.#scrub(cause),
+      serverMessage: `the response was cut off: ${this.#redact(String((cause as Error)?.message ?? cause))}`,
+      hint: kind === "aborted" ? undefined : "The connection broke mid-response; retry",
+    });
+  }
+
+  async #errorFrom(api: Api, method: string, url: string, response: HttpResponse): Promise<DataGouvError> {
+    let text = "";
+    try {
+      text = await response.body.text();
+    } catch {
+      // the status alone still says what happened
+    }
+    const parsed = parseErrorBody(this.#redact(text));
+    const retryAfter = response.headers["retry-after"];
+    const retryAfterSeconds = retryAfter !== undefined && Number.isFinite(Number(retryAfter)) ? Number(retryAfter) : undefined;
+    const sentry = response.headers["x-sentry-id"];
+    return new DataGouvError({
+      api, method, url, status: response.status, kind: "http", ...parsed,
+      errorId: parsed.errorId ?? (typeof sentry === "string" ? sentry : undefined),
+      hint: hintFor(api, response.status, parsed),
+      retryAfterSeconds,
+    });
+  }
+
+  async #waitForRateLimit(origin: string): Promise<void> {
+    const until = this.#rateLimitedUntil.get(origin);
+    if (until === undefined) return;
+    const wait = until - Date.now();
+    if (wait <= 0) {
+      this.#rateLimitedUntil.delete(origin);
+      return;
+    }
+    this.logger.info?.(`rate limit reached on ${origin}: waiting ${Math.ceil(wait / 1000)} s`);
+    await new Promise((resolve) => setTimeout(resolve, Math.min(wait, 60_000)));
+  }
+
+  #noteRateLimit(origin: string, headers: HttpResponse["headers"]): void {
+    if (headers["x-ratelimit-remaining"] !== "0") return;
+    const wait = rateLimitResetMs(headers);
+    if (wait !== undefined && wait > 0) this.#rateLimitedUntil.set(origin, Date.now() + wait);
+  }
+
+  #redact(text: string): string {
+    return this.#apiKey ? text.split(this.#apiKey).join("[API key]") : text;
+  }
+
+  /** Keeps an underlying error's name, code and message, and drops everything else (request options carry headers). */
+  #scrub(cause: unknown): Error {
+    const error = new Error(this.#redact(String((cause as Error)?.message ?? cause)));
+    error.name = (cause as Error)?.name ?? "Error";
+    const code = (cause as { code?: unknown })?.code;
+    if (code !== undefined) Object.assign(error, { code });
+    return error;
+  }
+}
+
+export function encodeQuery(query: Query | undefined): string {
+  if (query === undefined) return "";
+  if (typeof query === "string") return query.replace(/^\?/, "");
+  if (query instanceof URLSearchParams) return query.toString();
+  const params = new URLSearchParams();
+  for (const [key, value] of Object.entries(query)) {
+    if (value === undefined || value === null) continue;
+    if (Array.isArray(value)) for (const v of value) params.append(key, String(v));
+    else params.append(key, String(value));
+  }
+  return params.toString();
+}

@@ -1,0 +1,6 @@
+export { DataGouv, type DataGouvOptions } from "./client.ts";
+export * from "./http/index.ts";
+export * from "./catalog/index.ts";
+export * from "./tabular/index.ts";
+export * from "./metrics/index.ts";
+export { VERSION } from "./version.ts";
