@@ -63,6 +63,7 @@ export class HttpClient {
   readonly #apiKey?: string;
   readonly #dispatcher: Dispatcher;
   readonly #ownsDispatcher: boolean;
+  #closed = false;
   readonly #userAgent: string;
   readonly #timeoutMs: number;
   /** Per origin: when its rate-limit window reopens (ms epoch). */
@@ -161,8 +162,11 @@ export class HttpClient {
     return this.request(api, path, options);
   }
 
+  /** Closes the pooled connections; calling it again does nothing. */
   async close(): Promise<void> {
-    if (this.#ownsDispatcher) await this.#dispatcher.close();
+    if (!this.#ownsDispatcher || this.#closed) return;
+    this.#closed = true;
+    await this.#dispatcher.close();
   }
 
   #root(api: Api): string {
