@@ -251,7 +251,7 @@ describe("the API key stays secret", () => {
   });
 
   it("network failures on writes do not carry the request's headers", async () => {
-    server = await startTestServer((req) => req.socket.destroy());
+    server = await startTestServer((req) => void req.socket.destroy());
     const error = await failure(clientFor(server.url, { apiKey: key }).json("main", "x/", { json: {}, auth: true }));
     expect(JSON.stringify(error) + String(error.stack) + JSON.stringify(error.cause, Object.getOwnPropertyNames(error.cause ?? {}))).not.toContain(key);
   });

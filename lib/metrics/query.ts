@@ -1,0 +1,89 @@
+import type { HttpClient, HttpResponse } from "../http/client.ts";
+import { QueryError } from "../http/errors.ts";
+import { EMPTY_QUERY, type QuerySpec } from "../tabular/ast.ts";
+import { QueryBuilder } from "../tabular/builder.ts";
+import { dataPages, dataRows, dataStream, type DataPage, type PageOptions, type Row, type RowOptions, type RowsTarget } from "../tabular/rows.ts";
+import type { MetricsModel } from "./models.ts";
+
+/** The Metrics API serves at most 50 rows a page in production. */
+export const METRICS_MAX_PAGE_SIZE = 50;
+
+const MONTH = /^\d{4}-(0[1-9]|1[0-2])$/;
+
+/**
+ * A query over one Metrics API model, with the Tabular API's operators (the same server code parses both).
+ *
+ *   dg.metrics("datasets").where("dataset_id", "exact", id).months("2025-01", "2025-12").sort("metric_month", "desc")
+ */
+export class MetricsQuery extends QueryBuilder<MetricsQuery> {
+  readonly model: MetricsModel;
+  readonly http?: HttpClient;
+
+  private constructor(model: MetricsModel, spec: QuerySpec, http?: HttpClient) {
+    super(spec);
+    this.model = model;
+    this.http = http;
+  }
+
+  static of(model: MetricsModel, spec: QuerySpec = EMPTY_QUERY): MetricsQuery {
+    if (!/^\w+$/.test(model)) throw new QueryError(`not a metrics model name: ${JSON.stringify(model)}`);
+    return new MetricsQuery(model, spec);
+  }
+
+  protected with(spec: QuerySpec): MetricsQuery {
+    return new MetricsQuery(this.model, spec, this.http);
+  }
+
+  bind(http: HttpClient): MetricsQuery {
+    return new MetricsQuery(this.model, this.spec, http);
+  }
+
+  /** Months from `from` to `to`, both included ("YYYY-MM"; `greater`/`less` are inclusive). */
+  months(from?: string, to?: string): MetricsQuery {
+    let query: MetricsQuery = this;
+    for (const month of [from, to]) {
+      if (month !== undefined && !MONTH.test(month)) throw new QueryError(`months are written YYYY-MM, not ${JSON.stringify(month)}`);
+    }
+    if (from !== undefined) query = query.where("metric_month", "greater", from);
+    if (to !== undefined) query = query.where("metric_month", "less", to);
+    return query;
+  }
+
+  get target(): RowsTarget {
+    return { api: "metrics", dataPath: `api/${this.model}/data/`, maxPageSize: METRICS_MAX_PAGE_SIZE };
+  }
+
+  pages<R = Row>(options?: PageOptions): AsyncGenerator<DataPage<R>> {
+    return dataPages<R>(this.#client(), this.target, this.toQueryString(), options);
+  }
+
+  rows<R = Row>(options?: RowOptions): AsyncGenerator<R> {
+    return dataRows<R>(this.#client(), this.target, this.toQueryString(), options);
+  }
+
+  async all<R = Row>(options?: RowOptions): Promise<R[]> {
+    const out: R[] = [];
+    for await (const row of this.rows<R>(options)) out.push(row);
+    return out;
+  }
+
+  async count(): Promise<number | undefined> {
+    const page = await this.pages({ pageSize: 2 }).next();
+    return (page.value as DataPage | undefined)?.meta.total;
+  }
+
+  /** `/api/{model}/data/csv/`: the whole filtered result as CSV (at most 50,000 rows). */
+  csv(signal?: AbortSignal): Promise<HttpResponse> {
+    return dataStream(this.#client(), this.target, `api/${this.model}/data/csv/`, this.toQueryString(), signal);
+  }
+
+  override toString(): string {
+    const query = decodeURIComponent(this.toQueryString());
+    return `metrics ${this.model}${query ? `?${query}` : ""}`;
+  }
+
+  #client(): HttpClient {
+    if (!this.http) throw new TypeError("this query is not bound to a client: use dg.metrics(model) or query.bind(dg.http)");
+    return this.http;
+  }
+}
