@@ -1,0 +1,105 @@
+import { parse as parseYaml } from "yaml";
+import type { HttpClient } from "../http/client.ts";
+import { maskHeaders, type GetOptions } from "./datasets.ts";
+import { Listing, type ListOptions } from "./listing.ts";
+import type { Dataservice, Discussion, Reuse } from "./models.ts";
+import { parseDataservice, parseDiscussion, parseReuse } from "./parse.ts";
+
+export interface ReuseFilters {
+  q?: string;
+  dataset?: string;
+  organization?: string;
+  owner?: string;
+  tag?: string | string[];
+  type?: string;
+  topic?: string;
+  featured?: boolean;
+  sort?: `${"" | "-"}${"title" | "created" | "last_update" | "datasets" | "followers" | "views"}`;
+}
+
+export class Reuses {
+  readonly #http: HttpClient;
+
+  constructor(http: HttpClient) {
+    this.#http = http;
+  }
+
+  list(filters: ReuseFilters = {}, options: ListOptions = {}): Listing<Reuse> {
+    return new Listing(this.#http, "api/1/reuses/", { ...filters }, options, parseReuse);
+  }
+
+  search(filters: ReuseFilters = {}, options: ListOptions = {}): Listing<Reuse> {
+    return new Listing(this.#http, "api/2/reuses/search/", { ...filters }, options, parseReuse, true);
+  }
+
+  async get(idOrSlug: string, options: GetOptions = {}): Promise<Reuse> {
+    return parseReuse(await this.#http.json("main", `api/1/reuses/${encodeURIComponent(idOrSlug)}/`, { headers: maskHeaders(options), signal: options.signal }));
+  }
+}
+
+export interface DataserviceFilters {
+  q?: string;
+  organization?: string;
+  owner?: string;
+  tag?: string | string[];
+  dataset?: string;
+  sort?: string;
+}
+
+export class Dataservices {
+  readonly #http: HttpClient;
+
+  constructor(http: HttpClient) {
+    this.#http = http;
+  }
+
+  list(filters: DataserviceFilters = {}, options: ListOptions = {}): Listing<Dataservice> {
+    return new Listing(this.#http, "api/1/dataservices/", { ...filters }, options, parseDataservice);
+  }
+
+  search(filters: DataserviceFilters = {}, options: ListOptions = {}): Listing<Dataservice> {
+    return new Listing(this.#http, "api/2/dataservices/search/", { ...filters }, options, parseDataservice, true);
+  }
+
+  async get(id: string, options: GetOptions = {}): Promise<Dataservice> {
+    return parseDataservice(await this.#http.json("main", `api/1/dataservices/${encodeURIComponent(id)}/`, { headers: maskHeaders(options), signal: options.signal }));
+  }
+
+  /**
+   * The API's OpenAPI document, fetched from its `machine_documentation_url` (JSON or YAML). It lives on the producer's
+   * own server, so it is fetched as a plain download: no API key is ever sent there.
+   */
+  async openapi(dataservice: Dataservice | string): Promise<Record<string, unknown>> {
+    const service = typeof dataservice === "string" ? await this.get(dataservice) : dataservice;
+    const url = service.machine_documentation_url;
+    if (!url) throw new TypeError(`dataservice ${service.id} (${service.title}) publishes no machine-readable documentation`);
+    const text = await this.#http.text("download", url, { headers: { accept: "application/json, application/yaml, text/yaml, */*" } });
+    const trimmed = text.trimStart();
+    return (trimmed.startsWith("{") ? JSON.parse(trimmed) : parseYaml(text)) as Record<string, unknown>;
+  }
+}
+
+export interface DiscussionFilters {
+  /** The id of the object discussed (dataset, reuse, …). */
+  for?: string | string[];
+  org?: string;
+  user?: string;
+  closed?: boolean;
+  sort?: `${"" | "-"}${"created" | "discussion.posted_on"}`;
+}
+
+export class Discussions {
+  readonly #http: HttpClient;
+
+  constructor(http: HttpClient) {
+    this.#http = http;
+  }
+
+  list(filters: DiscussionFilters = {}, options: ListOptions = {}): Listing<Discussion> {
+    return new Listing(this.#http, "api/1/discussions/", { ...filters }, options, parseDiscussion);
+  }
+
+  async get(id: string): Promise<Discussion> {
+    return parseDiscussion(await this.#http.json("main", `api/1/discussions/${encodeURIComponent(id)}/`));
+  }
+}

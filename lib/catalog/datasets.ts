@@ -1,0 +1,139 @@
+import type { HttpClient } from "../http/client.ts";
+import { Listing, suggestions, type ListOptions } from "./listing.ts";
+import type { Dataset, DatasetV2, Frequency, License, Resource, ResourceWithDataset } from "./models.ts";
+import { parseDataset, parseDatasetV2, parseResource, parseResourceWithDataset } from "./parse.ts";
+
+/** v1 sorts (udata DatasetApiParser); prefix "-" for descending. */
+export type DatasetSort = `${"" | "-"}${"title" | "created" | "last_update" | "reuses" | "followers" | "views"}`;
+
+/** Filters of `GET /api/1/datasets/` (udata/core/dataset/api.py DatasetApiParser). */
+export interface DatasetFilters {
+  q?: string;
+  tag?: string | string[];
+  license?: string;
+  featured?: boolean;
+  geozone?: string;
+  granularity?: string;
+  temporal_coverage?: string;
+  access_type?: string;
+  organization?: string;
+  badge?: string;
+  organization_badge?: string;
+  owner?: string;
+  format?: string;
+  schema?: string;
+  schema_version?: string;
+  topic?: string;
+  dataservice?: string;
+  reuse?: string;
+  /** These need an API key with the right permissions. */
+  archived?: boolean;
+  deleted?: boolean;
+  private?: boolean;
+  sort?: DatasetSort;
+}
+
+/** Filters of `GET /api/2/datasets/search/` (udata/core/dataset/search.py). */
+export interface DatasetSearch {
+  q?: string;
+  tag?: string | string[];
+  badge?: string;
+  organization?: string;
+  organization_badge?: string;
+  organization_name?: string;
+  owner?: string;
+  license?: string;
+  geozone?: string;
+  granularity?: string;
+  format?: string;
+  format_family?: "tabular" | "machine_readable" | "geographical" | "documents" | "other";
+  producer_type?: string;
+  schema?: string;
+  temporal_coverage?: string;
+  featured?: boolean;
+  topic?: string;
+  access_type?: string;
+  last_update_range?: "last_30_days" | "last_12_months" | "last_3_years";
+  sort?: `${"" | "-"}${"created" | "last_update" | "reuses" | "followers" | "views"}`;
+}
+
+export interface GetOptions {
+  /** An X-Fields mask, e.g. "id,title,resources{id,format}". */
+  fields?: string;
+  signal?: AbortSignal;
+}
+
+function maskHeaders(options: GetOptions): Record<string, string> | undefined {
+  return options.fields ? { "x-fields": options.fields } : undefined;
+}
+
+export { maskHeaders };
+
+export class Datasets {
+  readonly #http: HttpClient;
+
+  constructor(http: HttpClient) {
+    this.#http = http;
+  }
+
+  /** `GET /api/1/datasets/`: every filter and sort of the v1 list. */
+  list(filters: DatasetFilters = {}, options: ListOptions = {}): Listing<Dataset> {
+    return new Listing(this.#http, "api/1/datasets/", { ...filters }, options, parseDataset);
+  }
+
+  /** `GET /api/2/datasets/search/`: full-text search with facets; results stop at 10,000. */
+  search(search: DatasetSearch = {}, options: ListOptions = {}): Listing<DatasetV2> {
+    return new Listing(this.#http, "api/2/datasets/search/", { ...search }, options, parseDatasetV2, true);
+  }
+
+  /** v1, resources embedded. By id or slug. */
+  async get(idOrSlug: string, options: GetOptions = {}): Promise<Dataset> {
+    const body = await this.#http.json("main", `api/1/datasets/${encodeURIComponent(idOrSlug)}/`, { headers: maskHeaders(options), signal: options.signal });
+    return options.fields ? (body as Dataset) : parseDataset(body);
+  }
+
+  /** v2: resources as a link to their paged list. */
+  async getV2(idOrSlug: string, options: GetOptions = {}): Promise<DatasetV2> {
+    const body = await this.#http.json("main", `api/2/datasets/${encodeURIComponent(idOrSlug)}/`, { headers: maskHeaders(options), signal: options.signal });
+    return options.fields ? (body as DatasetV2) : parseDatasetV2(body);
+  }
+
+  /** `GET /api/2/datasets/{id}/resources/`, paged (default 50 a page), optionally by type or text. */
+  resources(datasetId: string, filters: { type?: string; q?: string } = {}, options: ListOptions = {}): Listing<Resource> {
+    return new Listing(this.#http, `api/2/datasets/${encodeURIComponent(datasetId)}/resources/`, { ...filters }, options, parseResource);
+  }
+
+  /** One resource by id, wherever it is (v2; community resources too), with its dataset's id. */
+  async resource(resourceId: string, options: GetOptions = {}): Promise<ResourceWithDataset> {
+    const body = await this.#http.json("main", `api/2/datasets/resources/${encodeURIComponent(resourceId)}/`, { headers: maskHeaders(options), signal: options.signal });
+    return parseResourceWithDataset(body);
+  }
+
+  /** One resource of a dataset (v1). */
+  async datasetResource(datasetId: string, resourceId: string, options: GetOptions = {}): Promise<Resource> {
+    const path = `api/1/datasets/${encodeURIComponent(datasetId)}/resources/${encodeURIComponent(resourceId)}/`;
+    return parseResource(await this.#http.json("main", path, { headers: maskHeaders(options), signal: options.signal }));
+  }
+
+  licenses(): Promise<License[]> {
+    return this.#http.json<License[]>("main", "api/1/datasets/licenses/");
+  }
+
+  frequencies(): Promise<Frequency[]> {
+    return this.#http.json<Frequency[]>("main", "api/1/datasets/frequencies/");
+  }
+
+  /** The schemas datasets can declare (schema.data.gouv.fr catalog). */
+  schemas(): Promise<Record<string, unknown>[]> {
+    return this.#http.json<Record<string, unknown>[]>("main", "api/1/datasets/schemas/");
+  }
+
+  /** Badge kinds and their labels. */
+  badges(): Promise<Record<string, string>> {
+    return this.#http.json<Record<string, string>>("main", "api/1/datasets/badges/");
+  }
+
+  suggest(q: string, size = 10): Promise<Record<string, unknown>[]> {
+    return suggestions(this.#http, "api/1/datasets/suggest/", q, size);
+  }
+}

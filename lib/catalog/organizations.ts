@@ -1,0 +1,70 @@
+import type { HttpClient } from "../http/client.ts";
+import { maskHeaders, type GetOptions } from "./datasets.ts";
+import { Listing, suggestions, type ListOptions } from "./listing.ts";
+import type { Dataset, Organization, Reuse, User } from "./models.ts";
+import { parseDataset, parseOrganization, parseReuse, parseUser } from "./parse.ts";
+
+export interface OrganizationFilters {
+  q?: string;
+  badge?: string;
+  name?: string;
+  business_number_id?: string;
+  sort?: `${"" | "-"}${"name" | "reuses" | "datasets" | "followers" | "views" | "created" | "last_modified"}`;
+}
+
+export class Organizations {
+  readonly #http: HttpClient;
+
+  constructor(http: HttpClient) {
+    this.#http = http;
+  }
+
+  list(filters: OrganizationFilters = {}, options: ListOptions = {}): Listing<Organization> {
+    return new Listing(this.#http, "api/1/organizations/", { ...filters }, options, parseOrganization);
+  }
+
+  search(filters: OrganizationFilters = {}, options: ListOptions = {}): Listing<Organization> {
+    return new Listing(this.#http, "api/2/organizations/search/", { ...filters }, options, parseOrganization, true);
+  }
+
+  async get(idOrSlug: string, options: GetOptions = {}): Promise<Organization> {
+    const body = await this.#http.json("main", `api/1/organizations/${encodeURIComponent(idOrSlug)}/`, { headers: maskHeaders(options), signal: options.signal });
+    return options.fields ? (body as Organization) : parseOrganization(body);
+  }
+
+  /** Its public datasets (`GET /api/1/organizations/{org}/datasets/`). */
+  datasets(idOrSlug: string, filters: { sort?: string; q?: string } = {}, options: ListOptions = {}): Listing<Dataset> {
+    return new Listing(this.#http, `api/1/organizations/${encodeURIComponent(idOrSlug)}/datasets/`, { ...filters }, options, parseDataset);
+  }
+
+  /** Its reuses (a plain list in udata, not paged). */
+  async reuses(idOrSlug: string): Promise<Reuse[]> {
+    const body = await this.#http.json<unknown[]>("main", `api/1/organizations/${encodeURIComponent(idOrSlug)}/reuses/`);
+    return body.map((reuse, i) => parseReuse(reuse, `reuses[${i}]`));
+  }
+
+  suggest(q: string, size = 10): Promise<Record<string, unknown>[]> {
+    return suggestions(this.#http, "api/1/organizations/suggest/", q, size);
+  }
+}
+
+export class Users {
+  readonly #http: HttpClient;
+
+  constructor(http: HttpClient) {
+    this.#http = http;
+  }
+
+  async get(idOrSlug: string, options: GetOptions = {}): Promise<User> {
+    return parseUser(await this.#http.json("main", `api/1/users/${encodeURIComponent(idOrSlug)}/`, { headers: maskHeaders(options), signal: options.signal }));
+  }
+
+  /** The account the API key belongs to. */
+  async me(): Promise<User> {
+    return parseUser(await this.#http.json("main", "api/1/me/", { auth: true }));
+  }
+
+  suggest(q: string, size = 10): Promise<Record<string, unknown>[]> {
+    return suggestions(this.#http, "api/1/users/suggest/", q, size);
+  }
+}
