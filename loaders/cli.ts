@@ -1,16 +1,11 @@
 import { VERSION } from "../lib/version.ts";
 import { EXIT, reportError } from "./exit.ts";
 
-/** Each command is a module with `main(argv)`; modules load only when their command runs. */
-const COMMANDS: Record<string, { summary: string; load: () => Promise<{ main(argv: string[]): Promise<number> }> }> = {
-  tabular: { summary: "query a tabular resource's rows (filters, sort, aggregation) into csv/json/ndjson/arrow/parquet", load: () => import("./tabular.ts") },
-  metrics: { summary: "query a Metrics API model (monthly visits and downloads)", load: () => import("./metrics.ts") },
-  datasets: { summary: "search or get datasets", load: () => import("./datasets.ts") },
-  resources: { summary: "get a resource", load: () => import("./resources.ts") },
-  organizations: { summary: "get an organization", load: () => import("./organizations.ts") },
-  catalog: { summary: "load the site-wide catalog exports and metrics totals into one DuckDB database", load: () => import("./catalog.ts") },
-  publish: { summary: "make the platform match a dataset manifest (YAML or JSON)", load: () => import("./publish.ts") },
-  sandbox: { summary: "run the embedded data.gouv.fr sandbox on loopback", load: () => import("./sandbox.ts") },
+/** Each command is a function of its argv; its module loads only when the command runs. */
+const COMMANDS: Record<string, { summary: string; load: () => Promise<(argv: string[]) => Promise<number>> }> = {
+  datasets: { summary: "search or get datasets", load: async () => (await import("./catalog-commands.ts")).datasetsMain },
+  resources: { summary: "get a resource", load: async () => (await import("./catalog-commands.ts")).resourcesMain },
+  organizations: { summary: "get an organization", load: async () => (await import("./catalog-commands.ts")).organizationsMain },
 };
 
 export function usage(): string {
@@ -44,8 +39,8 @@ export async function run(argv: string[]): Promise<number> {
     return EXIT.usage;
   }
   try {
-    const module = await command.load();
-    return await module.main(rest);
+    const main = await command.load();
+    return await main(rest);
   } catch (error) {
     return reportError(error);
   }

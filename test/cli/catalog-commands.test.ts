@@ -1,0 +1,53 @@
+import { execFile } from "node:child_process";
+import { promisify } from "node:util";
+import { afterAll, beforeAll, describe, expect, it } from "vitest";
+import { sendJson, startTestServer, type TestServer } from "../support/server.ts";
+
+const run = promisify(execFile);
+let server: TestServer;
+
+beforeAll(async () => {
+  server = await startTestServer((req, res) => {
+    if (req.url === "/api/1/datasets/known/") return sendJson(res, 200, { id: "known", title: "Known", slug: "known", resources: [] });
+    sendJson(res, 404, { message: "The requested URL was not found on the server. If you entered the URL manually please check your spelling and try again." });
+  });
+});
+afterAll(() => server.close());
+
+async function datagouv(args: string[]): Promise<{ code: number; stdout: string; stderr: string }> {
+  try {
+    const { stdout, stderr } = await run(process.execPath, ["loaders/datagouv.js", ...args], { env: { ...process.env, DATAGOUV_SANDBOX_URL: server.url } });
+    return { code: 0, stdout, stderr };
+  } catch (error) {
+    const e = error as { code: number; stdout: string; stderr: string };
+    return { code: e.code, stdout: e.stdout, stderr: e.stderr };
+  }
+}
+
+describe("the datagouv command line", () => {
+  it("prints a dataset as JSON on stdout", async () => {
+    const { code, stdout } = await datagouv(["datasets", "get", "known"]);
+    expect(code).toBe(0);
+    expect(JSON.parse(stdout).title).toBe("Known");
+  });
+
+  it("an API error exits 3 with the server's message on stderr and nothing on stdout", async () => {
+    const { code, stdout, stderr } = await datagouv(["datasets", "get", "missing"]);
+    expect(code).toBe(3);
+    expect(stdout).toBe("");
+    expect(stderr).toMatch(/404 — The requested URL was not found/);
+  });
+
+  it("usage errors exit 2: unknown command, unknown flag", async () => {
+    expect((await datagouv(["frobnicate"])).code).toBe(2);
+    const flag = await datagouv(["datasets", "search", "x", "--bogus"]);
+    expect(flag.code).toBe(2);
+    expect(flag.stderr).toMatch(/bogus/);
+  });
+
+  it("--help lists the commands", async () => {
+    const { code, stdout } = await datagouv(["--help"]);
+    expect(code).toBe(0);
+    expect(stdout).toMatch(/datasets/);
+  });
+});
