@@ -28,8 +28,9 @@ export interface ColumnStats {
 
 /** csv-detective's output, as the Tabular API's `/profile/` carries it. Unknown keys are kept. */
 export interface CsvProfile {
-  header: string[];
-  columns: Record<string, ColumnDetection>;
+  /** Absent from some minimal profiles (api-tabular's own test tables); then the columns' keys give the order. */
+  header?: string[];
+  columns?: Record<string, ColumnDetection>;
   formats?: Record<string, string[]>;
   profile?: Record<string, ColumnStats>;
   encoding?: string;
@@ -80,9 +81,10 @@ export interface ProfiledColumn {
 
 /** The profile's columns in header order, with clean names, types and statistics. */
 export function profileColumns(profile: CsvProfile): ProfiledColumn[] {
-  return profile.header.map((raw) => {
+  const columns = profile.columns ?? {};
+  return (profile.header ?? Object.keys(columns)).map((raw) => {
     const name = cleanColumnName(raw);
-    const detection = profile.columns[raw] ?? profile.columns[name];
+    const detection = columns[raw] ?? columns[name];
     return {
       name,
       type: detection?.python_type ?? "string",
@@ -100,9 +102,9 @@ export function parseResourceProfile(value: unknown): ResourceProfile {
   if (!body || typeof body !== "object") throw new TypeError("profile: expected an object");
   const profile = body.profile;
   if (!profile || typeof profile !== "object") throw new TypeError("profile.profile: expected an object");
-  if (!Array.isArray(profile.header)) throw new TypeError("profile.profile.header: expected an array of column names");
-  if (!profile.columns || typeof profile.columns !== "object") throw new TypeError("profile.profile.columns: expected an object");
-  for (const [name, detection] of Object.entries(profile.columns)) {
+  if (profile.header !== undefined && !Array.isArray(profile.header)) throw new TypeError("profile.profile.header: expected an array of column names");
+  if (profile.columns !== undefined && (!profile.columns || typeof profile.columns !== "object")) throw new TypeError("profile.profile.columns: expected an object");
+  for (const [name, detection] of Object.entries(profile.columns ?? {})) {
     if (!PYTHON_TYPES.has(detection?.python_type)) {
       throw new TypeError(`profile.profile.columns[${JSON.stringify(name)}].python_type: unknown type ${JSON.stringify(detection?.python_type)}`);
     }
