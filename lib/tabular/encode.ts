@@ -92,6 +92,7 @@ function validateCondition(condition: Condition, inGroup: boolean): void {
   if (unary && value !== undefined) throw new QueryError(`${op} takes no value (on ${JSON.stringify(column)})`);
   if (!unary && value === undefined) throw new QueryError(`${op} needs a value (on ${JSON.stringify(column)})`);
   const list = op === "in" || op === "notin";
+  if (list && inGroup) throw new QueryError(`${op} cannot be used inside an or-group (its syntax has no lists): write or(eq(…), eq(…)) instead`);
   if (list && !Array.isArray(value)) throw new QueryError(`${op} takes a list of values (on ${JSON.stringify(column)})`);
   if (!list && Array.isArray(value)) throw new QueryError(`${op} takes one value, not a list (on ${JSON.stringify(column)}); use "in" for several`);
   const values = value === undefined ? [] : Array.isArray(value) ? value : [value];

@@ -1,7 +1,7 @@
 import { describe, expect, it } from "vitest";
 import { QueryError } from "../../lib/http/errors.ts";
 import { MetricsQuery } from "../../lib/metrics/index.ts";
-import { and, eq, gt, isNotNull, lt, or, TabularQuery, OPERATORS } from "../../lib/tabular/index.ts";
+import { and, eq, filter, gt, isNotNull, lt, or, TabularQuery, OPERATORS } from "../../lib/tabular/index.ts";
 
 const rid = "aaaaaaaa-1111-bbbb-2222-cccccccccccc";
 const q = () => TabularQuery.of(rid);
@@ -84,6 +84,7 @@ describe("refused before any request, with a message saying what to do", () => {
     ["a second sort (the API honours one)", () => q().sort("a").sort("b"), /one column/],
     ["an unknown aggregation", () => q().aggregate("a", "median" as never), /unknown aggregation/],
     ["filtering a column named page (read as the API's own parameter)", () => q().where("page", "exact", "1"), /cannot be filtered/],
+    ["in inside an or-group (the OR syntax has no lists)", () => q().or(filter("a", "in", ["1", "2"])), /inside an or-group/],
     ["an empty or-group", () => q().or(), /at least one condition/],
   ];
   for (const [what, build, message] of refusals) {

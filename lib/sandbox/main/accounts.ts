@@ -1,0 +1,38 @@
+import { createHash, randomBytes } from "node:crypto";
+import { SEED_ORGANIZATIONS } from "../seed/tabular-datasets.ts";
+import type { Doc } from "./seed.ts";
+
+/**
+ * API keys and whom they stand for. `--api-key KEY` is a producer who administers the sandbox's own organizations
+ * (Insee, La Poste, data.gouv.fr); `--api-key KEY@org-a,org-b` limits it to those organizations (ids or slugs). Any
+ * other object is someone else's: writing to it answers 403, as udata does.
+ */
+export interface Account {
+  key: string;
+  user: Doc;
+  organizations: string[];
+}
+
+export function parseApiKeys(specs: string[]): Account[] {
+  return specs.map((spec, i) => {
+    const [key, scope] = spec.split("@");
+    if (!key || key.length < 8) throw new TypeError(`API key ${i + 1} is too short: use at least 8 characters`);
+    const id = createHash("sha256").update(key).digest("hex").slice(0, 24);
+    const user = {
+      id, first_name: "Sandbox", last_name: `Producer ${i + 1}`, slug: `sandbox-producer-${i + 1}`, class: "User",
+      avatar: null, avatar_thumbnail: null, page: `https://www.data.gouv.fr/users/sandbox-producer-${i + 1}/`,
+    };
+    return { key, user, organizations: scope ? scope.split(",").map((s) => s.trim()).filter(Boolean) : SEED_ORGANIZATIONS.map((o) => o.id) };
+  });
+}
+
+/** A key for a sandbox started without one, printed on stderr so a person can use it. */
+export function generatedKey(): string {
+  return `sandbox-${randomBytes(12).toString("hex")}`;
+}
+
+export function mayEdit(account: Account, doc: Doc): boolean {
+  const org = doc.organization;
+  if (org) return account.organizations.includes(org.id) || account.organizations.includes(org.slug);
+  return doc.owner?.id === account.user.id;
+}

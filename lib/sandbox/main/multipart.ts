@@ -1,0 +1,94 @@
+import type { IncomingMessage } from "node:http";
+import { createWriteStream } from "node:fs";
+import { rm } from "node:fs/promises";
+import { once } from "node:events";
+
+/**
+ * Streams the first file part of a multipart/form-data body to `target`, never holding the body in memory. Other
+ * (text) fields are collected. Resolves once the closing boundary has been seen; rejects (and removes the partial
+ * file) if the body ends early.
+ */
+export interface Upload {
+  filename: string;
+  size: number;
+  fields: Record<string, string>;
+}
+
+export class UploadError extends Error {}
+
+export async function receiveFile(req: IncomingMessage, target: string): Promise<Upload> {
+  const type = req.headers["content-type"] ?? "";
+  const boundaryMatch = /boundary=(?:"([^"]+)"|([^;]+))/i.exec(type);
+  if (!/^multipart\/form-data/i.test(type) || !boundaryMatch) throw new UploadError("expected a multipart/form-data body with a file field");
+  const delimiter = Buffer.from(`\r\n--${boundaryMatch[1] ?? boundaryMatch[2]}`);
+  const out = createWriteStream(target);
+  const fields: Record<string, string> = {};
+  let filename = "";
+  let size = 0;
+  // the body starts with "--boundary"; prefix CRLF so every delimiter looks the same
+  let buffer = Buffer.from("\r\n");
+  let state: "preamble" | "headers" | "file" | "field" | "done" = "preamble";
+  let fieldName = "";
+  let fieldValue: Buffer[] = [];
+  let fileSeen = false;
+
+  const writeOut = async (chunk: Buffer) => {
+    if (chunk.length === 0) return;
+    size += chunk.length;
+    if (!out.write(chunk)) await once(out, "drain");
+  };
+
+  try {
+    for await (const data of req) {
+      buffer = Buffer.concat([buffer, data as Buffer]);
+      for (;;) {
+        if (state === "preamble") {
+          const at = buffer.indexOf(delimiter);
+          if (at < 0) break;
+          buffer = buffer.subarray(at + delimiter.length);
+          state = "headers";
+        } else if (state === "headers") {
+          if (buffer.length >= 2 && buffer.subarray(0, 2).toString() === "--") {
+            state = "done";
+            break;
+          }
+          const end = buffer.indexOf("\r\n\r\n");
+          if (end < 0) break;
+          const headers = buffer.subarray(0, end).toString("utf8");
+          buffer = buffer.subarray(end + 4);
+          const disposition = /content-disposition:[^\r\n]*/i.exec(headers)?.[0] ?? "";
+          fieldName = /name="([^"]*)"/i.exec(disposition)?.[1] ?? "";
+          const file = /filename="([^"]*)"/i.exec(disposition);
+          if (file && !fileSeen) {
+            filename = file[1];
+            fileSeen = true;
+            state = "file";
+          } else {
+            fieldValue = [];
+            state = "field";
+          }
+        } else {
+          const at = buffer.indexOf(delimiter);
+          const safe = at >= 0 ? at : Math.max(0, buffer.length - delimiter.length);
+          if (state === "file") await writeOut(buffer.subarray(0, safe));
+          else fieldValue.push(buffer.subarray(0, safe));
+          buffer = buffer.subarray(safe);
+          if (at < 0) break;
+          if (state === "field") fields[fieldName] = Buffer.concat(fieldValue).toString("utf8");
+          buffer = buffer.subarray(delimiter.length);
+          state = "headers";
+        }
+      }
+      if (state === "done") break;
+    }
+    if (state !== "done") throw new UploadError("the upload ended before its closing boundary: nothing was kept");
+    if (!fileSeen) throw new UploadError("the form has no file field");
+    out.end();
+    await once(out, "finish");
+    return { filename, size, fields };
+  } catch (error) {
+    out.destroy();
+    await rm(target, { force: true });
+    throw error;
+  }
+}

@@ -1,0 +1,68 @@
+import type { SandboxDb } from "../db.ts";
+import type { Doc, Kind, SeedCatalog } from "./seed.ts";
+
+const TABLE = "sandbox_catalog";
+
+/**
+ * The Main API's objects as JSON documents in DuckDB, mirrored in memory for reads (the catalog is small). A write goes
+ * to DuckDB first, in a transaction, and only then to the mirror: what a client was told is stored, is.
+ */
+export class CatalogStore {
+  readonly #db: SandboxDb;
+  readonly #docs = new Map<Kind, Map<string, Doc>>();
+
+  constructor(db: SandboxDb) {
+    this.#db = db;
+  }
+
+  async open(seed: () => SeedCatalog): Promise<void> {
+    await this.#db.run(`CREATE TABLE IF NOT EXISTS ${TABLE} (kind VARCHAR, id VARCHAR, doc JSON NOT NULL, PRIMARY KEY (kind, id))`);
+    const [{ n }] = await this.#db.all<{ n: number }>(`SELECT count(*)::INTEGER AS n FROM ${TABLE}`);
+    if (n === 0) {
+      const { docs } = seed();
+      await this.#transaction(async () => {
+        for (const { kind, id, doc } of docs) await this.#db.run(`INSERT INTO ${TABLE} VALUES (?, ?, ?)`, [kind, id, JSON.stringify(doc)]);
+      });
+    }
+    for (const { kind, id, doc } of await this.#db.all<{ kind: Kind; id: string; doc: string }>(`SELECT kind, id, doc::VARCHAR AS doc FROM ${TABLE} ORDER BY rowid`)) {
+      this.#map(kind).set(id, JSON.parse(doc));
+    }
+  }
+
+  all(kind: Kind): Doc[] {
+    return [...this.#map(kind).values()];
+  }
+
+  /** By id, or by slug for the kinds that have one. */
+  find(kind: Kind, idOrSlug: string): Doc | undefined {
+    const map = this.#map(kind);
+    return map.get(idOrSlug) ?? [...map.values()].find((doc) => doc.slug === idOrSlug);
+  }
+
+  async save(kind: Kind, doc: Doc): Promise<void> {
+    await this.#db.run(`INSERT OR REPLACE INTO ${TABLE} VALUES (?, ?, ?)`, [kind, doc.id, JSON.stringify(doc)]);
+    this.#map(kind).set(doc.id, doc);
+  }
+
+  async remove(kind: Kind, id: string): Promise<void> {
+    await this.#db.run(`DELETE FROM ${TABLE} WHERE kind = ? AND id = ?`, [kind, id]);
+    this.#map(kind).delete(id);
+  }
+
+  async #transaction(work: () => Promise<void>): Promise<void> {
+    await this.#db.run("BEGIN TRANSACTION");
+    try {
+      await work();
+      await this.#db.run("COMMIT");
+    } catch (error) {
+      await this.#db.run("ROLLBACK");
+      throw error;
+    }
+  }
+
+  #map(kind: Kind): Map<string, Doc> {
+    let map = this.#docs.get(kind);
+    if (!map) this.#docs.set(kind, (map = new Map()));
+    return map;
+  }
+}

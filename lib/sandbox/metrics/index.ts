@@ -1,0 +1,94 @@
+import { mkdtemp, rm, writeFile } from "node:fs/promises";
+import { tmpdir } from "node:os";
+import { join } from "node:path";
+import type { PythonType } from "../../tabular/ast.ts";
+import { METRICS_MODELS, metricsColumnType } from "../../metrics/models.ts";
+import { VERSION } from "../../version.ts";
+import { ident } from "../db.ts";
+import { CORS_HEADERS, sendJson } from "../respond.ts";
+import { ApiError, isInternalError, sendApiError, sendInternalError, servePage, serveStream, type RowsOptions } from "../tabular/rows.ts";
+import { SYNTHETIC_NOTE } from "../tabular/index.ts";
+import type { SandboxApi, SandboxContext, SandboxRequest } from "../types.ts";
+import { DEFAULT_MONTHS, generateMetrics, type CatalogIds, type MonthRange } from "./generate.ts";
+
+export type { CatalogIds } from "./generate.ts";
+
+export interface MetricsServiceOptions {
+  /** Largest page_size (production: 50). */
+  maxPageSize?: number;
+  streamCap?: number;
+  months?: MonthRange;
+}
+
+export interface MetricsService extends SandboxApi {
+  /** Regenerates the tables for a changed catalog. */
+  refresh(ids: CatalogIds): Promise<void>;
+}
+
+const TABLE_PREFIX = "metric_";
+
+function typesOf(model: keyof typeof METRICS_MODELS): Record<string, PythonType> {
+  return Object.fromEntries(METRICS_MODELS[model].map((column) => [column, metricsColumnType(column) === "count" || column === "__id" ? "int" : "string"]));
+}
+
+export async function createMetricsService(ctx: SandboxContext, ids: CatalogIds, options: MetricsServiceOptions = {}): Promise<MetricsService> {
+  const rows: RowsOptions = { maxPageSize: options.maxPageSize ?? 50, streamCap: options.streamCap ?? 50_000 };
+  const startedAt = new Date().toISOString();
+
+  async function refresh(next: CatalogIds): Promise<void> {
+    const tables = generateMetrics(next, options.months ?? DEFAULT_MONTHS);
+    const dir = await mkdtemp(join(tmpdir(), "datagouv-metrics-"));
+    try {
+      for (const [model, data] of Object.entries(tables)) {
+        const file = join(dir, `${model}.json`);
+        await writeFile(file, JSON.stringify(data));
+        const columns = METRICS_MODELS[model as keyof typeof METRICS_MODELS].filter((c) => c !== "__id");
+        const types = typesOf(model as keyof typeof METRICS_MODELS);
+        const spec = columns.map((c) => `${ident(c)}: '${types[c] === "int" ? "BIGINT" : "VARCHAR"}'`).join(", ");
+        const order = columns.filter((c) => c === "metric_month" || c.endsWith("_id")).map(ident).join(", ") || "1";
+        await ctx.db.run(
+          `CREATE OR REPLACE TABLE ${ident(TABLE_PREFIX + model)} AS SELECT row_number() OVER (ORDER BY ${order})::BIGINT AS __id, ${columns.map(ident).join(", ")} FROM read_json(?, format = 'array', columns = {${spec}})`,
+          [file],
+        );
+      }
+    } finally {
+      await rm(dir, { recursive: true, force: true });
+    }
+  }
+
+  await refresh(ids);
+
+  async function handle(request: SandboxRequest): Promise<boolean> {
+    const { req, res, path } = request;
+    if (req.method === "OPTIONS") {
+      res.writeHead(204, CORS_HEADERS);
+      res.end();
+      return true;
+    }
+    if (req.method !== "GET" && req.method !== "HEAD") return false;
+    try {
+      if (path === "/health/") {
+        sendJson(res, 200, { status: "ok", version: VERSION, uptime_since: startedAt, sandbox: true, synthetic: true, note: SYNTHETIC_NOTE }, CORS_HEADERS);
+        return true;
+      }
+      const match = /^\/api\/([^/]+)\/data\/(csv\/)?$/.exec(path);
+      if (!match) return false;
+      const model = match[1];
+      if (!Object.hasOwn(METRICS_MODELS, model)) {
+        // PostgREST's answer for a relation that does not exist, relayed as a Database error
+        throw new ApiError(404, "Database error", { code: "42P01", details: null, hint: null, message: `relation "metric.${model}" does not exist` });
+      }
+      const source = { table: TABLE_PREFIX + model, types: typesOf(model as keyof typeof METRICS_MODELS), name: model };
+      if (match[2]) await serveStream(ctx.db, request, source, rows, "csv");
+      else await servePage(ctx.db, request, source, rows);
+      return true;
+    } catch (error) {
+      if (error instanceof ApiError) sendApiError(res, error);
+      else if (isInternalError(error)) sendInternalError(res);
+      else throw error;
+      return true;
+    }
+  }
+
+  return { handle, refresh };
+}

@@ -1,0 +1,30 @@
+import type { ServerResponse } from "node:http";
+import { once } from "node:events";
+
+/** Small response helpers shared by the sandbox's APIs. */
+
+export const CORS_HEADERS = {
+  "access-control-allow-origin": "*",
+  "access-control-allow-methods": "GET, OPTIONS",
+  "access-control-expose-headers": "*",
+};
+
+export function sendJson(res: ServerResponse, status: number, body: unknown, headers: Record<string, string> = {}): void {
+  const text = JSON.stringify(body);
+  res.writeHead(status, { "content-type": "application/json; charset=utf-8", "content-length": Buffer.byteLength(text), ...headers });
+  res.end(text);
+}
+
+export function sendText(res: ServerResponse, status: number, text: string, headers: Record<string, string> = {}): void {
+  res.writeHead(status, { "content-type": "text/plain; charset=utf-8", "content-length": Buffer.byteLength(text), ...headers });
+  res.end(text);
+}
+
+/** Writes with backpressure; resolves false once the client has gone. */
+export async function write(res: ServerResponse, chunk: string | Buffer): Promise<boolean> {
+  if (res.destroyed || res.writableEnded) return false;
+  if (!res.write(chunk)) {
+    await Promise.race([once(res, "drain"), once(res, "close")]);
+  }
+  return !res.destroyed;
+}

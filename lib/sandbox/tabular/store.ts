@@ -1,0 +1,117 @@
+import type { ResourceProfile } from "../../tabular/profile.ts";
+import { ident, type SandboxDb } from "../db.ts";
+import type { TabularResourceInfo } from "../types.ts";
+import { castExpression, computeProfile, detectColumns, SQL_TYPES, type DetectedColumn } from "./detect.ts";
+
+/** What the sandbox knows of a tabular resource, as stored in its registry table. */
+export interface StoredResource extends TabularResourceInfo {
+  columns: DetectedColumn[];
+  profile: ResourceProfile["profile"];
+  /** Columns with an index: aggregation is then allowed on these only. */
+  indexes: string[] | null;
+  deletedAt: string | null;
+}
+
+const REGISTRY = "sandbox_tabular_resources";
+
+/** Tables of the Tabular API: one DuckDB table a resource (`__id` first), and a registry with profiles. */
+export class TabularStore {
+  readonly db: SandboxDb;
+  readonly #resources = new Map<string, StoredResource>();
+
+  constructor(db: SandboxDb) {
+    this.db = db;
+  }
+
+  async open(): Promise<void> {
+    await this.db.run(`CREATE TABLE IF NOT EXISTS ${REGISTRY} (resource_id VARCHAR PRIMARY KEY, info JSON NOT NULL)`);
+    for (const { info } of await this.db.all<{ info: string }>(`SELECT info::VARCHAR AS info FROM ${REGISTRY}`)) {
+      const resource = JSON.parse(info) as StoredResource;
+      this.#resources.set(resource.resourceId, resource);
+    }
+  }
+
+  get(resourceId: string): StoredResource | undefined {
+    return this.#resources.get(resourceId);
+  }
+
+  all(): StoredResource[] {
+    return [...this.#resources.values()];
+  }
+
+  /**
+   * Loads a CSV file as a resource: read as text, typed from its content, profiled. The new table replaces any previous
+   * one of the same resource in one transaction, so readers see the old rows or the new, never a mix.
+   */
+  async ingestCsv(input: { resourceId: string; datasetId: string; title: string; file: string; filesize: number }): Promise<StoredResource> {
+    const staging = `staging_${tableSuffix(input.resourceId)}`;
+    await this.db.run(`CREATE OR REPLACE TEMP TABLE ${ident(staging)} AS SELECT * FROM read_csv(?, header = true, all_varchar = true, auto_detect = true, normalize_names = false)`, [input.file]);
+    const [{ delimiter }] = await this.db.all<{ delimiter: string }>(`SELECT Delimiter AS delimiter FROM sniff_csv(?)`, [input.file]).catch(() => [{ delimiter: "," }]);
+    const names = (await this.db.all<{ name: string }>(`SELECT column_name AS name FROM duckdb_columns() WHERE table_name = ? ORDER BY column_index`, [staging])).map((c) => c.name);
+    const columns = await detectColumns(this.db, staging, names);
+    const typed = `SELECT (rowid + 1)::BIGINT AS __id, ${columns.map((c) => `${castExpression(c)} AS ${ident(c.name)}`).join(", ")} FROM ${ident(staging)} ORDER BY rowid`;
+    try {
+      return await this.#install({ ...input, format: "csv", source: typed, columns, separator: delimiter });
+    } finally {
+      await this.db.run(`DROP TABLE IF EXISTS ${ident(staging)}`);
+    }
+  }
+
+  /** Registers a resource whose rows a SQL query produces (seeded data), typed by the given columns. */
+  async installQuery(input: { resourceId: string; datasetId: string; title: string; sql: string; columns: DetectedColumn[]; filesize?: number; indexes?: string[] | null }): Promise<StoredResource> {
+    return this.#install({ ...input, format: "csv", source: input.sql, separator: "," });
+  }
+
+  async markDeleted(resourceId: string, deletedAt: Date): Promise<void> {
+    const resource = this.#resources.get(resourceId);
+    if (!resource) return;
+    const updated = { ...resource, deletedAt: deletedAt.toISOString() };
+    await this.db.run(`UPDATE ${REGISTRY} SET info = ? WHERE resource_id = ?`, [JSON.stringify(updated), resourceId]);
+    this.#resources.set(resourceId, updated);
+  }
+
+  async #install(input: { resourceId: string; datasetId: string; title: string; format: string; source: string; columns: DetectedColumn[]; separator: string; filesize?: number; indexes?: string[] | null }): Promise<StoredResource> {
+    const table = `t_${tableSuffix(input.resourceId)}`;
+    const next = `${table}_next`;
+    const definition = ["__id BIGINT", ...input.columns.map((c) => `${ident(c.name)} ${SQL_TYPES[c.type]}`)].join(", ");
+    await this.db.run(`CREATE OR REPLACE TABLE ${ident(next)} (${definition})`);
+    await this.db.run(`INSERT INTO ${ident(next)} ${input.source}`);
+    const profile = await computeProfile(this.db, next, input.columns, { encoding: "utf-8", separator: input.separator });
+    const resource: StoredResource = {
+      resourceId: input.resourceId,
+      datasetId: input.datasetId,
+      title: input.title,
+      format: input.format,
+      rows: profile.total_lines ?? 0,
+      filesize: input.filesize ?? (await this.#csvSize(next)),
+      table,
+      createdAt: new Date().toISOString(),
+      columns: input.columns,
+      profile,
+      indexes: input.indexes ?? null,
+      deletedAt: null,
+    };
+    await this.db.run("BEGIN TRANSACTION");
+    try {
+      await this.db.run(`DROP TABLE IF EXISTS ${ident(table)}`);
+      await this.db.run(`ALTER TABLE ${ident(next)} RENAME TO ${ident(table)}`);
+      await this.db.run(`INSERT OR REPLACE INTO ${REGISTRY} VALUES (?, ?)`, [input.resourceId, JSON.stringify(resource)]);
+      await this.db.run("COMMIT");
+    } catch (error) {
+      await this.db.run("ROLLBACK");
+      throw error;
+    }
+    this.#resources.set(input.resourceId, resource);
+    return resource;
+  }
+
+  /** An estimate of the CSV file's size: the characters of every value plus separators. */
+  async #csvSize(table: string): Promise<number> {
+    const [{ size }] = await this.db.all<{ size: number }>(`SELECT coalesce(sum(length(CAST(t AS VARCHAR))), 0)::DOUBLE AS size FROM ${ident(table)} AS t`);
+    return Number(size);
+  }
+}
+
+export function tableSuffix(resourceId: string): string {
+  return resourceId.replace(/[^0-9a-zA-Z]/g, "");
+}
