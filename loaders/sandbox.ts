@@ -1,0 +1,68 @@
+import { startSandbox } from "../lib/sandbox/index.ts";
+import { parseCommandLine } from "./args.ts";
+import { positiveInt } from "./catalog-commands.ts";
+import { EXIT, UsageError } from "./exit.ts";
+
+export const USAGE = `usage: datagouv sandbox [--port N] [--host 127.0.0.1] [--data DIR] [--api-key KEY]... [--faults SPEC]
+                        [--rate-limit N/SECONDS] [--big-rows N]
+
+Runs the embedded data.gouv.fr on one port: the Main API at /api/1/ and /api/2/, the Tabular API at /tabular/api/,
+the Metrics API at /metrics/api/ (each with its /health/). Prints "listening on URL" first, then serves until stopped.
+Point the toolkit at it with DATAGOUV_SANDBOX_URL=URL.
+
+  --data DIR          keep the database and uploaded files in DIR across restarts (in memory otherwise)
+  --api-key KEY       a key accepted for writes (repeatable); KEY@org-a,org-b limits it to those organizations;
+                      without any, one key is generated and printed on stderr
+  --faults SPEC       inject faults: "PATTERN:ACTION,…;…" with latency=MS, status=CODE, prob=P, nth=N[-M],
+                      reset-after=BYTES, truncate=BYTES, overload, seed=N (e.g. "/tabular/*:status=503,prob=0.2")
+  --rate-limit N/S    answer 429 past N requests per S seconds per client, with X-RateLimit-* headers
+  --big-rows N        rows of the large generated resource (default 1000000)
+
+The catalog and tables are real public data; the metrics are synthetic.`;
+
+export async function main(argv: string[]): Promise<number> {
+  const { values } = parseCommandLine(argv, {
+    port: { type: "string", default: "0" },
+    host: { type: "string", default: "127.0.0.1" },
+    data: { type: "string" },
+    "api-key": { type: "string", multiple: true },
+    faults: { type: "string" },
+    "rate-limit": { type: "string" },
+    "big-rows": { type: "string" },
+  }, false);
+  if (values.help) {
+    process.stdout.write(`${USAGE}\n`);
+    return EXIT.ok;
+  }
+  const port = Number(values.port);
+  if (!Number.isInteger(port) || port < 0 || port > 65535) throw new UsageError(`--port takes a port number, not ${JSON.stringify(values.port)}`);
+  let rateLimit;
+  if (values["rate-limit"]) {
+    const match = /^(\d+)\/(\d+(?:\.\d+)?)$/.exec(values["rate-limit"]);
+    if (!match) throw new UsageError(`--rate-limit takes N/SECONDS (e.g. 100/60), not ${JSON.stringify(values["rate-limit"])}`);
+    rateLimit = { limit: Number(match[1]), windowMs: Number(match[2]) * 1000 };
+  }
+  const started = Date.now();
+  const sandbox = await startSandbox({
+    port,
+    host: values.host,
+    dataDir: values.data,
+    apiKeys: values["api-key"],
+    faults: values.faults,
+    rateLimit,
+    tabular: values["big-rows"] ? { bigRows: positiveInt(values["big-rows"], "--big-rows") } : undefined,
+    log: (line) => process.stderr.write(`sandbox: ${line}\n`),
+  }).catch((error: Error & { code?: string }) => {
+    if (error.code === "EADDRINUSE") throw new UsageError(`port ${port} is taken: choose another with --port, or --port 0 for a free one`);
+    throw error;
+  });
+  process.stdout.write(`listening on ${sandbox.url}\n`);
+  process.stderr.write(`sandbox: ready in ${((Date.now() - started) / 1000).toFixed(1)} s; export DATAGOUV_SANDBOX_URL=${sandbox.url}\n`);
+  await new Promise<void>((resolve) => {
+    const stop = () => resolve();
+    process.once("SIGINT", stop);
+    process.once("SIGTERM", stop);
+  });
+  await sandbox.close();
+  return EXIT.ok;
+}
