@@ -9,7 +9,8 @@ import { ident, type SandboxDb } from "../db.ts";
 
 const PATTERNS: Record<Exclude<PythonType, "string">, string> = {
   int: "^-?(0|[1-9][0-9]*)$",
-  float: "^-?([0-9]+([.][0-9]*)?|[.][0-9]+)([eE][-+]?[0-9]+)?$",
+  // a leading zero makes a code ("01001"), not a number
+  float: "^-?((0|[1-9][0-9]*)([.][0-9]*)?|[.][0-9]+)([eE][-+]?[0-9]+)?$",
   bool: "(?i)^(true|false|t|f|oui|non|yes|no)$",
   date: "^[0-9]{4}-(0[1-9]|1[0-2])-(0[1-9]|[12][0-9]|3[01])$",
   datetime: "^[0-9]{4}-[0-9]{2}-[0-9]{2}[T ][0-9]{2}:[0-9]{2}(:[0-9]{2}([.][0-9]+)?)?([+-][0-9]{2}:?[0-9]{2}|Z)?$",
