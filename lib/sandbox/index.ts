@@ -1,4 +1,4 @@
-import { mkdtemp, rm } from "node:fs/promises";
+import { mkdtemp, readdir, rm } from "node:fs/promises";
 import { tmpdir } from "node:os";
 import { join } from "node:path";
 import type { AddressInfo } from "node:net";
@@ -48,6 +48,8 @@ export async function startSandbox(options: SandboxOptions = {}): Promise<Sandbo
   const scratch = options.dataDir ? undefined : await mkdtemp(join(tmpdir(), "datagouv-sandbox-"));
   const filesDir = join(options.dataDir ?? scratch!, "files");
   try {
+    // an upload cut by a crash leaves its temporary file behind; it was never acknowledged
+    for (const name of await readdir(filesDir).catch(() => [] as string[])) if (name.startsWith(".upload-")) await rm(join(filesDir, name), { force: true });
     const ctx = { db, dataDir: options.dataDir };
     const tabular = await createTabularService(ctx, { ...options.tabular, log });
     const store = new CatalogStore(db);
