@@ -162,11 +162,19 @@ export class HttpClient {
     return this.request(api, path, options);
   }
 
-  /** Closes the pooled connections; calling it again does nothing. */
+  /**
+   * Closes the pooled connections, letting requests under way finish for up to a second (a response body nobody reads
+   * would otherwise hold the pool open forever); calling it again does nothing.
+   */
   async close(): Promise<void> {
     if (!this.#ownsDispatcher || this.#closed) return;
     this.#closed = true;
-    await this.#dispatcher.close();
+    let timer: NodeJS.Timeout | undefined;
+    const graceful = this.#dispatcher.close().then(() => true);
+    const late = new Promise<false>((resolve) => (timer = setTimeout(() => resolve(false), 1000)));
+    const closed = await Promise.race([graceful, late]);
+    clearTimeout(timer);
+    if (!closed) await this.#dispatcher.destroy();
   }
 
   #root(api: Api): string {

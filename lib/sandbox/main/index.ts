@@ -3,6 +3,7 @@ import type { SandboxApi, SandboxRequest } from "../types.ts";
 import type { Account } from "./accounts.ts";
 import { EXPORTS, serveExport } from "./exports.ts";
 import { handleRead } from "./read.ts";
+import { handleSpatial } from "./spatial.ts";
 import { MainError, NOT_FOUND, replyError } from "./respond.ts";
 import { handleWrite, type WriteContext } from "./write.ts";
 
@@ -34,7 +35,7 @@ export function createMainApi(ctx: WriteContext & { accounts: Account[] }): Sand
           }
         }
         if (await handleWrite(ctx, request)) return true;
-        if ((method === "GET" || method === "HEAD") && (await handleRead(ctx.store, request, reference))) return true;
+        if ((method === "GET" || method === "HEAD") && (handleSpatial(request) || (await handleRead(ctx.store, request, reference)))) return true;
         if (request.path.startsWith("/api/")) throw new MainError(method === "GET" || method === "HEAD" ? 404 : 405, method === "GET" || method === "HEAD" ? NOT_FOUND : "The method is not allowed for the requested URL.");
         return false;
       } catch (error) {
