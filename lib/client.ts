@@ -69,7 +69,7 @@ export class DataGouv {
   }
 
   /** A query over one Metrics API model (e.g. "datasets", "site", "organizations_total"), bound to this client. */
-  metrics(model: MetricsModel): MetricsQuery {
+  metrics<M extends MetricsModel>(model: M): MetricsQuery<M> {
     return MetricsQuery.of(model).bind(this.http);
   }
 

@@ -3,7 +3,10 @@ import { QueryError } from "../http/errors.ts";
 import { EMPTY_QUERY, type QuerySpec } from "../tabular/ast.ts";
 import { QueryBuilder } from "../tabular/builder.ts";
 import { dataPages, dataRows, dataStream, type DataPage, type PageOptions, type Row, type RowOptions, type RowsTarget } from "../tabular/rows.ts";
-import type { MetricsModel } from "./models.ts";
+import type { KnownMetricsModel, MetricsModel, MetricsRows } from "./models.ts";
+
+/** The row type of a model: typed for the known ones, an open record otherwise. */
+export type MetricsRow<M extends MetricsModel> = M extends KnownMetricsModel ? MetricsRows[M] : Row;
 
 /** The Metrics API serves at most 50 rows a page in production. */
 export const METRICS_MAX_PAGE_SIZE = 50;
@@ -15,32 +18,32 @@ const MONTH = /^\d{4}-(0[1-9]|1[0-2])$/;
  *
  *   dg.metrics("datasets").where("dataset_id", "exact", id).months("2025-01", "2025-12").sort("metric_month", "desc")
  */
-export class MetricsQuery extends QueryBuilder<MetricsQuery> {
-  readonly model: MetricsModel;
+export class MetricsQuery<M extends MetricsModel = MetricsModel> extends QueryBuilder<MetricsQuery<M>> {
+  readonly model: M;
   readonly http?: HttpClient;
 
-  private constructor(model: MetricsModel, spec: QuerySpec, http?: HttpClient) {
+  private constructor(model: M, spec: QuerySpec, http?: HttpClient) {
     super(spec);
     this.model = model;
     this.http = http;
   }
 
-  static of(model: MetricsModel, spec: QuerySpec = EMPTY_QUERY): MetricsQuery {
+  static of<M extends MetricsModel>(model: M, spec: QuerySpec = EMPTY_QUERY): MetricsQuery<M> {
     if (!/^\w+$/.test(model)) throw new QueryError(`not a metrics model name: ${JSON.stringify(model)}`);
     return new MetricsQuery(model, spec);
   }
 
-  protected with(spec: QuerySpec): MetricsQuery {
+  protected with(spec: QuerySpec): MetricsQuery<M> {
     return new MetricsQuery(this.model, spec, this.http);
   }
 
-  bind(http: HttpClient): MetricsQuery {
+  bind(http: HttpClient): MetricsQuery<M> {
     return new MetricsQuery(this.model, this.spec, http);
   }
 
   /** Months from `from` to `to`, both included ("YYYY-MM"; `greater`/`less` are inclusive). */
-  months(from?: string, to?: string): MetricsQuery {
-    let query: MetricsQuery = this;
+  months(from?: string, to?: string): MetricsQuery<M> {
+    let query: MetricsQuery<M> = this;
     for (const month of [from, to]) {
       if (month !== undefined && !MONTH.test(month)) throw new QueryError(`months are written YYYY-MM, not ${JSON.stringify(month)}`);
     }
@@ -53,15 +56,15 @@ export class MetricsQuery extends QueryBuilder<MetricsQuery> {
     return { api: "metrics", dataPath: `api/${this.model}/data/`, maxPageSize: METRICS_MAX_PAGE_SIZE };
   }
 
-  pages<R = Row>(options?: PageOptions): AsyncGenerator<DataPage<R>> {
+  pages<R = MetricsRow<M>>(options?: PageOptions): AsyncGenerator<DataPage<R>> {
     return dataPages<R>(this.#client(), this.target, this.toQueryString(), options);
   }
 
-  rows<R = Row>(options?: RowOptions): AsyncGenerator<R> {
+  rows<R = MetricsRow<M>>(options?: RowOptions): AsyncGenerator<R> {
     return dataRows<R>(this.#client(), this.target, this.toQueryString(), options);
   }
 
-  async all<R = Row>(options?: RowOptions): Promise<R[]> {
+  async all<R = MetricsRow<M>>(options?: RowOptions): Promise<R[]> {
     const out: R[] = [];
     for await (const row of this.rows<R>(options)) out.push(row);
     return out;
