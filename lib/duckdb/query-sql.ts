@@ -28,7 +28,8 @@ export interface Sql {
   columns: string[];
 }
 
-const SQL_TYPE: Record<PythonType, string> = { string: "VARCHAR", int: "BIGINT", float: "DOUBLE", bool: "BOOLEAN", date: "DATE", datetime: "TIMESTAMP", json: "JSON" };
+/** The DuckDB type each of csv-detective's python types is stored as. */
+export const SQL_TYPES: Record<PythonType, string> = { string: "VARCHAR", int: "BIGINT", float: "DOUBLE", bool: "BOOLEAN", date: "DATE", datetime: "TIMESTAMP", json: "JSON" };
 
 export function quote(name: string): string {
   return `"${name.replaceAll('"', '""')}"`;
@@ -83,7 +84,7 @@ function conditionSql(condition: Condition, types: Record<string, PythonType>, p
 
 function filterSql(filter: Filter, type: PythonType, params: DuckDBValue[]): string {
   const c = quote(filter.column);
-  const cast = `CAST(? AS ${SQL_TYPE[type]})`;
+  const cast = `CAST(? AS ${SQL_TYPES[type]})`;
   const bind = (value: string) => {
     params.push(value);
     return cast;

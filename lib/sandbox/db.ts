@@ -37,15 +37,15 @@ export class SandboxDb {
     return this.#shared;
   }
 
-  async run(sql: string, params?: DuckDBValue[] | Record<string, DuckDBValue>): Promise<void> {
+  async run(sql: string, params?: unknown[] | Record<string, DuckDBValue>): Promise<void> {
     const connection = await this.shared();
-    await connection.run(sql, params);
+    await connection.run(sql, params as DuckDBValue[] | Record<string, DuckDBValue>);
   }
 
   /** Rows as plain JS objects (BIGINT as bigint unless cast in SQL; use `::DOUBLE` or `::INTEGER` where a number is wanted). */
-  async all<T = Record<string, unknown>>(sql: string, params?: DuckDBValue[] | Record<string, DuckDBValue>): Promise<T[]> {
+  async all<T = Record<string, unknown>>(sql: string, params?: unknown[] | Record<string, DuckDBValue>): Promise<T[]> {
     const connection = await this.shared();
-    const reader = await connection.runAndReadAll(sql, params);
+    const reader = await connection.runAndReadAll(sql, params as DuckDBValue[] | Record<string, DuckDBValue>);
     return reader.getRowObjectsJS() as T[];
   }
 
@@ -56,7 +56,5 @@ export class SandboxDb {
   }
 }
 
-/** A SQL identifier, double-quoted with embedded quotes doubled: column names such as `nom "propre"` stay safe. */
-export function ident(name: string): string {
-  return `"${name.replaceAll('"', '""')}"`;
-}
+/** SQL identifiers, double-quoted with embedded quotes doubled (column names such as `nom "propre"` stay safe). */
+export { quote as ident } from "../duckdb/query-sql.ts";

@@ -1,5 +1,4 @@
 import type { ServerResponse } from "node:http";
-import { once } from "node:events";
 
 /** Small response helpers shared by the sandbox's APIs. */
 
@@ -24,7 +23,15 @@ export function sendText(res: ServerResponse, status: number, text: string, head
 export async function write(res: ServerResponse, chunk: string | Buffer): Promise<boolean> {
   if (res.destroyed || res.writableEnded) return false;
   if (!res.write(chunk)) {
-    await Promise.race([once(res, "drain"), once(res, "close")]);
+    await new Promise<void>((resolve) => {
+      const done = () => {
+        res.off("drain", done);
+        res.off("close", done);
+        resolve();
+      };
+      res.on("drain", done);
+      res.on("close", done);
+    });
   }
   return !res.destroyed;
 }

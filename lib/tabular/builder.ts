@@ -57,6 +57,11 @@ export abstract class QueryBuilder<Self extends QueryBuilder<Self>> {
     return this.#validated({ ...this.spec, aggregations: [...this.spec.aggregations, { column, op }] });
   }
 
+  /** The same query with its filters only: no sort, columns or aggregation. */
+  onlyFilters(): Self {
+    return this.with({ where: this.spec.where, aggregations: [] });
+  }
+
   get isAggregation(): boolean {
     return this.spec.aggregations.length > 0;
   }

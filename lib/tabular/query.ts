@@ -1,3 +1,6 @@
+import type { DuckDBConnection } from "@duckdb/node-api";
+import type { Table } from "apache-arrow";
+import type { ExportOptions } from "../duckdb/export.ts";
 import type { HttpClient, HttpResponse } from "../http/client.ts";
 import { EMPTY_QUERY, type QuerySpec } from "./ast.ts";
 import { QueryBuilder } from "./builder.ts";
@@ -75,6 +78,28 @@ export class TabularQuery extends QueryBuilder<TabularQuery> {
   /** `/data/csv/`: PostgREST's CSV (`t`/`f` booleans, empty NULLs), streamed; at most 50,000 rows. */
   csv(signal?: AbortSignal): Promise<HttpResponse> {
     return dataStream(this.#client(), this.target, `api/resources/${this.resourceId}/data/csv/`, this.toQueryString(), signal);
+  }
+
+  /** The rows as an Arrow table, typed (windows past the 50,000-row stream cap are fetched and assembled in order). */
+  async toArrow(options?: ExportOptions): Promise<Table> {
+    return (await import("../duckdb/export.ts")).toArrow(this, options);
+  }
+
+  /** The rows as a Parquet file (zstd), written atomically; resolves to the number of rows. */
+  async toParquet(path: string, options?: ExportOptions): Promise<number> {
+    return (await import("../duckdb/export.ts")).toParquet(this, path, options);
+  }
+
+  /** The rows as an Arrow IPC file, written batch by batch and atomically; resolves to the number of rows. */
+  async toIpc(path: string, options?: ExportOptions): Promise<number> {
+    return (await import("../duckdb/export.ts")).toIpc(this, path, options);
+  }
+
+  /** The rows into a table of a DuckDB connection (created or replaced); resolves to the number of rows. */
+  async toDuckDB(connection: DuckDBConnection, table: string, options?: ExportOptions): Promise<number> {
+    const { toDuckDB } = await import("../duckdb/export.ts");
+    const { Duck } = await import("../duckdb/connection.ts");
+    return toDuckDB(this, Duck.wrap(connection), table, options);
   }
 
   override toString(): string {

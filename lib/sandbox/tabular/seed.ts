@@ -3,7 +3,7 @@ import { mkdtemp, readFile, rm, writeFile } from "node:fs/promises";
 import { tmpdir } from "node:os";
 import { join } from "node:path";
 import { DELETED_RESOURCE, SEED_TABULAR, BIG_RESOURCE_ID, type SeedTabularDataset } from "../seed/tabular-datasets.ts";
-import type { DetectedColumn } from "./detect.ts";
+import type { DetectedColumn } from "../../duckdb/detect.ts";
 import type { TabularStore } from "./store.ts";
 
 const require = createRequire(import.meta.url);

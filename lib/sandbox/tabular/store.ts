@@ -1,7 +1,9 @@
 import type { ResourceProfile } from "../../tabular/profile.ts";
 import { ident, type SandboxDb } from "../db.ts";
 import type { TabularResourceInfo } from "../types.ts";
-import { castExpression, computeProfile, detectColumns, SQL_TYPES, type DetectedColumn } from "./detect.ts";
+import { computeProfile, type DetectedColumn } from "../../duckdb/detect.ts";
+import { loadCsv } from "../../duckdb/ingest.ts";
+import { SQL_TYPES } from "../../duckdb/query-sql.ts";
 
 /** What the sandbox knows of a tabular resource, as stored in its registry table. */
 export interface StoredResource extends TabularResourceInfo {
@@ -45,13 +47,9 @@ export class TabularStore {
    */
   async ingestCsv(input: { resourceId: string; datasetId: string; title: string; file: string; filesize: number }): Promise<StoredResource> {
     const staging = `staging_${tableSuffix(input.resourceId)}`;
-    await this.db.run(`CREATE OR REPLACE TEMP TABLE ${ident(staging)} AS SELECT * FROM read_csv(?, header = true, all_varchar = true, auto_detect = true, normalize_names = false)`, [input.file]);
-    const [{ delimiter }] = await this.db.all<{ delimiter: string }>(`SELECT Delimiter AS delimiter FROM sniff_csv(?)`, [input.file]).catch(() => [{ delimiter: "," }]);
-    const names = (await this.db.all<{ name: string }>(`SELECT column_name AS name FROM duckdb_columns() WHERE table_name = ? ORDER BY column_index`, [staging])).map((c) => c.name);
-    const columns = await detectColumns(this.db, staging, names);
-    const typed = `SELECT (rowid + 1)::BIGINT AS __id, ${columns.map((c) => `${castExpression(c)} AS ${ident(c.name)}`).join(", ")} FROM ${ident(staging)} ORDER BY rowid`;
     try {
-      return await this.#install({ ...input, format: "csv", source: typed, columns, separator: delimiter });
+      const { columns, separator } = await loadCsv(this.db, input.file, staging);
+      return await this.#install({ ...input, format: "csv", source: `SELECT * FROM ${ident(staging)} ORDER BY __id`, columns, separator });
     } finally {
       await this.db.run(`DROP TABLE IF EXISTS ${ident(staging)}`);
     }

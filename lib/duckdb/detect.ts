@@ -1,6 +1,12 @@
-import type { PythonType } from "../../tabular/ast.ts";
-import type { ColumnDetection, ColumnStats, CsvProfile } from "../../tabular/profile.ts";
-import { ident, type SandboxDb } from "../db.ts";
+import type { PythonType } from "../tabular/ast.ts";
+import { SQL_TYPES } from "./query-sql.ts";
+import type { ColumnDetection, ColumnStats, CsvProfile } from "../tabular/profile.ts";
+import { quote as ident } from "./query-sql.ts";
+
+/** Anything that runs a query with bound parameters and returns rows as objects. */
+export interface Queryable {
+  all<T = Record<string, unknown>>(sql: string, params?: unknown[]): Promise<T[]>;
+}
 
 /**
  * Column typing and profiling in the manner of csv-detective, done in DuckDB over the loaded text: a column is an int,
@@ -36,7 +42,7 @@ export interface DetectedColumn {
 }
 
 /** Types the VARCHAR columns of `table` from their content. */
-export async function detectColumns(db: SandboxDb, table: string, columns: string[]): Promise<DetectedColumn[]> {
+export async function detectColumns(db: Queryable, table: string, columns: string[]): Promise<DetectedColumn[]> {
   if (columns.length === 0) return [];
   const selects: string[] = [];
   columns.forEach((column, i) => {
@@ -66,16 +72,6 @@ export async function detectColumns(db: SandboxDb, table: string, columns: strin
   });
 }
 
-/** The DuckDB type each python type is stored as. */
-export const SQL_TYPES: Record<PythonType, string> = {
-  string: "VARCHAR",
-  int: "BIGINT",
-  float: "DOUBLE",
-  bool: "BOOLEAN",
-  date: "DATE",
-  datetime: "TIMESTAMP",
-  json: "JSON",
-};
 
 /** The expression turning a text column into its detected type. */
 export function castExpression(column: DetectedColumn): string {
@@ -91,7 +87,7 @@ export function castExpression(column: DetectedColumn): string {
 }
 
 /** Statistics of a typed table, shaped as csv-detective's `profile` section, plus the whole profile around it. */
-export async function computeProfile(db: SandboxDb, table: string, columns: DetectedColumn[], source: { encoding: string; separator: string }): Promise<CsvProfile> {
+export async function computeProfile(db: Queryable, table: string, columns: DetectedColumn[], source: { encoding: string; separator: string }): Promise<CsvProfile> {
   const t = ident(table);
   const [{ total }] = await db.all<{ total: number }>(`SELECT count(*)::INTEGER AS total FROM ${t}`);
   const stats: Record<string, ColumnStats> = {};

@@ -1,0 +1,72 @@
+/** What the export engine needs of a Tabular or Metrics query. */
+export interface RowQuery<Q extends RowQuery<Q>> {
+  readonly isAggregation: boolean;
+  where(column: string, op: "greater" | "strictly_less", value: number): Q;
+  onlyFilters(): Q;
+  sort(column: string, direction: "asc" | "desc"): Q;
+  columns(columns: readonly string[]): Q;
+  count(): Promise<number | undefined>;
+  first<R>(n: number): Promise<R[]>;
+}
+
+/** A slice of a query by row id, `[from, to)`; open ends where null. */
+export interface IdWindow {
+  from: number | null;
+  to: number | null;
+  /** Rows the query matches in this window. */
+  count: number;
+}
+
+/**
+ * Splits a query into `__id` windows that each stay under the stream cap. The APIs number rows 1..N, so a window is
+ * `__id__greater=from&__id__strictly_less=to` added to the query's own filters. Windows are sized from the density of
+ * matching rows between the first and last matching ids, counted (one small request each), and halved where a count
+ * still passes the cap.
+ */
+export async function planWindows<Q extends RowQuery<Q>>(query: Q, cap: number, concurrency = 4): Promise<IdWindow[]> {
+  const total = (await query.count()) ?? 0;
+  if (total <= cap) return [{ from: null, to: null, count: total }];
+  const ids = query.onlyFilters().columns(["__id"]);
+  const [first] = await ids.sort("__id", "asc").first<{ __id: number }>(1);
+  const [last] = await ids.sort("__id", "desc").first<{ __id: number }>(1);
+  const low = first?.__id ?? 1;
+  const high = (last?.__id ?? total) + 1;
+  const span = Math.max(1, Math.floor((cap * 0.8 * (high - low)) / total));
+  let pending: { from: number; to: number }[] = [];
+  for (let from = low; from < high; from += span) pending.push({ from, to: Math.min(from + span, high) });
+  const done: IdWindow[] = [];
+  while (pending.length > 0) {
+    const counted = await mapLimit(pending, concurrency, async (w) => ({ ...w, count: (await within(query, w.from, w.to).count()) ?? 0 }));
+    pending = [];
+    for (const w of counted) {
+      if (w.count <= cap || w.to - w.from <= 1) done.push(w);
+      else {
+        const middle = Math.floor((w.from + w.to) / 2);
+        pending.push({ from: w.from, to: middle }, { from: middle, to: w.to });
+      }
+    }
+  }
+  return done.filter((w) => w.count > 0).sort((a, b) => a.from! - b.from!);
+}
+
+/** The query restricted to one window. */
+export function within<Q extends RowQuery<Q>>(query: Q, from: number | null, to: number | null): Q {
+  let q = query;
+  if (from !== null) q = q.where("__id", "greater", from);
+  if (to !== null) q = q.where("__id", "strictly_less", to);
+  return q;
+}
+
+/** Runs `work` on every item with at most `limit` at once, results in input order. */
+export async function mapLimit<T, R>(items: T[], limit: number, work: (item: T, index: number) => Promise<R>): Promise<R[]> {
+  const results: R[] = new Array(items.length);
+  let next = 0;
+  const workers = Array.from({ length: Math.min(limit, items.length) }, async () => {
+    while (next < items.length) {
+      const index = next++;
+      results[index] = await work(items[index], index);
+    }
+  });
+  await Promise.all(workers);
+  return results;
+}
