@@ -3,6 +3,8 @@ import { EXIT, reportError } from "./exit.ts";
 
 /** Each command is a function of its argv; its module loads only when the command runs. */
 const COMMANDS: Record<string, { summary: string; load: () => Promise<(argv: string[]) => Promise<number>> }> = {
+  tabular: { summary: "query a tabular resource's rows into csv, json, ndjson, arrow or parquet", load: async () => (await import("./tabular.ts")).main },
+  metrics: { summary: "query a Metrics API model (monthly visits and downloads)", load: async () => (await import("./metrics.ts")).main },
   datasets: { summary: "search or get datasets", load: async () => (await import("./catalog-commands.ts")).datasetsMain },
   resources: { summary: "get a resource", load: async () => (await import("./catalog-commands.ts")).resourcesMain },
   organizations: { summary: "get an organization", load: async () => (await import("./catalog-commands.ts")).organizationsMain },

@@ -28,6 +28,13 @@ export function reportError(error: unknown, stderr: NodeJS.WritableStream = proc
     return EXIT.api;
   }
   const code = (error as { code?: string } | null)?.code;
+  const message = String((error as Error)?.message ?? "");
+  // DuckDB reports its own file errors as "IO Error: …" without a Node error code
+  if (/^IO Error:/.test(message)) {
+    const what = /No space left on device|Disk quota exceeded/i.test(message) ? "the disk is full" : message.replace(/^IO Error:\s*/, "");
+    stderr.write(`datagouv: cannot write the output: ${what}. Nothing was left half-written.\n`);
+    return EXIT.io;
+  }
   if (code && IO_CODES.has(code)) {
     const path = (error as { path?: string }).path;
     const what = code === "ENOSPC" || code === "EDQUOT" ? "the disk is full" : code === "ENOENT" ? "no such file or directory" : (error as Error).message;

@@ -4,6 +4,7 @@ import { tmpdir } from "node:os";
 import { join } from "node:path";
 import type { Table } from "apache-arrow";
 import type { HttpClient, HttpResponse } from "../http/client.ts";
+import { DataGouvError } from "../http/errors.ts";
 import { aggregationKey, type PythonType, type QuerySpec } from "../tabular/ast.ts";
 import { TabularApi } from "../tabular/api.ts";
 import { STREAM_ROW_CAP, type TabularQuery } from "../tabular/query.ts";
@@ -96,9 +97,21 @@ interface Spooled {
   files: string[];
 }
 
-/** Fetches the rows as streams spooled to disk: one when they fit under the cap, `__id` windows otherwise. */
+/**
+ * Fetches the rows as streams spooled to disk: one when they fit under the cap, `__id` windows otherwise. A server
+ * whose cap is lower than assumed says so in its 403 ("more than N rows"): the plan is made again with its figure.
+ */
 async function spool(source: Source, options: ExportOptions): Promise<Spooled> {
-  const cap = options.cap ?? STREAM_ROW_CAP;
+  try {
+    return await spoolWithCap(source, options, options.cap ?? STREAM_ROW_CAP);
+  } catch (error) {
+    const cap = error instanceof DataGouvError && error.status === 403 ? Number(/more than (\d+) rows/.exec(error.serverMessage ?? "")?.[1]) : NaN;
+    if (!Number.isFinite(cap) || cap >= (options.cap ?? STREAM_ROW_CAP) || source.isAggregation) throw error;
+    return spoolWithCap(source, options, cap);
+  }
+}
+
+async function spoolWithCap(source: Source, options: ExportOptions, cap: number): Promise<Spooled> {
   const concurrency = options.concurrency ?? 4;
   const windows = source.isAggregation ? [{ from: null, to: null, count: 0 }] : await planWindows(rowsOf(source), cap, concurrency);
   const dir = await mkdtemp(join(tmpdir(), "datagouv-export-"));
@@ -220,4 +233,71 @@ async function* batches(source: Source, files: string[], dir: string) {
   } finally {
     duck.close();
   }
+}
+
+/** Output formats of the command line and the loaders. */
+export const FORMATS = ["csv", "json", "ndjson", "parquet", "arrow"] as const;
+export type Format = (typeof FORMATS)[number];
+
+/** COPY options per text/columnar format (arrow is written from record batches instead). */
+export function copyOptions(format: Exclude<Format, "arrow">): string {
+  return { csv: "FORMAT csv, HEADER true", json: "FORMAT json, ARRAY true", ndjson: "FORMAT json", parquet: "FORMAT parquet, COMPRESSION zstd" }[format];
+}
+
+/**
+ * Writes the result of a SQL query over a DuckDB connection to a file in any of the formats, atomically. Arrow goes
+ * through DuckDB's JSON writer and the profile-free Arrow builders (types as DuckDB reports them).
+ */
+export async function sqlToFile(duck: Duck, sql: string, params: unknown[], path: string, format: Format, columns?: ColumnSpec[]): Promise<number> {
+  return writeAtomically(path, async (temporary) => {
+    if (format !== "arrow") {
+      const staged = params.length ? await stage(duck, sql, params) : `(${sql})`;
+      await duck.run(`COPY ${staged} TO ${literal(temporary)} (${copyOptions(format)})`);
+      const [{ n }] = await duck.all<{ n: number }>(`SELECT count(*)::DOUBLE AS n FROM ${staged}`);
+      return Number(n);
+    }
+    const staged = await stage(duck, sql, params);
+    const specs = columns ?? (await describe(duck, staged));
+    const json = `${temporary}.json`;
+    try {
+      await duck.run(`COPY ${staged} TO ${literal(json)} (FORMAT json, ARRAY true)`);
+      const handle = await open(temporary, "w");
+      try {
+        return await writeIpc(jsonStreamToBatches(createReadStream(json), specs), arrowSchema(specs), async (bytes) => void (await handle.write(bytes)));
+      } finally {
+        await handle.close();
+      }
+    } finally {
+      await rm(json, { force: true });
+    }
+  });
+}
+
+/** COPY takes no parameters: a parameterised query is first materialised in a temporary table. */
+async function stage(duck: Duck, sql: string, params: unknown[]): Promise<string> {
+  const name = `staged_${Math.random().toString(36).slice(2)}`;
+  await duck.run(`CREATE OR REPLACE TEMP TABLE ${name} AS ${sql}`, params);
+  return name;
+}
+
+async function describe(duck: Duck, relation: string): Promise<ColumnSpec[]> {
+  const rows = await duck.all<{ column_name: string; column_type: string }>(`DESCRIBE SELECT * FROM ${relation}`);
+  const type = (sql: string): PythonType =>
+    /INT/.test(sql) ? "int" : /DOUBLE|FLOAT|DECIMAL|REAL/.test(sql) ? "float" : sql === "BOOLEAN" ? "bool" : sql === "DATE" ? "date" : /TIMESTAMP/.test(sql) ? "datetime" : "string";
+  return rows.map((r) => ({ name: r.column_name, type: type(r.column_type) }));
+}
+
+/** A Tabular or Metrics query's rows to a file in any format, fetched remotely (windows past the cap). */
+export async function toFile(query: AnyQuery, path: string, format: Format, options: ExportOptions = {}): Promise<number> {
+  if (format === "parquet") return toParquet(query, path, options);
+  if (format === "arrow") return toIpc(query, path, options);
+  const source = await sourceOf(query);
+  return withSpool(source, options, async (files) => {
+    const duck = await Duck.memory();
+    try {
+      return await sqlToFile(duck, readSql(source, files), [], path, format);
+    } finally {
+      duck.close();
+    }
+  });
 }
