@@ -1,3 +1,4 @@
+import { tmpdir } from "node:os";
 import { DuckDBInstance, type DuckDBConnection, type DuckDBValue } from "@duckdb/node-api";
 import type { Queryable } from "./detect.ts";
 
@@ -13,7 +14,8 @@ export class Duck implements Queryable {
 
   /** An in-memory database of our own, with extension downloads off (the toolkit works offline). */
   static async memory(): Promise<Duck> {
-    const instance = await DuckDBInstance.create(":memory:", { autoinstall_known_extensions: "false" });
+    // a bounded memory budget: DuckDB spills to disk rather than growing with the export
+    const instance = await DuckDBInstance.create(":memory:", { autoinstall_known_extensions: "false", memory_limit: "256MB", temp_directory: tmpdir() });
     return new Duck(await instance.connect(), instance);
   }
 

@@ -21,7 +21,7 @@ import { mapLimit, planWindows, within, type RowQuery } from "./windows.ts";
 export interface ExportOptions {
   /** Rows a stream may return (the APIs' cap: 50,000). */
   cap?: number;
-  /** Windows fetched at once (default 4). */
+  /** Windows fetched at once (default 2: the machine's cores are shared with the decoding). */
   concurrency?: number;
   /** Called as bytes arrive. */
   progress?: (progress: Progress) => void;
@@ -112,7 +112,7 @@ async function spool(source: Source, options: ExportOptions): Promise<Spooled> {
 }
 
 async function spoolWithCap(source: Source, options: ExportOptions, cap: number): Promise<Spooled> {
-  const concurrency = options.concurrency ?? 4;
+  const concurrency = options.concurrency ?? 2;
   const windows = source.isAggregation ? [{ from: null, to: null, count: 0 }] : await planWindows(rowsOf(source), cap, concurrency);
   const dir = await mkdtemp(join(tmpdir(), "datagouv-export-"));
   try {
@@ -147,8 +147,9 @@ function readSql(source: Source, files: string[]): string {
     .map((c) => (c.type === "date" && source.format === "csv" ? `strptime(${quote(c.name)}, '%Y-%m')::DATE AS ${quote(c.name)}` : quote(c.name)));
   const sort = source.spec.sort;
   const direction = sort?.direction === "desc" ? "DESC NULLS FIRST" : "ASC NULLS LAST";
-  // an aggregation comes back in one stream, already in the API's order
-  const order = source.isAggregation ? "" : sort ? ` ORDER BY ${quote(sort.column)} ${direction}, __id` : " ORDER BY __id";
+  // Windows are fetched in __id order and DuckDB keeps the order of the files it reads, so only a query's own sort
+  // needs sorting here (an aggregation comes back in one stream, already in the API's order).
+  const order = source.isAggregation || !sort ? "" : ` ORDER BY ${quote(sort.column)} ${direction}, __id`;
   return `SELECT ${output.join(", ")} FROM ${from}${order}`;
 }
 

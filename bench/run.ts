@@ -1,0 +1,106 @@
+/**
+ * `npm run bench`: the loaders against their baselines, each figure a ratio measured in this one run (absolute times on
+ * shared machines are noise), plus peak memory. The sandbox runs in its own process on 127.0.0.1; everything is
+ * bounded and stops by itself.
+ */
+import { execFile, spawn, type ChildProcess } from "node:child_process";
+import { mkdtemp, rm, stat } from "node:fs/promises";
+import { tmpdir } from "node:os";
+import { join } from "node:path";
+import { createInterface } from "node:readline";
+import { promisify } from "node:util";
+import { DataGouv } from "../lib/client.ts";
+import { Duck, literal } from "../lib/duckdb/connection.ts";
+import { cachedDownload } from "../lib/duckdb/cache.ts";
+import { rowsToBatch } from "../lib/arrow/batches.ts";
+import { columnsFromProfile } from "../lib/arrow/columns.ts";
+import { BIG_RESOURCE_ID } from "../lib/sandbox/seed/tabular-datasets.ts";
+
+const run = promisify(execFile);
+const ROWS = 1_000_000;
+const NAIVE_ROWS = 100_000;
+const lines: string[] = [];
+const say = (line: string) => {
+  lines.push(line);
+  process.stderr.write(`${line}\n`);
+};
+const seconds = async (work: () => Promise<unknown>) => {
+  const started = performance.now();
+  await work();
+  return (performance.now() - started) / 1000;
+};
+
+async function startSandbox(dir: string): Promise<{ url: string; child: ChildProcess }> {
+  const child = spawn(process.execPath, ["loaders/datagouv.js", "sandbox", "--data", join(dir, "sandbox"), "--big-rows", String(ROWS)], { stdio: ["ignore", "pipe", "inherit"] });
+  for await (const line of createInterface({ input: child.stdout! })) {
+    const match = /^listening on (\S+)$/.exec(line);
+    if (match) return { url: match[1], child };
+  }
+  throw new Error("the sandbox did not start");
+}
+
+async function main(): Promise<void> {
+  const dir = await mkdtemp(join(tmpdir(), "datagouv-bench-"));
+  const deadline = setTimeout(() => {
+    process.stderr.write("bench: stopped after 15 minutes\n");
+    process.exit(1);
+  }, 15 * 60_000);
+  const { url, child } = await startSandbox(dir);
+  const dg = new DataGouv({ sandboxUrl: url }, {});
+  const duck = await Duck.memory();
+  try {
+    say(`bench: sandbox at ${url}, resource of ${ROWS.toLocaleString("en")} rows, ${(await import("node:os")).cpus().length} cores`);
+
+    // 1. Our export to Parquet vs DuckDB reading the same rows from a local file and writing Parquet.
+    const ours = join(dir, "ours.parquet");
+    const oursSeconds = await seconds(() => dg.tabular(BIG_RESOURCE_ID).toParquet(ours));
+    const { file: localCsv } = await cachedDownload(dg.http, `${url}/sandbox/files/${BIG_RESOURCE_ID}.csv`, { dir: join(dir, "cache") });
+    const duckSeconds = await seconds(() => duck.run(`COPY (SELECT * FROM read_csv(${literal(localCsv)})) TO ${literal(join(dir, "duck.parquet"))} (FORMAT parquet, COMPRESSION zstd)`));
+    say(`export ${ROWS.toLocaleString("en")} rows to Parquet over HTTP vs DuckDB on a local file: ${(duckSeconds / oursSeconds).toFixed(2)} of DuckDB's speed (target >= 0.5) [${oursSeconds.toFixed(1)} s vs ${duckSeconds.toFixed(1)} s]`);
+
+    // 2. Our export vs a naive client paging /data/ at the maximum page size and building Arrow from the pages.
+    const { profile } = await dg.tabularApi.profile(BIG_RESOURCE_ID);
+    const columns = columnsFromProfile(profile);
+    const subset = dg.tabular(BIG_RESOURCE_ID).where("__id", "strictly_less", NAIVE_ROWS + 1);
+    const naiveSeconds = await seconds(async () => {
+      for await (const page of subset.pages({ pageSize: 200 })) rowsToBatch(page.data, columns);
+    });
+    const subsetSeconds = await seconds(() => subset.toArrow());
+    say(`export ${NAIVE_ROWS.toLocaleString("en")} rows to Arrow vs a naive client paging /data/ (page_size 200): ${(naiveSeconds / subsetSeconds).toFixed(1)}x faster (target >= 20) [${subsetSeconds.toFixed(1)} s vs ${naiveSeconds.toFixed(1)} s]`);
+
+    // 3. Which path to Parquet: DuckDB's read_json over spooled bytes, or Arrow builders then IPC.
+    const ipcSeconds = await seconds(() => dg.tabular(BIG_RESOURCE_ID).toIpc(join(dir, "ours.arrow")));
+    say(`paths: DuckDB read_json over spooled bytes (Parquet) vs Arrow builders (IPC), same ${ROWS.toLocaleString("en")} rows: read_json is ${(ipcSeconds / oursSeconds).toFixed(2)}x the speed [${oursSeconds.toFixed(1)} s vs ${ipcSeconds.toFixed(1)} s]`);
+
+    // 4. Peak resident memory exporting 1,000,000 rows vs 100,000 rows, each in its own process.
+    const child100k = JSON.parse((await run(process.execPath, ["--import", "tsx", "bench/export-child.ts", url, BIG_RESOURCE_ID, String(NAIVE_ROWS + 1), join(dir, "m1.parquet")])).stdout);
+    const child1m = JSON.parse((await run(process.execPath, ["--import", "tsx", "bench/export-child.ts", url, BIG_RESOURCE_ID, String(ROWS + 1), join(dir, "m2.parquet")])).stdout);
+    say(`peak memory exporting ${child1m.rows.toLocaleString("en")} vs ${child100k.rows.toLocaleString("en")} rows: +${(child1m.maxRssMB - child100k.maxRssMB).toFixed(0)} MB (target <= 64 MB) [${child1m.maxRssMB.toFixed(0)} MB vs ${child100k.maxRssMB.toFixed(0)} MB]`);
+
+    // 5. Metrics CSV into DuckDB vs DuckDB's own read_csv on a local copy (the largest model, repeated for a stable time).
+    const repeat = 20;
+    const metricsSeconds = await seconds(async () => {
+      for (let i = 0; i < repeat; i++) await dg.metrics("resources").toDuckDB(duck.connection, "resources_metrics");
+    });
+    const copy = join(dir, "resources.csv");
+    await dg.metrics("resources").toParquet(join(dir, "unused.parquet"));
+    const response = await dg.metrics("resources").csv();
+    const { writeFile } = await import("node:fs/promises");
+    await writeFile(copy, await response.body.text());
+    const localSeconds = await seconds(async () => {
+      for (let i = 0; i < repeat; i++) await duck.run(`CREATE OR REPLACE TABLE resources_local AS SELECT * FROM read_csv(${literal(copy)})`);
+    });
+    const [{ n }] = await duck.all<{ n: number }>("SELECT count(*)::INTEGER AS n FROM resources_metrics");
+    say(`Metrics CSV (${n.toLocaleString("en")} rows) into DuckDB over HTTP vs DuckDB's read_csv on a local copy: ${(localSeconds / metricsSeconds).toFixed(2)} of DuckDB's speed (target >= 0.5)`);
+    say(`output sizes: ours ${((await stat(ours)).size / 1e6).toFixed(1)} MB, DuckDB ${((await stat(join(dir, "duck.parquet"))).size / 1e6).toFixed(1)} MB`);
+  } finally {
+    clearTimeout(deadline);
+    duck.close();
+    await dg.close();
+    child.kill("SIGTERM");
+    await rm(dir, { recursive: true, force: true });
+  }
+  process.stdout.write(`${lines.join("\n")}\n`);
+}
+
+await main();
