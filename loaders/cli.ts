@@ -8,6 +8,7 @@ const COMMANDS: Record<string, { summary: string; load: () => Promise<(argv: str
   datasets: { summary: "search or get datasets", load: async () => (await import("./catalog-commands.ts")).datasetsMain },
   resources: { summary: "get a resource", load: async () => (await import("./catalog-commands.ts")).resourcesMain },
   organizations: { summary: "get an organization", load: async () => (await import("./catalog-commands.ts")).organizationsMain },
+  catalog: { summary: "load the site-wide exports and metrics totals into one DuckDB database; report on it", load: async () => (await import("./catalog.ts")).main },
   sandbox: { summary: "run the embedded data.gouv.fr sandbox on loopback", load: async () => (await import("./sandbox.ts")).main },
 };
 

@@ -4,3 +4,7 @@ export { querySql, quote, SQL_TYPES, UnknownColumn, type Sql, type SqlOptions } 
 export { castExpression, computeProfile, detectColumns, type DetectedColumn, type Queryable } from "./detect.ts";
 export { planWindows, mapLimit, type IdWindow } from "./windows.ts";
 export type { Progress } from "./spool.ts";
+export { buildCatalogDatabase, catalogReport, CATALOG_QUERIES, type CatalogQuery } from "./catalog.ts";
+export { cachedDownload, type CacheOptions } from "./cache.ts";
+export { loadResource, localSql, type LocalTable } from "./local.ts";
+export { toFile, sqlToFile, FORMATS, type Format } from "./export.ts";

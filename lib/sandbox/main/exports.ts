@@ -76,7 +76,15 @@ function line(values: unknown[]): string {
 
 export async function serveExport(store: CatalogStore, request: SandboxRequest, kind: (typeof EXPORTS)[number]): Promise<void> {
   const { res } = request;
-  res.writeHead(200, { "content-type": "text/csv; charset=utf-8", "content-disposition": `attachment; filename=${kind}.csv` });
+  const etag = `W/"${kind}-${store.changedAt.getTime().toString(16)}"`;
+  const lastModified = store.changedAt.toUTCString();
+  const since = request.req.headers["if-modified-since"];
+  if (request.req.headers["if-none-match"] === etag || (!request.req.headers["if-none-match"] && since && Date.parse(since) >= store.changedAt.getTime())) {
+    res.writeHead(304, { etag, "last-modified": lastModified });
+    res.end();
+    return;
+  }
+  res.writeHead(200, { "content-type": "text/csv; charset=utf-8", "content-disposition": `attachment; filename=${kind}.csv`, etag, "last-modified": lastModified });
   const emit = (text: string) => write(res, text.replaceAll(SANDBOX_ORIGIN, request.origin));
   const visible = (doc: Doc) => !doc.private && !doc.deleted && !doc.deleted_at;
   if (kind === "resources") {

@@ -10,6 +10,8 @@ const TABLE = "sandbox_catalog";
 export class CatalogStore {
   readonly #db: SandboxDb;
   readonly #docs = new Map<Kind, Map<string, Doc>>();
+  /** When the catalog last changed: the validator of the site-wide exports. */
+  changedAt = new Date(Math.floor(Date.now() / 1000) * 1000);
 
   constructor(db: SandboxDb) {
     this.#db = db;
@@ -42,11 +44,18 @@ export class CatalogStore {
   async save(kind: Kind, doc: Doc): Promise<void> {
     await this.#db.run(`INSERT OR REPLACE INTO ${TABLE} VALUES (?, ?, ?)`, [kind, doc.id, JSON.stringify(doc)]);
     this.#map(kind).set(doc.id, doc);
+    this.#touch();
   }
 
   async remove(kind: Kind, id: string): Promise<void> {
     await this.#db.run(`DELETE FROM ${TABLE} WHERE kind = ? AND id = ?`, [kind, id]);
     this.#map(kind).delete(id);
+    this.#touch();
+  }
+
+  #touch(): void {
+    // validators have one-second resolution (Last-Modified): a change always moves the time forward
+    this.changedAt = new Date(Math.max(Math.floor(Date.now() / 1000) * 1000, this.changedAt.getTime() + 1000));
   }
 
   async #transaction(work: () => Promise<void>): Promise<void> {
