@@ -32,6 +32,8 @@ export interface SandboxOptions {
   tabular?: TabularServiceOptions;
   metrics?: MetricsServiceOptions;
   log?: (line: string) => void;
+  /** Called for every request received (method and path), e.g. to count what a client fetched. */
+  onRequest?: (method: string, path: string) => void;
 }
 
 export interface Sandbox {
@@ -72,7 +74,7 @@ export async function startSandbox(options: SandboxOptions = {}): Promise<Sandbo
     const files = { handle: (request: Parameters<typeof main.handle>[0]) => serveFile(request, filesDir, db, tabular.store) };
     const faults = new Faults(options.faults);
     const limiter = options.rateLimit ? new RateLimiter(options.rateLimit) : undefined;
-    const server = createSandboxServer({ main, tabular, metrics, files }, faults, limiter, log);
+    const server = createSandboxServer({ main, tabular, metrics, files }, faults, limiter, log, options.onRequest);
     await new Promise<void>((resolve, reject) => {
       server.once("error", reject);
       server.listen(options.port ?? 0, options.host ?? "127.0.0.1", () => resolve());

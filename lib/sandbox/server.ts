@@ -12,7 +12,7 @@ export interface Mounts {
   files: SandboxApi;
 }
 
-export function createSandboxServer(mounts: Mounts, faults: Faults, limiter: RateLimiter | undefined, log: (line: string) => void): Server {
+export function createSandboxServer(mounts: Mounts, faults: Faults, limiter: RateLimiter | undefined, log: (line: string) => void, onRequest?: (method: string, path: string) => void): Server {
   const server = createServer((req, res) => {
     route(req, res).catch((error: unknown) => {
       log(`error answering ${req.method} ${req.url}: ${(error as Error)?.stack ?? error}`);
@@ -24,6 +24,7 @@ export function createSandboxServer(mounts: Mounts, faults: Faults, limiter: Rat
   async function route(req: IncomingMessage, res: ServerResponse): Promise<void> {
     const url = new URL(req.url ?? "/", `http://${req.headers.host ?? "127.0.0.1"}`);
     const origin = `http://${req.headers.host ?? "127.0.0.1"}`;
+    onRequest?.(req.method ?? "GET", url.pathname);
     const rawQuery = (req.url ?? "").includes("?") ? (req.url ?? "").slice((req.url ?? "").indexOf("?") + 1) : "";
     if (await faults.apply(req, res, url.pathname)) return;
     if (limiter) {

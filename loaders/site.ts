@@ -1,0 +1,103 @@
+import { mkdir, readFile, rm, writeFile } from "node:fs/promises";
+import { join } from "node:path";
+import { DataGouv } from "../lib/client.ts";
+import type { Dataset } from "../lib/catalog/models.ts";
+import { isTabularResource } from "../lib/tabular/api.ts";
+import { writeAtomically } from "../lib/files.ts";
+
+/**
+ * What the dashboard site is built from: the target platform, and which organizations, datasets and resources get a
+ * page of their own. Shared by the build script, the site's configuration and its data loaders.
+ */
+export const CACHE = join(process.cwd(), "src", ".observablehq", "cache");
+export const SELECTION_FILE = join(CACHE, "selection.json");
+const TARGET_FILE = join(CACHE, "target.json");
+
+export interface SiteConfig {
+  /** How many of each get a page of their own, chosen among the most visited. */
+  organizations: number;
+  datasets: number;
+  resources: number;
+}
+
+export interface Selection {
+  target: string;
+  synthetic: boolean;
+  organizations: string[];
+  datasets: string[];
+  resources: string[];
+}
+
+export async function siteConfig(): Promise<SiteConfig> {
+  return JSON.parse(await readFile(join(process.cwd(), "src", "site.config.json"), "utf8")) as SiteConfig;
+}
+
+/** The client loaders use: the sandbox when DATAGOUV_SANDBOX_URL is set, the live platform otherwise. */
+export function siteClient(): DataGouv {
+  return new DataGouv({ retry: { retries: 2 } });
+}
+
+/**
+ * Loader outputs are never mixed between targets: Framework reuses whatever its cache holds, so the cache is cleared
+ * when the target differs from the one it was built against.
+ */
+export async function claimCache(target: string, log: (line: string) => void): Promise<void> {
+  const previous = await readFile(TARGET_FILE, "utf8").then((text) => (JSON.parse(text) as { target: string }).target, () => undefined);
+  if (previous !== undefined && previous !== target) {
+    log(`the cache was built against ${previous}: clearing it for ${target}`);
+    await rm(CACHE, { recursive: true, force: true });
+  }
+  await mkdir(CACHE, { recursive: true });
+  await writeFile(TARGET_FILE, JSON.stringify({ target }));
+}
+
+/** The pages to build, chosen once per cache (a rebuild reuses it): the most visited organizations and datasets. */
+export async function selection(dg: DataGouv, config: SiteConfig): Promise<Selection> {
+  const cached = await readFile(SELECTION_FILE, "utf8").then((text) => JSON.parse(text) as Selection, () => undefined);
+  const target = dg.http.endpoints.main;
+  if (cached && cached.target === target) return cached;
+  const health = await dg.http.json<{ synthetic?: boolean }>("metrics", "health/").catch(() => ({ synthetic: false }));
+  const topDatasets = await dg.metrics("datasets_total").sort("visit", "desc").first(config.datasets * 3);
+  const datasets: Dataset[] = [];
+  for (const { dataset_id } of topDatasets) {
+    if (datasets.length >= config.datasets) break;
+    const dataset = await dg.datasets.get(dataset_id).catch(() => undefined);
+    if (dataset && !dataset.private && !dataset.deleted) datasets.push(dataset);
+  }
+  // every dataset with a tabular resource gets a page too, so each resource page links from somewhere
+  const tabularDatasets = await dg.datasets.list({ format: "csv" }, { pageSize: 100, limit: 200 }).all();
+  const resources: string[] = [];
+  for (const dataset of [...datasets, ...tabularDatasets]) {
+    for (const resource of dataset.resources ?? []) {
+      if (resources.length < config.resources && isTabularResource(resource) && !resources.includes(resource.id)) {
+        resources.push(resource.id);
+        if (!datasets.some((d) => d.id === dataset.id)) datasets.push(dataset);
+      }
+    }
+  }
+  const topOrganizations = await dg.metrics("organizations_total").sort("visit_dataset", "desc").first(config.organizations * 3);
+  const organizations = [...new Set([...topOrganizations.map((o) => o.organization_id), ...datasets.map((d) => d.organization?.id).filter((id): id is string => !!id)])].slice(0, config.organizations);
+  const chosen: Selection = { target, synthetic: health.synthetic === true, organizations, datasets: datasets.map((d) => d.id), resources };
+  await writeAtomically(SELECTION_FILE, (temporary) => writeFile(temporary, JSON.stringify(chosen, null, 2)));
+  return chosen;
+}
+
+/** Runs a data loader: its value as JSON on stdout, failures on stderr with a non-zero exit (the build stops). */
+export async function emitJson(load: (dg: DataGouv) => Promise<unknown>): Promise<void> {
+  const dg = siteClient();
+  try {
+    process.stdout.write(JSON.stringify(await load(dg)));
+  } catch (error) {
+    process.stderr.write(`loader failed: ${(error as Error).message}\n`);
+    process.exitCode = 1;
+  } finally {
+    await dg.close();
+  }
+}
+
+export function param(name: string): string {
+  const prefix = `--${name}=`;
+  const found = process.argv.find((arg) => arg.startsWith(prefix));
+  if (!found) throw new Error(`missing ${prefix}…`);
+  return found.slice(prefix.length);
+}

@@ -1,0 +1,3 @@
+import { explore } from "../../loaders/site-data.ts";
+
+process.stdout.write(await explore());

@@ -1,0 +1,4 @@
+import { emitJson, param } from "../../loaders/site.ts";
+import { dataset } from "../../loaders/site-data.ts";
+
+await emitJson((dg) => dataset(dg, param("id")));
