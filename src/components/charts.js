@@ -22,9 +22,9 @@ export function bars(rows, {x, y, width, label, color = "#000091"} = {}) {
   return Plot.plot({
     width,
     height: Math.max(120, rows.length * 22 + 40),
-    marginLeft: Math.min(260, 8 + 7 * Math.max(...rows.map((r) => String(r[y]).length), 4)),
+    marginLeft: 12 + 6.5 * Math.min(42, Math.max(...rows.map((r) => String(r[y]).length), 4)),
     x: {grid: true, label},
-    y: {label: null},
+    y: {label: null, tickFormat: (d) => (String(d).length > 42 ? `${String(d).slice(0, 40)}…` : d)},
     marks: [Plot.barX(rows, {x, y, fill: color, sort: {y: "-x"}, tip: true}), Plot.ruleX([0])]
   });
 }
