@@ -98,6 +98,20 @@ describe("the dashboard site", () => {
     process.stderr.write(`site rebuild: ${((Date.now() - started) / 1000).toFixed(0)} s, ${requests.length} requests (${requests.join(", ")})\n`);
   }, 300_000);
 
+  it("without network, the build stops at once and points to npm run demo", async () => {
+    const closed = await startSandbox({ tabular: { bigRows: 1_000 }, apiKeys: ["site-test-key-0003"] });
+    const unreachable = closed.url;
+    await closed.close();
+    process.env.DATAGOUV_SANDBOX_URL = unreachable;
+    try {
+      const started = Date.now();
+      await expect(buildSite(() => {})).rejects.toThrow(/cannot reach .* run `npm run demo`/);
+      expect(Date.now() - started).toBeLessThan(15_000);
+    } finally {
+      process.env.DATAGOUV_SANDBOX_URL = sandbox.url;
+    }
+  });
+
   it("never reuses loader outputs built against another target", async () => {
     const other = await startSandbox({ tabular: { bigRows: 1_000 }, apiKeys: ["site-test-key-0002"] });
     try {
