@@ -2,6 +2,7 @@ export * from "./ast.ts";
 export { and, contains, eq, filter, gt, gte, isIn, isNotNull, isNull, lt, lte, ne, or, type Value } from "./conditions.ts";
 export { encodeComponent, encodeQuerySpec, validateSpec } from "./encode.ts";
 export { QueryBuilder } from "./builder.ts";
+export { RunnableQuery } from "./runnable.ts";
 export { STREAM_ROW_CAP, TABULAR_MAX_PAGE_SIZE, TabularQuery } from "./query.ts";
 export { TabularApi, isTabularResource, type AggregationExceptions, type ResourceLike, type TabularHealth } from "./api.ts";
 export { cleanColumnName, parseResourceProfile, profileColumns, type ColumnDetection, type ColumnStats, type CsvProfile, type ProfiledColumn, type ResourceProfile, type TabularResource, type TopValue } from "./profile.ts";

@@ -1,0 +1,88 @@
+import type { DuckDBConnection } from "@duckdb/node-api";
+import type { Table } from "apache-arrow";
+import type { ExportOptions } from "../duckdb/export.ts";
+import type { HttpClient, HttpResponse } from "../http/client.ts";
+import type { QuerySpec } from "./ast.ts";
+import { QueryBuilder } from "./builder.ts";
+import { dataPages, dataRows, dataStream, type DataPage, type PageOptions, type Row, type RowOptions, type RowsTarget } from "./rows.ts";
+
+/**
+ * What Tabular and Metrics queries do once bound to a client: pages, rows, counts, CSV streams, and the columnar
+ * exports (loaded on first use, so the core never loads DuckDB). `D` is the row type a query yields by default.
+ */
+export abstract class RunnableQuery<Self extends RunnableQuery<Self, D>, D = Row> extends QueryBuilder<Self> {
+  readonly http?: HttpClient;
+
+  protected constructor(spec: QuerySpec, http?: HttpClient) {
+    super(spec);
+    this.http = http;
+  }
+
+  abstract get target(): RowsTarget;
+
+  /** The CSV stream's path (`/data/csv/`). */
+  protected abstract get csvPath(): string;
+
+  /** `/data/` pages, following `links.next`. */
+  pages<R = D>(options?: PageOptions): AsyncGenerator<DataPage<R>> {
+    return dataPages<R>(this.client(), this.target, this.toQueryString(), options);
+  }
+
+  /** Rows one by one across pages. */
+  rows<R = D>(options?: RowOptions): AsyncGenerator<R> {
+    return dataRows<R>(this.client(), this.target, this.toQueryString(), options);
+  }
+
+  async all<R = D>(options?: RowOptions): Promise<R[]> {
+    const out: R[] = [];
+    for await (const row of this.rows<R>(options)) out.push(row);
+    return out;
+  }
+
+  first<R = D>(n = 1): Promise<R[]> {
+    return this.all<R>({ limit: n });
+  }
+
+  /** How many rows match (undefined for aggregations, which the API does not count). */
+  async count(): Promise<number | undefined> {
+    const page = await this.pages({ pageSize: 2 }).next();
+    return (page.value as DataPage | undefined)?.meta.total;
+  }
+
+  /** The CSV stream (PostgREST's CSV: `t`/`f` booleans, empty NULLs), at most 50,000 rows. */
+  csv(signal?: AbortSignal): Promise<HttpResponse> {
+    return dataStream(this.client(), this.target, this.csvPath, this.toQueryString(), signal);
+  }
+
+  /** The rows as an Arrow table, typed (windows past the 50,000-row stream cap are fetched and assembled in order). */
+  async toArrow(options?: ExportOptions): Promise<Table> {
+    return (await import("../duckdb/export.ts")).toArrow(this.#self(), options);
+  }
+
+  /** The rows as a Parquet file (zstd), written atomically; resolves to the number of rows. */
+  async toParquet(path: string, options?: ExportOptions): Promise<number> {
+    return (await import("../duckdb/export.ts")).toParquet(this.#self(), path, options);
+  }
+
+  /** The rows as an Arrow IPC file, written batch by batch and atomically; resolves to the number of rows. */
+  async toIpc(path: string, options?: ExportOptions): Promise<number> {
+    return (await import("../duckdb/export.ts")).toIpc(this.#self(), path, options);
+  }
+
+  /** The rows into a table of a DuckDB connection (created or replaced); resolves to the number of rows. */
+  async toDuckDB(connection: DuckDBConnection, table: string, options?: ExportOptions): Promise<number> {
+    const { toDuckDB } = await import("../duckdb/export.ts");
+    const { Duck } = await import("../duckdb/connection.ts");
+    return toDuckDB(this.#self(), Duck.wrap(connection), table, options);
+  }
+
+  protected client(): HttpClient {
+    if (!this.http) throw new TypeError("this query is not bound to a client: use dg.tabular(rid) / dg.metrics(model), or query.bind(dg.http)");
+    return this.http;
+  }
+
+  // the export engine takes the two concrete query classes
+  #self(): Parameters<typeof import("../duckdb/export.ts").toArrow>[0] {
+    return this as unknown as Parameters<typeof import("../duckdb/export.ts").toArrow>[0];
+  }
+}
