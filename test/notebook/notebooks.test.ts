@@ -43,7 +43,7 @@ async function execute(name: string): Promise<Output[][]> {
 }
 
 const types = (outputs: Output[]) => outputs.flatMap((o) => Object.keys(o.data ?? {}));
-const plain = (outputs: Output[]) => outputs.map((o) => String(o.data?.["text/plain"] ?? "")).join("\n");
+const plain = (outputs: Output[]) => outputs.map((o) => String(o.data?.["text/plain"] ?? (Array.isArray(o.text) ? o.text.join("") : (o.text ?? "")))).join("\n");
 
 describe("the notebooks run on the Deno kernel", () => {
   it("there are at least three", () => {
