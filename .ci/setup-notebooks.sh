@@ -21,7 +21,7 @@ fi
 if ! have_jupyter; then
   echo "setup: installing Debian's Jupyter (notebook tests)" >&2
   export DEBIAN_FRONTEND=noninteractive
-  apt-get update -qq >/dev/null && apt-get install -y -qq --no-install-recommends jupyter-nbconvert python3-nbclient jupyter-client python3-ipykernel >/dev/null || { echo "setup: Jupyter install failed" >&2; exit 1; }
+  apt-get update -qq >/dev/null && apt-get install -y -qq jupyter-nbconvert python3-nbclient jupyter-client python3-ipykernel >/dev/null || { echo "setup: Jupyter install failed" >&2; exit 1; }
 fi
 if ! have_kernel; then
   [ -x "$deno" ] || { echo "setup: $deno is missing: run npm install first" >&2; exit 1; }
