@@ -25,7 +25,7 @@ beforeAll(async () => {
   buildSeconds = (Date.now() - started) / 1000;
   const selection = JSON.parse(readFileSync("src/.observablehq/cache/selection.json", "utf8"));
   pages = ["/", "/organizations/", "/explore", ...selection.organizations.map((id: string) => `/organizations/${id}`), ...selection.datasets.map((id: string) => `/datasets/${id}`), ...selection.resources.map((id: string) => `/resources/${id}`)];
-}, 300_000);
+}, 600_000);
 
 afterAll(async () => {
   delete process.env.DATAGOUV_SANDBOX_URL;
