@@ -7,7 +7,8 @@ export function progressReporter(stderr: NodeJS.WriteStream = process.stderr): {
   let latest: Progress | undefined;
   const line = (p: Progress) => {
     const seconds = Math.max(0.001, (Date.now() - started) / 1000);
-    return `${p.label}: ${(p.bytes / 1e6).toFixed(1)} MB in ${seconds.toFixed(1)} s (${(p.bytes / 1e6 / seconds).toFixed(1)} MB/s)`;
+    const rows = p.rows === undefined ? "" : `${p.rows.toLocaleString("en")} rows, `;
+    return `${p.label}: ${rows}${(p.bytes / 1e6).toFixed(1)} MB in ${seconds.toFixed(1)} s (${(p.bytes / 1e6 / seconds).toFixed(1)} MB/s)`;
   };
   return {
     update(progress) {

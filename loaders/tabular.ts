@@ -1,8 +1,6 @@
 import { DataGouv } from "../lib/client.ts";
-import { DataGouvError } from "../lib/http/errors.ts";
-import { Duck } from "../lib/duckdb/connection.ts";
-import { sqlToFile, toFile, type Format } from "../lib/duckdb/export.ts";
-import { loadResource, localSql } from "../lib/duckdb/local.ts";
+import { toFile, type Format } from "../lib/duckdb/export.ts";
+import { chooseMode, describeChoice } from "../lib/duckdb/mode.ts";
 import type { TabularQuery } from "../lib/tabular/query.ts";
 import { parseCommandLine } from "./args.ts";
 import { deliver } from "./deliver.ts";
@@ -23,33 +21,9 @@ ${QUERY_HELP}
   --local / --remote      force where the query runs
   --refresh               download the file again even if the cached copy is current (local mode)`;
 
-type Mode = "remote" | "local";
-
-/** Where a query should run: the API when it serves the resource and accepts the query, the local file otherwise. */
-export async function chooseMode(dg: DataGouv, query: TabularQuery): Promise<{ mode: Mode; reason: string }> {
-  try {
-    await dg.tabularApi.profile(query.resourceId);
-  } catch (error) {
-    if (error instanceof DataGouvError && (error.status === 404 || error.status === 410)) return { mode: "local", reason: "the Tabular API does not serve this resource" };
-    throw error;
-  }
-  if (query.isAggregation && !(await dg.tabularApi.aggregationAllowed(query.resourceId))) {
-    return { mode: "local", reason: "the Tabular API does not aggregate this resource" };
-  }
-  return { mode: "remote", reason: "the Tabular API serves this resource" };
-}
-
-export async function runTabular(dg: DataGouv, query: TabularQuery, mode: Mode, format: Format, path: string, options: { refresh?: boolean; progress?: ReturnType<typeof progressReporter> } = {}): Promise<number> {
-  if (mode === "remote") return toFile(query, path, format, { progress: options.progress?.update });
-  const duck = await Duck.memory();
-  try {
-    const local = await loadResource(dg.http, query.resourceId, duck, { refresh: options.refresh, onBytes: (bytes) => options.progress?.update({ bytes, label: query.resourceId }) });
-    process.stderr.write(`datagouv: ${local.download === "revalidated" ? "using the cached file (unchanged on the server)" : "downloaded the file"}: ${local.url}\n`);
-    const { sql, params } = localSql(query, local);
-    return await sqlToFile(duck, sql, params, path, format);
-  } finally {
-    duck.close();
-  }
+/** Runs the query where `mode` says, into `path`; local runs report their download through the client's logger. */
+export function runTabular(query: TabularQuery, mode: "remote" | "local", format: Format, path: string, options: { refresh?: boolean; progress?: ReturnType<typeof progressReporter> } = {}): Promise<number> {
+  return toFile(query, path, format, { mode, refresh: options.refresh, progress: options.progress?.update });
 }
 
 export async function main(argv: string[]): Promise<number> {
@@ -64,10 +38,10 @@ export async function main(argv: string[]): Promise<number> {
   const dg = new DataGouv();
   try {
     const query = applyQueryOptions(dg.tabular(positionals[0]), values);
-    const choice = values.local ? { mode: "local" as const, reason: "--local" } : values.remote ? { mode: "remote" as const, reason: "--remote" } : await chooseMode(dg, query);
-    process.stderr.write(`datagouv: running ${choice.mode === "remote" ? "remotely on the Tabular API" : "locally with DuckDB on the resource's file"} (${choice.reason}): ${query}\n`);
+    const choice = values.local ? { mode: "local" as const, reason: "--local" } : values.remote ? { mode: "remote" as const, reason: "--remote" } : await chooseMode(query);
+    process.stderr.write(`datagouv: ${describeChoice(choice)}: ${query}\n`);
     const progress = progressReporter();
-    const rows = await deliver(values.output, format, (path) => runTabular(dg, query, choice.mode, format, path, { refresh: values.refresh, progress }));
+    const rows = await deliver(values.output, format, (path) => runTabular(query, choice.mode, format, path, { refresh: values.refresh, progress }));
     progress.done(rows);
     if (values.output) process.stderr.write(`datagouv: wrote ${rows.toLocaleString("en")} rows to ${values.output}\n`);
     return EXIT.ok;

@@ -1,5 +1,7 @@
 export { Duck, literal } from "./connection.ts";
-export { toArrow, toDuckDB, toIpc, toParquet, tabularSource, metricsSource, type ExportOptions } from "./export.ts";
+export { toArrow, toDuckDB, toIpc, toParquet, toRecordBatches, toFile, sqlToFile, FORMATS, type Format } from "./export.ts";
+export type { ExportOptions } from "./rows.ts";
+export { chooseMode, type Mode, type ModeChoice } from "./mode.ts";
 export { querySql, quote, SQL_TYPES, UnknownColumn, type Sql, type SqlOptions } from "./query-sql.ts";
 export { castExpression, computeProfile, detectColumns, type DetectedColumn, type Queryable } from "./detect.ts";
 export { planWindows, mapLimit, type IdWindow } from "./windows.ts";
@@ -7,4 +9,3 @@ export type { Progress } from "./spool.ts";
 export { buildCatalogDatabase, catalogReport, CATALOG_QUERIES, type CatalogQuery } from "./catalog.ts";
 export { cachedDownload, type CacheOptions } from "./cache.ts";
 export { loadResource, localSql, type LocalTable } from "./local.ts";
-export { toFile, sqlToFile, FORMATS, type Format } from "./export.ts";

@@ -1,3 +1,6 @@
+import { mkdtemp, rm } from "node:fs/promises";
+import { tmpdir } from "node:os";
+import { join } from "node:path";
 import type { HttpClient } from "../http/client.ts";
 import { DataGouvError } from "../http/errors.ts";
 import { Datasets } from "../catalog/datasets.ts";
@@ -5,10 +8,12 @@ import { TabularApi } from "../tabular/api.ts";
 import { profileColumns } from "../tabular/profile.ts";
 import type { PythonType } from "../tabular/ast.ts";
 import type { TabularQuery } from "../tabular/query.ts";
+import type { ColumnSpec } from "../arrow/columns.ts";
 import { cachedDownload, type CacheOptions } from "./cache.ts";
 import type { Duck } from "./connection.ts";
 import { loadCsv } from "./ingest.ts";
-import { querySql, type Sql } from "./query-sql.ts";
+import { querySql, quote, SQL_TYPES, type Sql } from "./query-sql.ts";
+import { bound, outputColumns, say, type ExportOptions, type Rows } from "./rows.ts";
 
 /**
  * Running a Tabular query locally: the resource's file is downloaded (cached, revalidated), loaded into DuckDB as the
@@ -23,7 +28,7 @@ export interface LocalTable {
   download: "downloaded" | "revalidated";
 }
 
-export async function loadResource(http: HttpClient, resourceId: string, duck: Duck, options: CacheOptions = {}): Promise<LocalTable> {
+export async function loadResource(http: HttpClient, resourceId: string, duck: Duck, options: CacheOptions & { table?: string } = {}): Promise<LocalTable> {
   const { resource } = await new Datasets(http).resource(resourceId);
   if (!/csv/i.test(`${resource.format ?? ""} ${resource.mime ?? ""} ${resource.url}`)) {
     throw new TypeError(`resource ${resourceId} is ${resource.format ?? "of an unknown format"}, not CSV: local queries read CSV files`);
@@ -37,12 +42,45 @@ export async function loadResource(http: HttpClient, resourceId: string, duck: D
       throw error;
     },
   );
-  const table = `resource_${resourceId.replace(/\W/g, "")}`;
+  const table = options.table ?? `resource_${resourceId.replace(/\W/g, "")}`;
   const { columns } = await loadCsv(duck, cached.file, table, known);
   return { table, types: Object.fromEntries([["__id", "int"], ...columns.map((c) => [c.name, c.type])]), url: resource.url, download: cached.status };
 }
 
 /** The query as SQL over a locally loaded resource. */
 export function localSql(query: TabularQuery, local: LocalTable): Sql {
-  return querySql(query.spec, `"${local.table}"`, local.types);
+  return querySql(query.spec, quote(local.table), local.types);
+}
+
+/**
+ * The query's rows computed on `duck` from the resource's file. Outputs are cast to the types the remote path gives
+ * them (DuckDB would widen an integer sum to 128 bits), so both modes write the same schema.
+ */
+export async function localRows(query: TabularQuery, duck: Duck, options: ExportOptions): Promise<Rows> {
+  const http = bound(query);
+  const scratch = await mkdtemp(join(tmpdir(), "datagouv-local-"));
+  const table = `datagouv_local_${scratch.slice(-6).replace(/\W/g, "_")}`;
+  const dispose = async () => {
+    await duck.run(`DROP TABLE IF EXISTS ${quote(table)}`);
+    await rm(scratch, { recursive: true, force: true });
+  };
+  try {
+    let bytes = 0;
+    const local = await loadResource(http, query.resourceId, duck, {
+      dir: options.cacheDir,
+      refresh: options.refresh,
+      table,
+      onBytes: (n) => options.progress?.({ bytes: (bytes += n), label: query.resourceId }),
+    });
+    say(options.logger ?? http.logger, `${local.download === "revalidated" ? "using the cached file (unchanged on the server)" : "downloaded the file"}: ${local.url}`);
+    const all = Object.entries(local.types).map(([name, type]): ColumnSpec => ({ name, type }));
+    const typeOf = (name: string): ColumnSpec => all.find((c) => c.name === name) ?? { name, type: "string" };
+    const columns = outputColumns(query.spec, typeOf, all);
+    const { sql, params } = localSql(query, local);
+    const typed = columns.map((c) => `CAST(${quote(c.name)} AS ${SQL_TYPES[c.type]}) AS ${quote(c.name)}`);
+    return { sql: `SELECT ${typed.join(", ")} FROM (${sql})`, params, columns, scratch, dispose };
+  } catch (error) {
+    await dispose();
+    throw error;
+  }
 }

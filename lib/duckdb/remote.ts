@@ -1,0 +1,131 @@
+import { mkdtemp, rm } from "node:fs/promises";
+import { tmpdir } from "node:os";
+import { join } from "node:path";
+import type { HttpClient, HttpResponse } from "../http/client.ts";
+import { DataGouvError } from "../http/errors.ts";
+import type { QuerySpec } from "../tabular/ast.ts";
+import { TabularApi } from "../tabular/api.ts";
+import { STREAM_ROW_CAP, type TabularQuery } from "../tabular/query.ts";
+import type { MetricsQuery } from "../metrics/query.ts";
+import { METRICS_MODELS, isKnownModel, metricsColumnType, type MetricsModel } from "../metrics/models.ts";
+import { columnsFromProfile, type ColumnSpec } from "../arrow/columns.ts";
+import { literal } from "./connection.ts";
+import { quote, SQL_TYPES } from "./query-sql.ts";
+import { spoolResponse } from "./spool.ts";
+import { mapLimit, planWindows, within, type RowQuery } from "./windows.ts";
+import { bound, isTabular, outputColumns, type AnyQuery, type ExportOptions, type Rows } from "./rows.ts";
+
+/** How one kind of query streams, and how its stream is typed and read. */
+interface Source {
+  http: HttpClient;
+  label: string;
+  format: "json" | "csv";
+  spec: QuerySpec;
+  isAggregation: boolean;
+  /** The query as fetched: with `__id` added to picked columns, to keep windows in order. */
+  base: AnyQuery;
+  /** The columns of the fetched stream. */
+  columns: ColumnSpec[];
+  /** `__id` was added to the query's columns for ordering; it is dropped on output. */
+  dropId: boolean;
+  stream(query: AnyQuery, signal?: AbortSignal): Promise<HttpResponse>;
+}
+
+function fetched(spec: QuerySpec, typeOf: (name: string) => ColumnSpec, all: ColumnSpec[]): { columns: ColumnSpec[]; dropId: boolean } {
+  const dropId = !spec.aggregations.length && spec.columns !== undefined && !spec.columns.includes("__id");
+  const columns = outputColumns(spec, typeOf, all);
+  return { columns: dropId ? [typeOf("__id"), ...columns] : columns, dropId };
+}
+
+/** A Tabular query: the `/data/json/` stream, typed from the resource's profile. */
+async function tabularSource(query: TabularQuery): Promise<Source> {
+  const http = bound(query);
+  const { profile } = await new TabularApi(http).profile(query.resourceId);
+  const all = columnsFromProfile(profile);
+  const typeOf = (name: string): ColumnSpec => all.find((c) => c.name === name) ?? { name, type: "string" };
+  const { columns, dropId } = fetched(query.spec, typeOf, all);
+  const base = dropId ? query.columns(["__id", ...query.spec.columns!]) : query;
+  return { http, label: query.resourceId, format: "json", spec: query.spec, isAggregation: query.isAggregation, base, columns, dropId, stream: (q, signal) => (q as TabularQuery).json(signal) };
+}
+
+/** A Metrics query: the `/data/csv/` stream, typed from the model's known columns (counts as integers). */
+function metricsSource(query: MetricsQuery<MetricsModel>): Source {
+  const http = bound(query);
+  const names: readonly string[] = isKnownModel(query.model) ? METRICS_MODELS[query.model] : [];
+  if (!names.length) throw new TypeError(`unknown metrics model ${JSON.stringify(query.model)}: columnar exports know ${Object.keys(METRICS_MODELS).join(", ")}`);
+  const typeOf = (name: string): ColumnSpec => {
+    const kind = metricsColumnType(name);
+    return { name, type: kind === "count" || kind === "id" ? "int" : kind === "month" ? "date" : "string" };
+  };
+  const { columns, dropId } = fetched(query.spec, typeOf, names.map(typeOf));
+  const base = dropId ? query.columns(["__id", ...query.spec.columns!]) : query;
+  return { http, label: query.model, format: "csv", spec: query.spec, isAggregation: query.isAggregation, base, columns, dropId, stream: (q, signal) => (q as MetricsQuery<MetricsModel>).csv(signal) };
+}
+
+// both query classes satisfy RowQuery of themselves; the engine only needs that much of them
+const rowsOf = (source: Source) => source.base as unknown as RowQuery<any>;
+
+/**
+ * The rows fetched as streams spooled to disk: one when they fit under the cap, `__id` windows otherwise. A server
+ * whose cap is lower than assumed says so in its 403 ("more than N rows"): the plan is made again with its figure.
+ */
+export async function remoteRows(query: AnyQuery, options: ExportOptions): Promise<Rows> {
+  const source = isTabular(query) ? await tabularSource(query) : metricsSource(query);
+  const assumed = options.cap ?? STREAM_ROW_CAP;
+  const dir = await mkdtemp(join(tmpdir(), "datagouv-export-"));
+  const dispose = () => rm(dir, { recursive: true, force: true });
+  try {
+    const files = await spool(source, options, assumed, dir).catch((error: unknown) => {
+      const cap = error instanceof DataGouvError && error.status === 403 ? Number(/more than (\d+) rows/.exec(error.serverMessage ?? "")?.[1]) : NaN;
+      if (!Number.isFinite(cap) || cap >= assumed || source.isAggregation) throw error;
+      return spool(source, options, cap, dir);
+    });
+    // Arrow builders read JSON windows as they are when no sort spans several of them
+    const ordered = source.format === "json" && (!source.spec.sort || files.length === 1) ? files : undefined;
+    const columns = source.dropId ? source.columns.filter((c) => c.name !== "__id") : source.columns;
+    return { sql: readSql(source, files), params: [], columns, ordered, scratch: dir, dispose };
+  } catch (error) {
+    await dispose();
+    throw error;
+  }
+}
+
+async function spool(source: Source, options: ExportOptions, cap: number, dir: string): Promise<string[]> {
+  const concurrency = options.concurrency ?? 2;
+  // an aggregation is one stream: the API does not count its rows
+  const windows: { from: number | null; to: number | null; count?: number }[] = source.isAggregation ? [{ from: null, to: null }] : await planWindows(rowsOf(source), cap, concurrency);
+  const label = `${source.label}${windows.length > 1 ? ` (${windows.length} windows)` : ""}`;
+  let bytes = 0;
+  let rows = 0;
+  const report = () => options.progress?.({ bytes, rows: source.isAggregation ? undefined : rows, label });
+  return mapLimit(windows, concurrency, async (window, i) => {
+    const file = join(dir, `window-${String(i).padStart(5, "0")}.${source.format}`);
+    const response = await source.stream(within(rowsOf(source), window.from, window.to) as unknown as AnyQuery, options.signal);
+    await spoolResponse(source.http, source.format === "json" ? "tabular" : "metrics", response, file, (n) => {
+      bytes += n;
+      report();
+    });
+    rows += window.count ?? 0;
+    report();
+    return file;
+  });
+}
+
+/** DuckDB's own readers over the spooled files, typed, in `__id` order (or the query's sort). */
+function readSql(source: Source, files: string[]): string {
+  const struct = source.columns.map((c) => `${quote(c.name)}: '${c.type === "date" && source.format === "csv" ? "VARCHAR" : SQL_TYPES[c.type]}'`).join(", ");
+  const list = `[${files.map(literal).join(", ")}]`;
+  const from = source.format === "json"
+    ? `read_json(${list}, format = 'array', columns = {${struct}})`
+    : `read_csv(${list}, header = true, delim = ',', quote = '"', escape = '"', columns = {${struct}})`;
+  const output = source.columns
+    .filter((c) => !(source.dropId && c.name === "__id"))
+    // Metrics months ("YYYY-MM") load as the first day of the month
+    .map((c) => (c.type === "date" && source.format === "csv" ? `strptime(${quote(c.name)}, '%Y-%m')::DATE AS ${quote(c.name)}` : quote(c.name)));
+  const sort = source.spec.sort;
+  const direction = sort?.direction === "desc" ? "DESC NULLS FIRST" : "ASC NULLS LAST";
+  // Windows are fetched in __id order and DuckDB keeps the order of the files it reads, so only a query's own sort
+  // needs sorting here (an aggregation comes back in one stream, already in the API's order).
+  const order = source.isAggregation || !sort ? "" : ` ORDER BY ${quote(sort.column)} ${direction}, __id`;
+  return `SELECT ${output.join(", ")} FROM ${from}${order}`;
+}
