@@ -6,13 +6,14 @@ import { createRequire } from "node:module";
 import { buildCatalogDatabase } from "../lib/duckdb/catalog.ts";
 import { DataGouvError } from "../lib/http/errors.ts";
 import { CATALOG_DB } from "./site-data.ts";
-import { CACHE, claimCache, selection, siteClient, siteConfig } from "./site.ts";
+import { CACHE, claimCache, selection, siteClient, siteConfig, type SiteConfig } from "./site.ts";
 
 /**
  * Builds the dashboard site into dist/ against the platform the environment names (DATAGOUV_SANDBOX_URL for the
  * sandbox, the live data.gouv.fr otherwise): chooses the pages, loads the catalog, then runs `observable build`.
+ * `config` overrides how many pages src/site.config.json asks for.
  */
-export async function buildSite(log: (line: string) => void = (line) => process.stderr.write(`site: ${line}\n`)): Promise<void> {
+export async function buildSite(log: (line: string) => void = (line) => process.stderr.write(`site: ${line}\n`), config?: SiteConfig): Promise<void> {
   const dg = siteClient();
   try {
     const target = dg.http.endpoints.main;
@@ -24,8 +25,9 @@ export async function buildSite(log: (line: string) => void = (line) => process.
       }
       throw error;
     }
-    await claimCache(target, log);
-    const chosen = await selection(dg, await siteConfig());
+    const pages = config ?? (await siteConfig());
+    await claimCache(target, pages, log);
+    const chosen = await selection(dg, pages);
     log(`pages: ${chosen.organizations.length} organizations, ${chosen.datasets.length} datasets, ${chosen.resources.length} resources`);
     if (!existsSync(CATALOG_DB)) {
       log("loading the catalog exports and metrics totals");

@@ -1,6 +1,7 @@
+import { readFile } from "node:fs/promises";
 import { join } from "node:path";
 import { DuckDBInstance } from "@duckdb/node-api";
-import { tableToIPC } from "apache-arrow";
+import { Table, tableToIPC } from "apache-arrow";
 import type { DataGouv } from "../lib/client.ts";
 import { rowsToBatch } from "../lib/arrow/batches.ts";
 import type { ColumnSpec } from "../lib/arrow/columns.ts";
@@ -8,8 +9,6 @@ import { Duck } from "../lib/duckdb/connection.ts";
 import { isTabularResource } from "../lib/tabular/api.ts";
 import { profileColumns } from "../lib/tabular/profile.ts";
 import { CACHE, SELECTION_FILE, type Selection } from "./site.ts";
-import { readFile } from "node:fs/promises";
-import { Table } from "apache-arrow";
 
 /** The dashboard's data, one function per loader output; each returns plain values for JSON (or bytes for Arrow). */
 

@@ -11,7 +11,7 @@ import { writeAtomically } from "../lib/files.ts";
  */
 export const CACHE = join(process.cwd(), "src", ".observablehq", "cache");
 export const SELECTION_FILE = join(CACHE, "selection.json");
-const TARGET_FILE = join(CACHE, "target.json");
+const CLAIM_FILE = join(CACHE, "claim.json");
 
 export interface SiteConfig {
   /** How many of each get a page of their own, chosen among the most visited. */
@@ -38,24 +38,26 @@ export function siteClient(): DataGouv {
 }
 
 /**
- * Loader outputs are never mixed between targets: Framework reuses whatever its cache holds, so the cache is cleared
- * when the target differs from the one it was built against.
+ * Loader outputs are never mixed between targets or page selections: Framework reuses whatever its cache holds
+ * (organizations.json lists the selected organizations, dataset pages link to selected resources), so the cache is
+ * cleared when the target or the configuration differs from the ones it was built for.
  */
-export async function claimCache(target: string, log: (line: string) => void): Promise<void> {
-  const previous = await readFile(TARGET_FILE, "utf8").then((text) => (JSON.parse(text) as { target: string }).target, () => undefined);
-  if (previous !== undefined && previous !== target) {
-    log(`the cache was built against ${previous}: clearing it for ${target}`);
+export async function claimCache(target: string, config: SiteConfig, log: (line: string) => void): Promise<void> {
+  const claim = JSON.stringify({ target, config: { organizations: config.organizations, datasets: config.datasets, resources: config.resources } });
+  const previous = await readFile(CLAIM_FILE, "utf8").catch(() => undefined);
+  if (previous !== undefined && previous !== claim) {
+    log(`the cache holds outputs for another target or page selection (${previous}): clearing it`);
     await rm(CACHE, { recursive: true, force: true });
   }
   await mkdir(CACHE, { recursive: true });
-  await writeFile(TARGET_FILE, JSON.stringify({ target }));
+  await writeFile(CLAIM_FILE, claim);
 }
 
-/** The pages to build, chosen once per cache (a rebuild reuses it): the most visited organizations and datasets. */
+/** The pages to build, chosen once per claimed cache (a rebuild reuses it): the most visited organizations and datasets. */
 export async function selection(dg: DataGouv, config: SiteConfig): Promise<Selection> {
   const cached = await readFile(SELECTION_FILE, "utf8").then((text) => JSON.parse(text) as Selection, () => undefined);
   const target = dg.http.endpoints.main;
-  if (cached && cached.target === target) return cached;
+  if (cached) return cached;
   const health = await dg.http.json<{ synthetic?: boolean }>("metrics", "health/").catch(() => ({ synthetic: false }));
   const topDatasets = await dg.metrics("datasets_total").sort("visit", "desc").first(config.datasets * 3);
   const datasets: Dataset[] = [];

@@ -24,19 +24,21 @@ export function bars(rows, {x, y, width, label, color = "#000091"} = {}) {
     height: Math.max(120, rows.length * 22 + 40),
     marginLeft: 12 + 6.5 * Math.min(42, Math.max(...rows.map((r) => String(r[y]).length), 4)),
     x: {grid: true, label},
-    y: {label: null, tickFormat: (d) => (String(d).length > 42 ? `${String(d).slice(0, 40)}…` : d)},
+    // values are labels even when they look like numbers (codes, years): a band scale, said explicitly
+    y: {type: "band", label: null, tickFormat: (d) => (String(d).length > 42 ? `${String(d).slice(0, 40)}…` : d)},
     marks: [Plot.barX(rows, {x, y, fill: color, sort: {y: "-x"}, tip: true}), Plot.ruleX([0])]
   });
 }
 
-/** A histogram of numbers. */
-export function histogram(values, {width, label, color = "#000091"} = {}) {
+/** A histogram of numbers; `domain` fixes the extent (and ten bins across it) when the scale is known, as for scores. */
+export function histogram(values, {width, label, domain, color = "#000091"} = {}) {
+  const bins = domain ? {domain, thresholds: 10} : {};
   return Plot.plot({
     width,
     height: 200,
-    x: {label},
+    x: {label, domain},
     y: {grid: true, label: "count"},
-    marks: [Plot.rectY(values, Plot.binX({y: "count"}, {x: (d) => d, fill: color})), Plot.ruleY([0])]
+    marks: [Plot.rectY(values, Plot.binX({y: "count"}, {x: (d) => d, fill: color, ...bins})), Plot.ruleY([0])]
   });
 }
 

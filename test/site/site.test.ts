@@ -60,8 +60,10 @@ describe("the dashboard site", () => {
         } else {
           expect(await page.locator("#observablehq-main table tbody tr").count()).toBeGreaterThan(5);
         }
+        const warnings = await page.locator("#observablehq-main svg > text", { hasText: "\u26a0" }).count();
+        expect(warnings, `${path} draws no chart with a Plot warning`).toBe(0);
         expect(await page.locator(".note.synthetic").count(), `${path} says its metrics are synthetic`).toBe(1);
-        await page.screenshot({ path: join(SHOTS, `${path.replace(/\W+/g, "_") || "index"}.png`) });
+        await page.screenshot({ path: join(SHOTS, `${path.replace(/\W+/g, "_") || "index"}.png`), fullPage: true });
       }
       expect(problems).toEqual([]);
       expect(outside).toEqual([]);
@@ -112,15 +114,27 @@ describe("the dashboard site", () => {
     }
   });
 
+  it("keeps the cache for the same target and selection, and clears it when the page selection changes", async () => {
+    const { claimCache, siteConfig } = await import("../../loaders/site.ts");
+    const config = await siteConfig();
+    const lines: string[] = [];
+    await claimCache(`${sandbox.url}/`, config, (line) => lines.push(line));
+    expect(lines).toEqual([]);
+    expect(existsSync("src/.observablehq/cache/selection.json")).toBe(true);
+    await claimCache(`${sandbox.url}/`, { ...config, datasets: config.datasets + 1 }, (line) => lines.push(line));
+    expect(lines.join()).toMatch(/clearing it/);
+    expect(existsSync("src/.observablehq/cache/selection.json")).toBe(false);
+  });
+
   it("never reuses loader outputs built against another target", async () => {
     const other = await startSandbox({ tabular: { bigRows: 1_000 }, apiKeys: ["site-test-key-0002"] });
     try {
       process.env.DATAGOUV_SANDBOX_URL = other.url;
-      const { claimCache } = await import("../../loaders/site.ts");
+      const { claimCache, siteConfig } = await import("../../loaders/site.ts");
       const lines: string[] = [];
-      await claimCache(`${other.url}/`, (line) => lines.push(line));
+      await claimCache(`${other.url}/`, await siteConfig(), (line) => lines.push(line));
       expect(lines.join()).toMatch(/clearing it/);
-      expect(readdirSync("src/.observablehq/cache")).toEqual(["target.json"]);
+      expect(readdirSync("src/.observablehq/cache")).toEqual(["claim.json"]);
     } finally {
       process.env.DATAGOUV_SANDBOX_URL = sandbox.url;
       await other.close();
