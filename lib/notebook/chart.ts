@@ -1,58 +1,82 @@
-import { escapeHtml, rich, type Rich } from "./mime.ts";
+import { displayable, escapeHtml, type RichBundle } from "./mime.ts";
 
 /**
- * Metrics over months as an SVG chart: Observable Plot rendered outside a browser through linkedom, a small DOM
- * implementation that needs no native code and runs under Node and Deno alike. Both load only when a chart is drawn.
+ * Charts as SVG: Observable Plot rendered outside a browser through linkedom, a small DOM written in plain JavaScript
+ * that runs under Node 20 and Deno alike (jsdom's current major needs Node 22). Both load only when a chart is drawn,
+ * so the rest of the library never pulls a DOM.
  */
-export interface MonthSeries {
+
+type PlotModule = typeof import("@observablehq/plot");
+type PlotOptions = Parameters<PlotModule["plot"]>[0];
+
+async function draw(build: (Plot: PlotModule) => PlotOptions): Promise<string> {
+  const [Plot, { parseHTML }] = await Promise.all([import("@observablehq/plot"), import("linkedom")]);
+  const { document } = parseHTML("<!doctype html><html><body></body></html>");
+  const figure = Plot.plot({ ...build(Plot), document: document as unknown as Document }) as unknown as { outerHTML: string };
+  return figure.outerHTML;
+}
+
+function chartBundle(svg: string, plain: string, title: string | undefined, json: unknown): RichBundle {
+  const html = `<figure class="datagouv-chart">${title ? `<figcaption><strong>${escapeHtml(title)}</strong></figcaption>` : ""}${svg}</figure>`;
+  return displayable({ "text/plain": plain, "text/html": html, "image/svg+xml": svg }, json);
+}
+
+export interface MonthRowLike {
   metric_month: string;
   [measure: string]: unknown;
 }
 
-export async function monthlyChart(rows: MonthSeries[], measures: string[], options: { title?: string; width?: number; height?: number } = {}): Promise<Rich> {
-  const [Plot, { parseHTML }] = await Promise.all([import("@observablehq/plot"), import("linkedom")]);
-  const { document } = parseHTML("<!doctype html><html><body></body></html>");
-  const points = rows.flatMap((row) =>
-    measures.map((measure) => ({ month: new Date(`${String(row.metric_month).slice(0, 7)}-01T00:00:00Z`), value: Number(row[measure] ?? 0), measure })),
-  );
-  points.sort((a, b) => a.month.getTime() - b.month.getTime());
-  // lines are labelled at their ends rather than by a legend, so Plot returns one self-contained SVG
-  const svg = Plot.plot({
-    document: document as unknown as Document,
+export interface ChartOptions {
+  title?: string;
+  width?: number;
+  height?: number;
+}
+
+/** Each measure summed per month: rows of several datasets (or resources…) give one line per measure, not a zigzag. */
+export function monthlyTotals(rows: MonthRowLike[], measures: string[]): { month: string; totals: Record<string, number> }[] {
+  const byMonth = new Map<string, Record<string, number>>();
+  for (const row of rows) {
+    const month = String(row.metric_month).slice(0, 7);
+    const totals = byMonth.get(month) ?? Object.fromEntries(measures.map((m) => [m, 0]));
+    for (const m of measures) totals[m] += Number(row[m] ?? 0);
+    byMonth.set(month, totals);
+  }
+  return [...byMonth].sort(([a], [b]) => a.localeCompare(b)).map(([month, totals]) => ({ month, totals }));
+}
+
+/** Metrics over months, one line per measure, each labelled at its end (no legend, so the SVG stands alone). */
+export async function monthlyChart(rows: MonthRowLike[], measures: string[], options: ChartOptions = {}): Promise<RichBundle> {
+  const months = monthlyTotals(rows, measures);
+  const points = months.flatMap(({ month, totals }) => measures.map((measure) => ({ month: new Date(`${month}-01T00:00:00Z`), value: totals[measure], measure })));
+  const svg = await draw((Plot) => ({
     width: options.width ?? 720,
     height: options.height ?? 300,
-    marginRight: 90,
+    marginRight: 12 + 6.5 * Math.max(...measures.map((m) => m.length)),
     x: { type: "utc", label: null },
     y: { grid: true, label: "per month", tickFormat: "s" },
     color: { domain: measures },
     marks: [
-      Plot.lineY(points, { x: "month", y: "value", stroke: "measure" }),
-      Plot.text(points, Plot.selectLast({ x: "month", y: "value", z: "measure", text: "measure", fill: "measure", textAnchor: "start", dx: 4 })),
       Plot.ruleY([0]),
+      Plot.lineY(points, { x: "month", y: "value", stroke: "measure", marker: months.length === 1 ? "circle" : undefined }),
+      Plot.text(points, Plot.selectLast({ x: "month", y: "value", z: "measure", text: "measure", fill: "measure", textAnchor: "start", dx: 4 })),
     ],
-  }) as unknown as { outerHTML: string };
-  const last = rows.at(-1);
-  const plain = `${options.title ?? "metrics"}: ${rows.length} months${last ? `, last ${last.metric_month}: ${measures.map((m) => `${m} ${String(last[m])}`).join(", ")}` : ""}`;
-  const html = `<figure>${options.title ? `<h4>${escapeHtml(options.title)}</h4>` : ""}${svg.outerHTML}</figure>`;
-  return rich({ "text/plain": plain, "image/svg+xml": svg.outerHTML, "text/html": html }, { months: rows.length, measures });
+  }));
+  const last = months.at(-1);
+  const plain = `${options.title ?? "metrics"}: ${months.length} months${last ? `, last ${last.month}: ${measures.map((m) => `${m} ${last.totals[m]}`).join(", ")}` : ""}`;
+  return chartBundle(svg, plain, options.title, { months: months.map(({ month, totals }) => ({ metric_month: month, ...totals })) });
 }
 
-/** Horizontal bars of a value per label, as SVG (same rendering as monthlyChart). */
-export async function barChart(rows: Record<string, unknown>[], label: string, value: string, options: { title?: string; width?: number } = {}): Promise<Rich> {
-  const [Plot, { parseHTML }] = await Promise.all([import("@observablehq/plot"), import("linkedom")]);
-  const { document } = parseHTML("<!doctype html><html><body></body></html>");
+/** Horizontal bars of a value per label, largest first. */
+export async function barChart(rows: Record<string, unknown>[], label: string, value: string, options: ChartOptions = {}): Promise<RichBundle> {
   const data = rows.map((row) => ({ label: String(row[label]), value: Number(row[value] ?? 0) }));
-  const svg = Plot.plot({
-    document: document as unknown as Document,
+  const svg = await draw((Plot) => ({
     width: options.width ?? 720,
-    height: Math.max(120, data.length * 20 + 40),
+    height: options.height ?? Math.max(120, data.length * 20 + 40),
     marginLeft: 12 + 6.5 * Math.min(40, Math.max(4, ...data.map((d) => d.label.length))),
     x: { grid: true, label: value },
     // labels are names or codes ("75"), never numbers to scale
     y: { label: null, type: "band" },
     marks: [Plot.barX(data, { x: "value", y: "label", fill: "#000091", sort: { y: "-x" } }), Plot.ruleX([0])],
-  }) as unknown as { outerHTML: string };
-  const plain = `${options.title ?? `${value} by ${label}`}: ${data.length} bars`;
-  const html = `<figure>${options.title ? `<h4>${escapeHtml(options.title)}</h4>` : ""}${svg.outerHTML}</figure>`;
-  return rich({ "text/plain": plain, "image/svg+xml": svg.outerHTML, "text/html": html }, data);
+  }));
+  return chartBundle(svg, `${options.title ?? `${value} by ${label}`}: ${data.length} bars`, options.title, data);
 }

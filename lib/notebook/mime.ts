@@ -1,20 +1,25 @@
 /**
- * MIME bundles for notebook kernels. An object returned by `rich()` renders itself in whichever kernel shows it:
- * Deno's (`Symbol.for("Jupyter.display")`), IJavaScript's (`_toMime()`), or anything that serializes (`toJSON()`).
+ * MIME bundles for notebook kernels. A rich object renders itself in whichever kernel shows it: Deno's (the
+ * `Symbol.for("Jupyter.display")` method, which Deno awaits), IJavaScript's (`_toMime()`, synchronous), or anything
+ * that serializes (`toJSON()`). The symbol is taken from the registry, not from `Deno.jupyter`, so Node needs no Deno.
  */
 export type MimeBundle = Record<string, unknown> & { "text/plain": string };
 
 export const DISPLAY = Symbol.for("Jupyter.display");
 
 export interface Rich {
-  [DISPLAY](): MimeBundle;
+  [DISPLAY](): MimeBundle | Promise<MimeBundle>;
   _toMime(): MimeBundle;
   toJSON(): unknown;
-  /** The bundle itself, for tests and other front ends. */
+}
+
+/** A rich object whose bundle is already built (everything but charts, which load Plot first). */
+export interface RichBundle extends Rich {
+  [DISPLAY](): MimeBundle;
   readonly bundle: MimeBundle;
 }
 
-export function rich(bundle: MimeBundle, json: unknown = bundle["text/plain"]): Rich {
+export function displayable(bundle: MimeBundle, json: unknown = bundle["text/plain"]): RichBundle {
   return {
     bundle,
     [DISPLAY]: () => bundle,
@@ -23,16 +28,10 @@ export function rich(bundle: MimeBundle, json: unknown = bundle["text/plain"]): 
   };
 }
 
-export function escapeHtml(value: unknown): string {
-  return String(value ?? "").replace(/[&<>"']/g, (c) => ({ "&": "&amp;", "<": "&lt;", ">": "&gt;", '"': "&quot;", "'": "&#39;" })[c]!);
+export function isRich(value: unknown): value is Rich {
+  return !!value && typeof value === "object" && typeof (value as Rich)[DISPLAY] === "function";
 }
 
-/** Shows a value in the running kernel: Deno's display, IJavaScript's $$.mime, or a plain print elsewhere. */
-export async function show(value: Rich | MimeBundle): Promise<void> {
-  const bundle = DISPLAY in value ? (value as Rich)[DISPLAY]() : (value as MimeBundle);
-  const deno = (globalThis as { Deno?: { jupyter?: { display(bundle: unknown, options: { raw: boolean }): Promise<void> } } }).Deno;
-  if (deno?.jupyter) return deno.jupyter.display(bundle, { raw: true });
-  const ijs = (globalThis as { $$?: { mime?(bundle: unknown): void } }).$$;
-  if (ijs?.mime) return ijs.mime(bundle);
-  console.log(bundle["text/plain"]);
+export function escapeHtml(value: unknown): string {
+  return String(value ?? "").replace(/[&<>"']/g, (c) => ({ "&": "&amp;", "<": "&lt;", ">": "&gt;", '"': "&quot;", "'": "&#39;" })[c]!);
 }
