@@ -73,7 +73,7 @@ export async function localRows(query: TabularQuery, duck: Duck, options: Export
       onBytes: (n) => options.progress?.({ bytes: (bytes += n), label: query.resourceId }),
     });
     say(options.logger ?? http.logger, `${local.download === "revalidated" ? "using the cached file (unchanged on the server)" : "downloaded the file"}: ${local.url}`);
-    const all = Object.entries(local.types).map(([name, type]): ColumnSpec => ({ name, type }));
+    const all = await withRanges(duck, local);
     const typeOf = (name: string): ColumnSpec => all.find((c) => c.name === name) ?? { name, type: "string" };
     const columns = outputColumns(query.spec, typeOf, all);
     const { sql, params } = localSql(query, local);
@@ -83,4 +83,18 @@ export async function localRows(query: TabularQuery, duck: Duck, options: Export
     await dispose();
     throw error;
   }
+}
+
+/** The table's columns, ints with their range (as the profile's stats give it remotely, to choose 32 or 64 bits). */
+async function withRanges(duck: Duck, local: LocalTable): Promise<ColumnSpec[]> {
+  const columns = Object.entries(local.types).map(([name, type]): ColumnSpec => ({ name, type }));
+  const ints = columns.filter((c) => c.type === "int");
+  if (!ints.length) return columns;
+  const ranges = ints.map((c, i) => `min(${quote(c.name)})::DOUBLE AS lo${i}, max(${quote(c.name)})::DOUBLE AS hi${i}`);
+  const [found] = await duck.all<Record<string, number | null>>(`SELECT ${ranges.join(", ")} FROM ${quote(local.table)}`);
+  ints.forEach((c, i) => {
+    c.min = found[`lo${i}`] ?? undefined;
+    c.max = found[`hi${i}`] ?? undefined;
+  });
+  return columns;
 }
