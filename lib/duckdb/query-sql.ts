@@ -14,6 +14,19 @@ export class UnknownColumn extends Error {
   }
 }
 
+/**
+ * A value the column's type cannot read, by PostgreSQL's input rules (stricter than DuckDB's casts: "1.5" is no
+ * integer): the API relays PostgREST's 22P02 "invalid input syntax for type …".
+ */
+export class InvalidValue extends Error {
+  constructor(readonly type: PythonType, readonly value: string) {
+    super(`invalid input syntax for type ${POSTGRES_TYPES[type]}: "${value}"`);
+  }
+}
+
+/** How PostgreSQL names the column types hydra creates, as its error messages spell them. */
+export const POSTGRES_TYPES: Record<PythonType, string> = { string: "character varying", int: "integer", float: "double precision", bool: "boolean", date: "date", datetime: "timestamp", json: "json" };
+
 export interface SqlOptions {
   limit?: number;
   offset?: number;
@@ -86,7 +99,7 @@ function filterSql(filter: Filter, type: PythonType, params: DuckDBValue[]): str
   const c = quote(filter.column);
   const cast = `CAST(? AS ${SQL_TYPES[type]})`;
   const bind = (value: string) => {
-    params.push(value);
+    params.push(readAs(type, value));
     return cast;
   };
   const one = () => bind(filter.value as string);
@@ -106,8 +119,10 @@ function filterSql(filter: Filter, type: PythonType, params: DuckDBValue[]): str
     }
     case "in":
     case "notin": {
-      const list = (filter.value as string[]).map(bind).join(", ");
-      return `${c} ${filter.op === "notin" ? "NOT IN" : "IN"} (${list})`;
+      const values = filter.value as string[];
+      // an empty list matches nothing (and its negation everything), as PostgREST reads `in.()`
+      if (values.length === 0) return filter.op === "in" ? "false" : "true";
+      return `${c} ${filter.op === "notin" ? "NOT IN" : "IN"} (${values.map(bind).join(", ")})`;
     }
     case "less":
       return `${c} <= ${one()}`;
@@ -117,5 +132,30 @@ function filterSql(filter: Filter, type: PythonType, params: DuckDBValue[]): str
       return `${c} < ${one()}`;
     case "strictly_greater":
       return `${c} > ${one()}`;
+  }
+}
+
+/**
+ * The value as PostgreSQL reads it for the column's type, where DuckDB's cast would read more: integers without a
+ * fraction, floats in plain or scientific notation, booleans spelled as PostgreSQL spells them (and their prefixes).
+ * Dates, datetimes and JSON are left to DuckDB's cast.
+ */
+function readAs(type: PythonType, value: string): string {
+  const text = value.trim();
+  switch (type) {
+    case "int":
+      if (!/^[+-]?\d+$/.test(text)) throw new InvalidValue(type, value);
+      return text;
+    case "float":
+      if (!/^[+-]?(\d+\.?\d*|\.\d+)(e[+-]?\d+)?$|^[+-]?(nan|inf|infinity)$/i.test(text)) throw new InvalidValue(type, value);
+      return text;
+    case "bool": {
+      const word = text.toLowerCase();
+      if (word === "1" || word === "on" || (word !== "" && ("true".startsWith(word) || "yes".startsWith(word)))) return "true";
+      if (word === "0" || word === "of" || word === "off" || (word !== "" && ("false".startsWith(word) || "no".startsWith(word)))) return "false";
+      throw new InvalidValue(type, value);
+    }
+    default:
+      return value;
   }
 }

@@ -6,8 +6,9 @@ import { METRICS_MODELS, metricsColumnType } from "../../metrics/models.ts";
 import { VERSION } from "../../version.ts";
 import { ident } from "../db.ts";
 import { CORS_HEADERS, sendJson } from "../respond.ts";
-import { ApiError, isInternalError, sendApiError, sendInternalError, servePage, serveStream, type RowsOptions } from "../tabular/rows.ts";
-import { SYNTHETIC_NOTE } from "../tabular/index.ts";
+import { databaseError } from "../tabular/errors.ts";
+import { answerError, SYNTHETIC_NOTE } from "../tabular/index.ts";
+import { readPaging, readQuery, servePage, serveStream, type RowSource } from "../tabular/rows.ts";
 import type { SandboxApi, SandboxContext, SandboxRequest } from "../types.ts";
 import { DEFAULT_MONTHS, generateMetrics, type CatalogIds, type MonthRange } from "./generate.ts";
 
@@ -32,7 +33,8 @@ function typesOf(model: keyof typeof METRICS_MODELS): Record<string, PythonType>
 }
 
 export async function createMetricsService(ctx: SandboxContext, ids: CatalogIds, options: MetricsServiceOptions = {}): Promise<MetricsService> {
-  const rows: RowsOptions = { maxPageSize: options.maxPageSize ?? 50, streamCap: options.streamCap ?? 50_000 };
+  const maxPageSize = options.maxPageSize ?? 50;
+  const streamCap = options.streamCap ?? 50_000;
   const startedAt = new Date().toISOString();
 
   async function refresh(next: CatalogIds): Promise<void> {
@@ -73,20 +75,17 @@ export async function createMetricsService(ctx: SandboxContext, ids: CatalogIds,
       }
       const match = /^\/api\/([^/]+)\/data\/(csv\/)?$/.exec(path);
       if (!match) return false;
-      const model = match[1];
-      if (!Object.hasOwn(METRICS_MODELS, model)) {
-        // PostgREST's answer for a relation that does not exist, relayed as a Database error
-        throw new ApiError(404, "Database error", { code: "42P01", details: null, hint: null, message: `relation "metric.${model}" does not exist` });
-      }
-      const source = { table: TABLE_PREFIX + model, types: typesOf(model as keyof typeof METRICS_MODELS), name: model };
-      if (match[2]) await serveStream(ctx.db, request, source, rows, "csv");
-      else await servePage(ctx.db, request, source, rows);
+      const [, model, csv] = match;
+      // the same order as the real service: paging, the query, then PostgREST's answer for the model
+      const paging = csv ? undefined : readPaging(request.rawQuery, maxPageSize);
+      const query = readQuery(request.rawQuery);
+      if (!Object.hasOwn(METRICS_MODELS, model)) throw databaseError(404, "42P01", `relation "metric.${model}" does not exist`);
+      const source: RowSource = { table: TABLE_PREFIX + model, relation: model, types: typesOf(model as keyof typeof METRICS_MODELS), name: model, alwaysCount: true };
+      if (paging) await servePage(ctx.db, request, source, query, paging);
+      else await serveStream(ctx.db, request, source, query, streamCap, "csv");
       return true;
     } catch (error) {
-      if (error instanceof ApiError) sendApiError(res, error);
-      else if (isInternalError(error)) sendInternalError(res);
-      else throw error;
-      return true;
+      return answerError(res, error);
     }
   }
 

@@ -1,185 +1,160 @@
-import type { ServerResponse } from "node:http";
-import type { DuckDBValue } from "@duckdb/node-api";
 import type { PythonType, QuerySpec } from "../../tabular/ast.ts";
-import { querySql, quote, UnknownColumn } from "../../duckdb/query-sql.ts";
+import { POSTGRES_TYPES, querySql, type Sql } from "../../duckdb/query-sql.ts";
 import { ident, type SandboxDb } from "../db.ts";
-import { MalformedQuery, parseQueryString } from "../query/parse.ts";
-import { CORS_HEADERS, sendJson, sendText, write } from "../respond.ts";
+import { parseQueryString, queryParam, type ParsedQuery, type ParseOptions } from "../query/parse.ts";
+import { CORS_HEADERS, sendJson, write } from "../respond.ts";
 import type { SandboxRequest } from "../types.ts";
+import { ApiError, databaseError, InternalError, queryError, sqlError } from "./errors.ts";
+import { csvRowsSql, jsonRowsSql } from "./output.ts";
 
 /**
  * `/data/`, `/data/json/` and `/data/csv/` over one DuckDB table, shared by the Tabular and Metrics APIs
- * (api-tabular serves both with the same code).
+ * (api-tabular serves both with the same code). Callers check in the real service's order: paging, then the query,
+ * then the resource, then the database.
  */
 
 export interface RowSource {
   table: string;
+  /** The relation's name in PostgREST's messages (hydra's table, or the metrics model). */
+  relation: string;
   types: Record<string, PythonType>;
   /** Absolute links added to `links` (Tabular: profile and swagger). */
   links?: Record<string, string>;
-  /** Checks run once the query is parsed (Tabular: the aggregation allow-list); throw an ApiError to refuse. */
-  authorize?: (spec: QuerySpec) => void;
   /** The file name streams are offered as, without extension. */
   name: string;
+  /** Metrics: `meta.total` even for aggregations (PostgREST's count of the rows, which the Tabular API hides). */
+  alwaysCount?: boolean;
 }
 
-export class ApiError extends Error {
-  constructor(readonly status: number, readonly title: string, readonly detail: unknown) {
-    super(typeof detail === "string" ? detail : title);
+export interface Paging {
+  page: number;
+  pageSize: number;
+}
+
+/** `page` and `page_size` read with Python's int() (anything else is the real service's unhandled 500), then bounded. */
+export function readPaging(rawQuery: string, maxPageSize: number): Paging {
+  const page = pythonInt(queryParam(rawQuery, "page") ?? "1");
+  const pageSize = pythonInt(queryParam(rawQuery, "page_size") ?? "20");
+  if (pageSize > maxPageSize) throw new ApiError(400, "Invalid query string", `Page size exceeds allowed maximum: ${maxPageSize}`);
+  return { page, pageSize };
+}
+
+function pythonInt(text: string): number {
+  if (!/^\s*[+-]?\d+(_\d+)*\s*$/.test(text)) throw new InternalError(`invalid literal for int() with base 10: '${text}'`);
+  return Number(text.trim().replaceAll("_", ""));
+}
+
+export function readQuery(rawQuery: string, options: ParseOptions = {}): ParsedQuery {
+  try {
+    return parseQueryString(rawQuery, options);
+  } catch (error) {
+    throw queryError(error);
   }
 }
 
-/** Errors as api-tabular raises them: a JSON `errors` list, and no CORS headers (raised errors bypass that middleware). */
-export function sendApiError(res: ServerResponse, error: ApiError): void {
-  sendJson(res, error.status, { errors: [{ code: null, title: error.title, detail: error.detail }] });
-}
-
-export interface RowsOptions {
-  maxPageSize: number;
-  streamCap: number;
-}
-
-export async function servePage(db: SandboxDb, request: SandboxRequest, source: RowSource, options: RowsOptions): Promise<void> {
-  const parsed = parse(request.rawQuery);
-  source.authorize?.(parsed.spec);
-  const pageSize = parsed.pageSize === undefined ? 20 : strictInt(parsed.pageSize);
-  const page = Math.max(1, parsed.page === undefined ? 1 : strictInt(parsed.page));
-  if (pageSize > options.maxPageSize) throw new ApiError(400, "Invalid query string", `Page size exceeds allowed maximum: ${options.maxPageSize}`);
+export async function servePage(db: SandboxDb, request: SandboxRequest, source: RowSource, query: ParsedQuery, { page, pageSize }: Paging): Promise<void> {
   const offset = page > 1 ? pageSize * (page - 1) : 0;
-  const aggregation = parsed.spec.aggregations.length > 0;
-  const { sql, params, columns } = build(parsed.spec, source, { limit: pageSize, offset });
-  const rows = await db.all<{ j: string }>(jsonProjection(sql, columns, source, parsed.spec), params).catch(mapDatabaseError(source));
-  const data = rows.map((row) => JSON.parse(row.j));
-  const base = `${request.origin}${request.prefix}${request.path}`;
-  const kept = request.rawQuery.split("&").filter((arg) => arg !== "" && !arg.startsWith("page"));
-  const link = (p: number) => `${base}?${[...kept, `page=${p}`, `page_size=${pageSize}`].join("&")}`;
+  const built = build(query, source, { limit: pageSize, offset });
+  const rows = await db.all<{ line: string }>(jsonRowsSql(built.sql, built.columns, outputTypes(query.spec, source)), built.params).catch(sqlError(source.relation));
+  const data = rows.map((row) => JSON.parse(row.line));
   let total: number | undefined;
-  let next: string | null;
-  if (aggregation) {
-    next = data.length < pageSize ? null : link(page + 1);
-  } else {
-    const count = build(parsed.spec, source, {});
-    const [{ n }] = await db.all<{ n: number }>(`SELECT count(*)::DOUBLE AS n FROM (${count.sql})`, count.params).catch(mapDatabaseError(source));
-    total = Number(n);
-    next = pageSize + offset >= total ? null : link(page + 1);
+  if (query.spec.aggregations.length === 0 || source.alwaysCount) {
+    const counted = build({ ...query, spec: { ...query.spec, aggregations: [], columns: undefined } }, source, {});
+    total = await count(db, counted, source);
   }
+  const base = `${request.origin}${request.prefix}${request.path}`;
+  // api-tabular rebuilds the query without the parameters starting with "page" (a column named so included)
+  const kept = request.rawQuery === "" ? [] : request.rawQuery.split("&").filter((arg) => !arg.startsWith("page"));
+  const link = (p: number) => `${base}?${[...kept, `page=${p}`, `page_size=${pageSize}`].join("&")}`;
+  const next = total !== undefined ? (pageSize + offset < total ? link(page + 1) : null) : data.length < pageSize ? null : link(page + 1);
   const body = {
     data,
-    links: { ...source.links, next, prev: page <= 1 ? null : link(page - 1) },
-    meta: aggregation ? { page, page_size: pageSize } : { page, page_size: pageSize, total },
+    links: { ...source.links, next, prev: page > 1 ? link(page - 1) : null },
+    meta: total === undefined ? { page, page_size: pageSize } : { page, page_size: pageSize, total },
   };
   sendJson(request.res, 200, body, CORS_HEADERS);
 }
 
-/** The whole result, streamed (one JSON array plus a newline, or PostgREST's CSV), refused past the cap. */
-export async function serveStream(db: SandboxDb, request: SandboxRequest, source: RowSource, options: RowsOptions, format: "json" | "csv"): Promise<void> {
-  const parsed = parse(request.rawQuery);
-  source.authorize?.(parsed.spec);
-  const { sql, params, columns } = build(parsed.spec, source, {});
-  const [{ n }] = await db.all<{ n: number }>(`SELECT count(*)::DOUBLE AS n FROM (${sql})`, params).catch(mapDatabaseError(source));
-  if (Number(n) > options.streamCap) {
-    throw new ApiError(403, "Output is too long", `The output has more than ${options.streamCap} rows, please consider downloading the source file directly`);
+/**
+ * The whole result, streamed from DuckDB chunk by chunk on a connection of its own, written with backpressure: one
+ * JSON array plus a newline, or PostgREST's CSV. Counted first and refused past the cap, as api-tabular does.
+ */
+export async function serveStream(db: SandboxDb, request: SandboxRequest, source: RowSource, query: ParsedQuery, streamCap: number, format: "json" | "csv"): Promise<void> {
+  const built = build(query, source, {});
+  if ((await count(db, built, source)) > streamCap) {
+    throw new ApiError(403, "Output is too long", `The output has more than ${streamCap} rows, please consider downloading the source file directly`);
   }
+  const types = outputTypes(query.spec, source);
   const { res } = request;
   const connection = await db.connect();
   try {
-    const projected = format === "json" ? jsonProjection(sql, columns, source, parsed.spec) : csvProjection(sql, columns, source, parsed.spec);
-    const result = await connection.stream(projected, params);
+    const result = await connection.stream(format === "json" ? jsonRowsSql(built.sql, built.columns, types) : csvRowsSql(built.sql, built.columns, types), built.params).catch(sqlError(source.relation));
     res.writeHead(200, {
       ...CORS_HEADERS,
       "content-type": format === "json" ? "application/json" : "text/csv",
       "content-disposition": `attachment; filename="${source.name}.${format}"`,
     });
-    let first = true;
-    if (format === "json") await write(res, "[");
-    else await write(res, `${columns.join(",")}\n`);
+    let rows = 0;
     for (;;) {
       const chunk = await result.fetchChunk();
       if (!chunk || chunk.rowCount === 0) break;
       const lines = chunk.getColumns()[0] as string[];
-      const text = format === "json" ? `${first ? "" : ","}${lines.join(",")}` : `${lines.join("\n")}\n`;
-      first = false;
-      if (!(await write(res, text))) return;
+      // PostgREST names the CSV columns from the first row, so an empty result has an empty header line
+      const opening = rows === 0 ? (format === "json" ? "[" : `${built.columns.join(",")}\n`) : format === "json" ? "," : "\n";
+      rows += lines.length;
+      if (!(await write(res, opening + lines.join(format === "json" ? "," : "\n")))) return;
     }
-    if (format === "json") await write(res, "]");
+    const closing = format === "json" ? (rows === 0 ? "[]" : "]") : rows === 0 ? "\n" : "";
     // api-tabular appends one newline to both streams
-    await write(res, "\n");
+    if (!(await write(res, `${closing}\n`))) return;
     res.end();
   } finally {
     connection.closeSync();
   }
 }
 
-function parse(rawQuery: string) {
+function build(query: ParsedQuery, source: RowSource, options: { limit?: number; offset?: number }): Sql {
   try {
-    return parseQueryString(rawQuery);
+    refuseTextOperators(query.spec, source.types);
+    const built = querySql(query.spec, ident(source.table), source.types, options);
+    if (query.unreadableSort) throw unreadableSort(query.unreadableSort);
+    return built;
   } catch (error) {
-    if (error instanceof MalformedQuery) throw new ApiError(400, "Invalid query string", `Malformed query: ${error.message}`);
-    throw error;
+    return sqlError(source.relation)(error);
   }
 }
 
-/** A page or page_size that is not an integer makes the real service fail with an unhandled ValueError: a 500. */
-class InternalError extends Error {}
-
-function strictInt(text: string): number {
-  if (!/^-?\d+$/.test(text.trim())) throw new InternalError(`invalid literal for int() with base 10: '${text}'`);
-  return Number(text);
+async function count(db: SandboxDb, built: Sql, source: RowSource): Promise<number> {
+  const [{ n }] = await db.all<{ n: number }>(`SELECT count(*)::DOUBLE AS n FROM (${built.sql})`, built.params).catch(sqlError(source.relation));
+  return Number(n);
 }
 
-export function sendInternalError(res: ServerResponse): void {
-  sendText(res, 500, "500 Internal Server Error\n\nServer got itself in trouble");
+/** The output columns' types for writing values: none for aggregated outputs, which DuckDB already types. */
+function outputTypes(spec: QuerySpec, source: RowSource): Record<string, PythonType | undefined> {
+  return spec.aggregations.length > 0 ? {} : source.types;
 }
 
-export function isInternalError(error: unknown): boolean {
-  return error instanceof InternalError;
-}
-
-function build(spec: QuerySpec, source: RowSource, options: { limit?: number; offset?: number }) {
-  try {
-    return querySql(spec, ident(source.table), source.types, options);
-  } catch (error) {
-    if (error instanceof UnknownColumn) throw databaseError(source, "42703", `column ${source.table}.${error.column} does not exist`);
-    throw error;
-  }
-}
-
-function databaseError(source: RowSource, code: string, message: string): ApiError {
-  return new ApiError(400, "Database error", { code, details: null, hint: null, message });
-}
-
-/** DuckDB's conversion errors become PostgREST's 22P02 "invalid input syntax for type …". */
-function mapDatabaseError(source: RowSource) {
-  return (error: unknown): never => {
-    const message = String((error as Error).message ?? error);
-    const conversion = /Could not convert string '([^']*)' to (\w+)|Conversion Error:.*?'([^']*)'.*?(INT\w*|DOUBLE|BOOL\w*|DATE|TIMESTAMP)/i.exec(message);
-    if (conversion) {
-      const value = conversion[1] ?? conversion[3];
-      const type = ({ BIGINT: "bigint", INT64: "bigint", INT32: "integer", INTEGER: "integer", DOUBLE: "double precision", BOOL: "boolean", BOOLEAN: "boolean", DATE: "date", TIMESTAMP: "timestamp without time zone" } as Record<string, string>)[(conversion[2] ?? conversion[4]).toUpperCase()] ?? (conversion[2] ?? conversion[4]).toLowerCase();
-      throw databaseError(source, "22P02", `invalid input syntax for type ${type}: "${value}"`);
+/** `ilike` on a number, boolean or json column has no operator in PostgreSQL: PostgREST answers 42883 (a 404). */
+function refuseTextOperators(spec: QuerySpec, types: Record<string, PythonType>): void {
+  const visit = (conditions: QuerySpec["where"]): void => {
+    for (const condition of conditions) {
+      if (condition.type !== "filter") visit(condition.items);
+      else if ((condition.op === "contains" || condition.op === "notcontains") && Object.hasOwn(types, condition.column)) {
+        const type = types[condition.column];
+        if (type === "int" || type === "float" || type === "bool" || type === "json") {
+          throw databaseError(404, "42883", `operator does not exist: ${POSTGRES_TYPES[type]} ~~* unknown`, {
+            hint: "No operator matches the given name and argument types. You might need to add explicit type casts.",
+          });
+        }
+      }
     }
-    if (/Conversion Error|Invalid Input Error|Could not convert/i.test(message)) throw databaseError(source, "22P02", `invalid input syntax: ${message.split("\n")[0]}`);
-    throw error;
   };
+  visit(spec.where);
 }
 
-/** Each output row as JSON text, values as hydra casts them (ISO datetimes, embedded JSON). */
-function jsonProjection(sql: string, columns: string[], source: RowSource, spec: QuerySpec): string {
-  const expressions = columns.map((column) => {
-    const c = `q.${quote(column)}`;
-    return source.types[column] === "datetime" && spec.aggregations.length === 0 ? `replace(CAST(${c} AS VARCHAR), ' ', 'T') AS ${quote(column)}` : `${c} AS ${quote(column)}`;
+/** PostgREST's parse error for an `order` it cannot read (`__sort` values are passed through unchecked). */
+function unreadableSort({ column, direction }: { column: string; direction: string }): ApiError {
+  return databaseError(400, "PGRST100", `"failed to parse order (${ident(column)}.${direction})" (line 1, column ${ident(column).length + 2})`, {
+    details: `${direction === "" ? "unexpected end of input" : `unexpected "${direction[0]}"`} expecting "asc", "desc", "nullsfirst" or "nullslast"`,
   });
-  return `SELECT to_json(r)::VARCHAR AS j FROM (SELECT ${expressions.join(", ")} FROM (${sql}) q) r`;
-}
-
-/** Each output row as a line of PostgREST's CSV: Postgres record text, `t`/`f`, NULL empty, quoted where needed. */
-function csvProjection(sql: string, columns: string[], source: RowSource, spec: QuerySpec): string {
-  const fields = columns.map((column) => {
-    const c = `q.${quote(column)}`;
-    const type = spec.aggregations.length === 0 ? source.types[column] : undefined;
-    // Postgres writes booleans t/f and whole floats without ".0"
-    const text = type === "bool" ? `CASE WHEN ${c} THEN 't' ELSE 'f' END` : type === "float" ? `regexp_replace(CAST(${c} AS VARCHAR), '\\.0$', '')` : `CAST(${c} AS VARCHAR)`;
-    return `CASE WHEN ${c} IS NULL THEN '' WHEN regexp_matches(${text}, '[,"\\s()\\\\]') OR ${text} = '' THEN '"' || replace(replace(${text}, '\\', '\\\\'), '"', '""') || '"' ELSE ${text} END`;
-  });
-  return `SELECT concat_ws(',', ${fields.join(", ")}) FROM (${sql}) q`;
 }
