@@ -56,11 +56,11 @@ async function execute(name: string): Promise<Output[][]> {
   return outputs;
 }
 
-/** The one bundle a cell displayed (through nb.show). */
+/** The one bundle a cell displayed (through nb.show); nbformat saves text split in lines. */
 function shown(outputs: Output[]): Bundle {
   const displays = outputs.filter((o) => o.output_type === "display_data");
   expect(displays).toHaveLength(1);
-  return displays[0].data as Bundle;
+  return Object.fromEntries(Object.entries(displays[0].data!).map(([type, value]) => [type, Array.isArray(value) ? value.join("") : value])) as Bundle;
 }
 const resourceOf = (bundle: Bundle) => bundle["application/vnd.dataresource+json"] as Resource;
 const svgOf = (bundle: Bundle) => parseHTML(`<!doctype html><html><body>${bundle["image/svg+xml"]}</body></html>`).document.querySelector("svg")!;
