@@ -1,5 +1,6 @@
+import { createHash } from "node:crypto";
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
-import { API_KEY, get, testSandbox } from "../support/sandbox.ts";
+import { API_KEY, OTHER_KEY, get, testSandbox } from "../support/sandbox.ts";
 import { SEED_TABULAR } from "../../lib/sandbox/index.ts";
 
 let env: Awaited<ReturnType<typeof testSandbox>>;
@@ -135,14 +136,78 @@ describe("Main API reads (udata)", () => {
     expect(resources.length).toBeGreaterThan(100);
     for (const kind of ["organizations", "reuses", "dataservices"]) expect((await get(`${api}/1/site/${kind}.csv`)).status).toBe(200);
   });
+
+  it("v1 references must be identifiers: 400 'Organization arg must be an identifier'", async () => {
+    const response = await get(`${api}/1/datasets/?organization=${SEED_TABULAR[0].organizationId.slice(0, 10)}`);
+    expect(response.status).toBe(400);
+    expect(response.json()).toEqual({ message: "Organization arg must be an identifier" });
+  });
+
+  it("v1 lists newest first by default (-created_at_internal)", async () => {
+    const created = (await get(`${api}/1/datasets/?page_size=100`)).json().data.map((d: any) => d.created_at);
+    expect(created).toEqual([...created].sort().reverse());
+  });
+
+  it("the v2 search has no title sort: 400 naming the value", async () => {
+    const response = await get(`${api}/2/datasets/search/?sort=title`);
+    expect(response.status).toBe(400);
+    expect(JSON.stringify(response.json())).toContain("'title'");
+  });
+
+  it("an unknown resource: v2 'Resource does not exist. You have requested this URI …', v1 'Resource does not exist'", async () => {
+    const unknown = "00000000-0000-4000-8000-000000000000";
+    const v2 = await get(`${api}/2/datasets/resources/${unknown}/`);
+    expect(v2.status).toBe(404);
+    expect(v2.json().message).toMatch(/^Resource does not exist\. You have requested this URI \[.*\] but did you mean /);
+    const v1 = await get(`${api}/1/datasets/${SEED_TABULAR[0].datasetId}/resources/${unknown}/`);
+    expect(v1.status).toBe(404);
+    expect(v1.json()).toEqual({ message: "Resource does not exist" });
+  });
+
+  it("reference lists and suggestions: licenses, frequencies, badges, datasets/organizations/tags suggest, users, spatial levels", async () => {
+    const licenses = (await get(`${api}/1/datasets/licenses/`)).json();
+    expect(licenses.some((l: any) => l.id === "lov2")).toBe(true);
+    expect((await get(`${api}/1/datasets/frequencies/`)).json().some((f: any) => f.id === "unknown")).toBe(true);
+    expect((await get(`${api}/1/datasets/badges/`)).json()).toHaveProperty("pivotal-data");
+    const suggested = (await get(`${api}/1/datasets/suggest/?q=communes`)).json();
+    expect(suggested[0]).toMatchObject({ id: expect.any(String), title: expect.stringMatching(/communes/i), slug: expect.any(String) });
+    expect((await get(`${api}/1/datasets/suggest/`)).status).toBe(400);
+    expect((await get(`${api}/1/organizations/suggest/?q=insee`)).json()[0].id).toBe(SEED_TABULAR[0].organizationId);
+    expect((await get(`${api}/1/tags/suggest/?q=cog`)).json()).toContainEqual({ text: "cog" });
+    const discussions = (await get(`${api}/1/discussions/`)).json();
+    const author = discussions.data[0].discussion[0].posted_by;
+    expect((await get(`${api}/1/users/${author.id}/`)).json().slug).toBe(author.slug);
+    expect((await get(`${api}/1/spatial/levels/`)).json().map((l: any) => l.id)).toContain("fr:commune");
+  });
+
+  it("a wrong X-API-KEY is refused even on a read: 401 'Invalid API token'", async () => {
+    const response = await get(`${api}/1/datasets/`, { "x-api-key": "not-a-valid-key" });
+    expect(response.status).toBe(401);
+    expect(response.json()).toEqual({ message: "Invalid API token" });
+  });
+
+  it("archived, deleted and private filters need a key (401 without one)", async () => {
+    for (const name of ["archived", "deleted", "private"]) expect((await get(`${api}/1/datasets/?${name}=true`)).status).toBe(401);
+    expect((await get(`${api}/1/datasets/?private=true`, { "x-api-key": API_KEY })).status).toBe(200);
+  });
+
+  it("site-wide exports take the list filters (?organization=ID)", async () => {
+    const insee = SEED_TABULAR[0].organizationId;
+    const rows = (await get(`${api}/1/site/resources.csv?organization=${insee}`)).text.trim().split("\r\n").slice(1);
+    expect(rows.length).toBeGreaterThan(0);
+    expect(rows.every((row) => row.split(";")[5] === `"${insee}"`)).toBe(true);
+  });
 });
 
 describe("Main API writes with X-API-KEY", () => {
   const json = (method: string, url: string, body: unknown, key: string | null = API_KEY) =>
     fetch(url, { method, headers: { "content-type": "application/json", ...(key ? { "x-api-key": key } : {}) }, body: JSON.stringify(body) });
 
-  it("no key: 401; a wrong key: 401 'Invalid API token'", async () => {
-    expect((await json("POST", `${api}/1/datasets/`, { title: "x" }, null)).status).toBe(401);
+  it("no key: 401 with werkzeug's sentence and udata's Bearer challenge; a wrong key: 401 'Invalid API token'", async () => {
+    const none = await json("POST", `${api}/1/datasets/`, { title: "x" }, null);
+    expect(none.status).toBe(401);
+    expect((await none.json()).message).toMatch(/^The server could not verify that you are authorized to access the URL requested\./);
+    expect(none.headers.get("www-authenticate")).toBe('Bearer realm="uData"');
     const wrong = await json("POST", `${api}/1/datasets/`, { title: "x" }, "not-a-valid-key");
     expect(wrong.status).toBe(401);
     expect(await wrong.json()).toEqual({ message: "Invalid API token" });
@@ -161,13 +226,13 @@ describe("Main API writes with X-API-KEY", () => {
     expect(await response.json()).toEqual({ errors: { title: ["This field is required."] }, message: "Validation error" });
   });
 
-  it("create, read back, update, add a remote resource, delete (then 410)", async () => {
+  it("create a draft, read it back, publish it, add a remote resource, delete it (then 410)", async () => {
     const created = await (await json("POST", `${api}/1/datasets/`, { title: "Qualité de l'air", organization: SEED_TABULAR[0].organizationId, private: true })).json();
     expect(created.slug).toBe("qualite-de-l-air");
-    expect((await get(`${api}/1/datasets/${created.id}/`)).json().private).toBe(true);
-    const updated = await (await json("PUT", `${api}/1/datasets/${created.id}/`, { description: "Mesures horaires" })).json();
-    expect(updated.description).toBe("Mesures horaires");
-    const resource = await (await json("POST", `${api}/1/datasets/${created.id}/resources/`, { title: "API", url: "https://example.org/air.json", format: "json" })).json();
+    expect((await get(`${api}/1/datasets/${created.id}/`, { "x-api-key": API_KEY })).json().private).toBe(true);
+    const updated = await (await json("PUT", `${api}/1/datasets/${created.id}/`, { description: "Mesures horaires", private: false })).json();
+    expect(updated).toMatchObject({ description: "Mesures horaires", private: false });
+    const resource = await (await json("POST", `${api}/1/datasets/${created.id}/resources/`, { title: "API", url: "https://example.org/air.json", format: "json", filetype: "remote" })).json();
     expect(resource.filetype).toBe("remote");
     expect((await get(`${api}/1/datasets/${created.id}/`)).json().resources).toHaveLength(1);
     expect((await json("DELETE", `${api}/1/datasets/${created.id}/`, {})).status).toBe(204);
@@ -189,6 +254,93 @@ describe("Main API writes with X-API-KEY", () => {
     const profile = (await get(`${env.sandbox.url}/tabular/api/resources/${resource.id}/profile/`)).json();
     expect(profile.profile.columns.code.python_type).toBe("string");
     expect(profile.profile.columns.places.python_type).toBe("int");
+  });
+
+  it("a key scoped to one organization (KEY@org) may write there and nowhere else: 403", async () => {
+    const [otherKey, slug] = OTHER_KEY.split("@");
+    const theirs = (await get(`${api}/1/organizations/${slug}/`)).json();
+    const created = await json("POST", `${api}/1/datasets/`, { title: "Budget primitif", organization: theirs.id }, otherKey);
+    expect(created.status).toBe(201);
+    const insee = await json("PUT", `${api}/1/datasets/${SEED_TABULAR[0].datasetId}/`, { title: "not theirs" }, otherKey);
+    expect(insee.status).toBe(403);
+    expect(await insee.json()).toEqual({ message: "You do not have the permission to modify that object." });
+  });
+
+  it("a draft (private) is not found by others; a deleted dataset is gone (410) for others but readable by its members", async () => {
+    const draft = await (await json("POST", `${api}/1/datasets/`, { title: "Brouillon", organization: SEED_TABULAR[0].organizationId, private: true })).json();
+    expect((await get(`${api}/1/datasets/${draft.id}/`)).status).toBe(404);
+    expect((await get(`${api}/1/datasets/${draft.id}/`, { "x-api-key": API_KEY })).status).toBe(200);
+    const listed = (await get(`${api}/1/datasets/?private=true&page_size=100`, { "x-api-key": API_KEY })).json();
+    expect(listed.data.map((d: any) => d.id)).toContain(draft.id);
+    expect((await get(`${api}/1/datasets/?page_size=100`)).json().data.map((d: any) => d.id)).not.toContain(draft.id);
+    expect((await json("DELETE", `${api}/1/datasets/${draft.id}/`, {})).status).toBe(204);
+    expect((await get(`${api}/1/datasets/${draft.id}/`, { "x-api-key": API_KEY })).status).toBe(200);
+    expect((await json("DELETE", `${api}/1/datasets/${draft.id}/`, {})).status).toBe(410);
+    expect((await json("PUT", `${api}/1/datasets/${draft.id}/`, { title: "Brouillon" })).status).toBe(410);
+    const restored = await json("PUT", `${api}/1/datasets/${draft.id}/`, { deleted: null, private: false });
+    expect(restored.status).toBe(200);
+    expect((await get(`${api}/1/datasets/${draft.id}/`)).status).toBe(200);
+  });
+
+  it("POST resources only takes remote ones (400 'This endpoint only supports remote resources'); the file type cannot change", async () => {
+    const dataset = await (await json("POST", `${api}/1/datasets/`, { title: "Liens", organization: SEED_TABULAR[0].organizationId })).json();
+    const file = await json("POST", `${api}/1/datasets/${dataset.id}/resources/`, { title: "x", url: "https://example.org/x.csv" });
+    expect(file.status).toBe(400);
+    expect(await file.json()).toEqual({ message: "This endpoint only supports remote resources" });
+    const remote = await (await json("POST", `${api}/1/datasets/${dataset.id}/resources/`, { title: "x", url: "https://example.org/x.csv", filetype: "remote" })).json();
+    const changed = await json("PUT", `${api}/1/datasets/${dataset.id}/resources/${remote.id}/`, { filetype: "file" });
+    expect(changed.status).toBe(400);
+    expect((await changed.json()).message).toBe("Cannot modify filetype after creation");
+  });
+
+  it("reordering resources needs every one of them: 400 'All resources must be reordered, you provided 1 out of 2'", async () => {
+    const dataset = await (await json("POST", `${api}/1/datasets/`, { title: "Ordre", organization: SEED_TABULAR[0].organizationId })).json();
+    const ids = [];
+    for (const title of ["a", "b"]) ids.push((await (await json("POST", `${api}/1/datasets/${dataset.id}/resources/`, { title, url: `https://example.org/${title}`, filetype: "remote" })).json()).id);
+    const partial = await json("PUT", `${api}/1/datasets/${dataset.id}/resources/`, [ids[0]]);
+    expect(partial.status).toBe(400);
+    expect((await partial.json()).message).toBe("All resources must be reordered, you provided 1 out of 2");
+    const reordered = await (await json("PUT", `${api}/1/datasets/${dataset.id}/resources/`, [ids[1], ids[0]])).json();
+    expect(reordered.map((r: any) => r.id)).toEqual([ids[1], ids[0]]);
+  });
+
+  it("replacing a resource's file keeps its id; the Tabular API serves the new rows; deleting it removes the table and the redirect", async () => {
+    const dataset = await (await json("POST", `${api}/1/datasets/`, { title: "Relevés", organization: SEED_TABULAR[0].organizationId })).json();
+    const upload = (rid: string | null, text: string, filename: string) => {
+      const form = new FormData();
+      form.append("file", new Blob([text], { type: "text/csv" }), filename);
+      const path = rid ? `resources/${rid}/upload/` : "upload/";
+      return fetch(`${api}/1/datasets/${dataset.id}/${path}`, { method: "POST", headers: { "x-api-key": API_KEY }, body: form });
+    };
+    const first = await (await upload(null, "x,y\n1,2\n", "releves.csv")).json();
+    expect(first).toMatchObject({ title: "releves.csv", filetype: "file", format: "csv", checksum: { type: "sha1", value: createHash("sha1").update("x,y\n1,2\n").digest("hex") } });
+    const replaced = await upload(first.id, "x,y\n3,4\n5,6\n", "releves-2.csv");
+    expect(replaced.status).toBe(200);
+    const second = await replaced.json();
+    expect(second.id).toBe(first.id);
+    expect(second.title).toBe("releves-2.csv");
+    expect(second.checksum.value).not.toBe(first.checksum.value);
+    const rows = (await get(`${env.sandbox.url}/tabular/api/resources/${first.id}/data/`)).json();
+    expect(rows.data.map((r: any) => r.x)).toEqual([3, 5]);
+    expect((await json("DELETE", `${api}/1/datasets/${dataset.id}/resources/${first.id}/`, {})).status).toBe(204);
+    expect((await get(`${env.sandbox.url}/tabular/api/resources/${first.id}/data/`)).status).not.toBe(200);
+    expect((await fetch(`${api}/1/datasets/r/${first.id}`, { redirect: "manual" })).status).toBe(404);
+  });
+
+  it("an HTML upload is refused: 415 'Incorrect file content type: HTML'", async () => {
+    const dataset = await (await json("POST", `${api}/1/datasets/`, { title: "Pages", organization: SEED_TABULAR[0].organizationId })).json();
+    const form = new FormData();
+    form.append("file", new Blob(["<html></html>"], { type: "text/html" }), "page.html");
+    const response = await fetch(`${api}/1/datasets/${dataset.id}/upload/`, { method: "POST", headers: { "x-api-key": API_KEY }, body: form });
+    expect(response.status).toBe(415);
+    expect(await response.json()).toEqual({ message: "Incorrect file content type: HTML" });
+  });
+
+  it("the Metrics API follows the catalog: a new dataset has its metrics rows", async () => {
+    const created = await (await json("POST", `${api}/1/datasets/`, { title: "Mesuré", organization: SEED_TABULAR[0].organizationId })).json();
+    const rows = (await get(`${env.sandbox.url}/metrics/api/datasets/data/?dataset_id__exact=${created.id}`)).json();
+    expect(rows.data.length).toBeGreaterThan(0);
+    expect(rows.data.every((r: any) => r.dataset_id === created.id)).toBe(true);
   });
 });
 

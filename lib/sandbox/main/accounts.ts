@@ -1,5 +1,7 @@
 import { createHash, randomBytes } from "node:crypto";
 import { SEED_ORGANIZATIONS } from "../seed/tabular-datasets.ts";
+import type { SandboxRequest } from "../types.ts";
+import { MainError } from "./respond.ts";
 import type { Doc } from "./seed.ts";
 
 /**
@@ -35,4 +37,27 @@ export function mayEdit(account: Account, doc: Doc): boolean {
   const org = doc.organization;
   if (org) return account.organizations.includes(org.id) || account.organizations.includes(org.slug);
   return doc.owner?.id === account.user.id;
+}
+
+// udata's `api.secure` aborts 401 without a message: flask-restx then sends werkzeug's description, and udata its challenge
+const NO_CREDENTIALS = "The server could not verify that you are authorized to access the URL requested. You either supplied the wrong credentials (e.g. a bad password), or your browser doesn't understand how to supply the credentials required.";
+
+export function unauthenticated(): MainError {
+  return new MainError(401, NO_CREDENTIALS, undefined, { "www-authenticate": 'Bearer realm="uData"' });
+}
+
+/** Who sent the request: udata resolves X-API-KEY on every API call, so a wrong key is a 401 even on a read. */
+export function viewerOf(request: SandboxRequest, accounts: Account[]): Account | undefined {
+  const key = request.req.headers["x-api-key"];
+  if (typeof key !== "string" || key === "") return undefined;
+  const account = accounts.find((a) => a.key === key);
+  if (!account) throw new MainError(401, "Invalid API token");
+  return account;
+}
+
+/** A write route's caller; 401 without a key. */
+export function authenticate(request: SandboxRequest, accounts: Account[]): Account {
+  const account = viewerOf(request, accounts);
+  if (!account) throw unauthenticated();
+  return account;
 }

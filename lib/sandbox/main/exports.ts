@@ -1,5 +1,6 @@
 import type { SandboxRequest } from "../types.ts";
 import { write } from "../respond.ts";
+import { filterDatasets, filterDataservices, filterOrganizations, filterReuses } from "./read.ts";
 import type { CatalogStore } from "./store.ts";
 import { SANDBOX_ORIGIN, type Doc } from "./seed.ts";
 
@@ -74,8 +75,15 @@ function line(values: unknown[]): string {
   return `${values.map(cell).join(";")}\r\n`;
 }
 
+/** What an export lists: with query arguments, the list filters of its kind (udata streams those; production redirects the bare URL to a nightly file). */
+function exported(store: CatalogStore, url: URL, kind: (typeof EXPORTS)[number]): Doc[] {
+  if (kind === "datasets" || kind === "resources") return filterDatasets(store, url, { api: "export" });
+  return { organizations: filterOrganizations, reuses: filterReuses, dataservices: filterDataservices }[kind](store, url);
+}
+
 export async function serveExport(store: CatalogStore, request: SandboxRequest, kind: (typeof EXPORTS)[number]): Promise<void> {
   const { res } = request;
+  const docs = exported(store, request.url, kind);
   const etag = `W/"${kind}-${store.changedAt.getTime().toString(16)}"`;
   const lastModified = store.changedAt.toUTCString();
   const since = request.req.headers["if-modified-since"];
@@ -86,17 +94,16 @@ export async function serveExport(store: CatalogStore, request: SandboxRequest, 
   }
   res.writeHead(200, { "content-type": "text/csv; charset=utf-8", "content-disposition": `attachment; filename=${kind}.csv`, etag, "last-modified": lastModified });
   const emit = (text: string) => write(res, text.replaceAll(SANDBOX_ORIGIN, request.origin));
-  const visible = (doc: Doc) => !doc.private && !doc.deleted && !doc.deleted_at;
   if (kind === "resources") {
     await emit(line([...RESOURCE_DATASET_FIELDS, ...RESOURCE_FIELDS].map(([name]) => name)));
-    for (const dataset of store.all("datasets").filter(visible)) {
+    for (const dataset of docs) {
       const head = RESOURCE_DATASET_FIELDS.map(([, get]) => get(dataset));
       for (const resource of dataset.resources ?? []) if (!(await emit(line([...head, ...RESOURCE_FIELDS.map(([, get]) => get(resource))])))) return;
     }
   } else {
     const fields = { datasets: DATASET_FIELDS, organizations: ORGANIZATION_FIELDS, reuses: REUSE_FIELDS, dataservices: DATASERVICE_FIELDS }[kind];
     await emit(line(fields.map(([name]) => name)));
-    for (const doc of store.all(kind).filter(visible)) if (!(await emit(line(fields.map(([, get]) => get(doc)))))) return;
+    for (const doc of docs) if (!(await emit(line(fields.map(([, get]) => get(doc)))))) return;
   }
   res.end();
 }

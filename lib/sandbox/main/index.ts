@@ -1,6 +1,6 @@
 import { readFileSync } from "node:fs";
 import type { SandboxApi, SandboxRequest } from "../types.ts";
-import type { Account } from "./accounts.ts";
+import { viewerOf, type Account } from "./accounts.ts";
 import { EXPORTS, serveExport } from "./exports.ts";
 import { handleRead } from "./read.ts";
 import { handleSpatial } from "./spatial.ts";
@@ -27,7 +27,9 @@ export function createMainApi(ctx: WriteContext & { accounts: Account[] }): Sand
           request.res.end(JSON.stringify({ status: "ok", version: VERSION, sandbox: true, note: SYNTHETIC_NOTE }));
           return true;
         }
-        if (method === "GET" || method === "HEAD") {
+        const reading = method === "GET" || method === "HEAD";
+        const viewer = request.path.startsWith("/api/") ? viewerOf(request, ctx.accounts) : undefined;
+        if (reading) {
           const exportMatch = /^\/api\/1\/site\/(\w+)\.csv$/.exec(request.path);
           if (exportMatch && (EXPORTS as readonly string[]).includes(exportMatch[1])) {
             await serveExport(ctx.store, request, exportMatch[1] as (typeof EXPORTS)[number]);
@@ -35,8 +37,8 @@ export function createMainApi(ctx: WriteContext & { accounts: Account[] }): Sand
           }
         }
         if (await handleWrite(ctx, request)) return true;
-        if ((method === "GET" || method === "HEAD") && (handleSpatial(request) || (await handleRead(ctx.store, request, reference)))) return true;
-        if (request.path.startsWith("/api/")) throw new MainError(method === "GET" || method === "HEAD" ? 404 : 405, method === "GET" || method === "HEAD" ? NOT_FOUND : "The method is not allowed for the requested URL.");
+        if (reading && (handleSpatial(request) || (await handleRead(ctx.store, request, reference, viewer)))) return true;
+        if (request.path.startsWith("/api/")) throw new MainError(reading ? 404 : 405, reading ? NOT_FOUND : "The method is not allowed for the requested URL.");
         return false;
       } catch (error) {
         if (error instanceof MainError) {

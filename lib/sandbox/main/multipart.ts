@@ -1,21 +1,24 @@
 import type { IncomingMessage } from "node:http";
+import { createHash } from "node:crypto";
 import { createWriteStream } from "node:fs";
 import { rm } from "node:fs/promises";
 import { once } from "node:events";
+
+export interface Upload {
+  filename: string;
+  size: number;
+  /** Hex SHA-1 of the file, the checksum udata records for uploads. */
+  sha1: string;
+  fields: Record<string, string>;
+}
+
+export class UploadError extends Error {}
 
 /**
  * Streams the first file part of a multipart/form-data body to `target`, never holding the body in memory. Other
  * (text) fields are collected. Resolves once the closing boundary has been seen; rejects (and removes the partial
  * file) if the body ends early.
  */
-export interface Upload {
-  filename: string;
-  size: number;
-  fields: Record<string, string>;
-}
-
-export class UploadError extends Error {}
-
 export async function receiveFile(req: IncomingMessage, target: string): Promise<Upload> {
   const type = req.headers["content-type"] ?? "";
   const boundaryMatch = /boundary=(?:"([^"]+)"|([^;]+))/i.exec(type);
@@ -25,6 +28,7 @@ export async function receiveFile(req: IncomingMessage, target: string): Promise
   const fields: Record<string, string> = {};
   let filename = "";
   let size = 0;
+  const hash = createHash("sha1");
   // the body starts with "--boundary"; prefix CRLF so every delimiter looks the same
   let buffer = Buffer.from("\r\n");
   let state: "preamble" | "headers" | "file" | "field" | "done" = "preamble";
@@ -35,6 +39,7 @@ export async function receiveFile(req: IncomingMessage, target: string): Promise
   const writeOut = async (chunk: Buffer) => {
     if (chunk.length === 0) return;
     size += chunk.length;
+    hash.update(chunk);
     if (!out.write(chunk)) await once(out, "drain");
   };
 
@@ -85,7 +90,7 @@ export async function receiveFile(req: IncomingMessage, target: string): Promise
     if (!fileSeen) throw new UploadError("the form has no file field");
     out.end();
     await once(out, "finish");
-    return { filename, size, fields };
+    return { filename, size, sha1: hash.digest("hex"), fields };
   } catch (error) {
     out.destroy();
     await rm(target, { force: true });

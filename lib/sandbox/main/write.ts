@@ -1,9 +1,9 @@
 import { randomBytes, randomUUID } from "node:crypto";
 import { mkdir, rename, rm } from "node:fs/promises";
-import { join } from "node:path";
+import { basename, join } from "node:path";
 import type { SandboxRequest } from "../types.ts";
 import type { TabularService } from "../tabular/index.ts";
-import { mayEdit, type Account } from "./accounts.ts";
+import { authenticate, mayEdit, type Account } from "./accounts.ts";
 import { receiveFile, UploadError } from "./multipart.ts";
 import { MainError, NOT_FOUND, reply } from "./respond.ts";
 import { orgRef, SANDBOX_ORIGIN, tabularResource, userRef, type Doc } from "./seed.ts";
@@ -24,14 +24,6 @@ const FORBIDDEN = "You do not have the permission to modify that object.";
 const REQUIRED = "This field is required.";
 const DATASET_FIELDS = ["title", "description", "acronym", "tags", "license", "frequency", "private", "temporal_coverage", "spatial", "extras", "description_short"];
 const RESOURCE_FIELDS = ["title", "description", "url", "type", "format", "filetype", "mime", "extras", "schema"];
-
-export function authenticate(request: SandboxRequest, accounts: Account[]): Account {
-  const key = request.req.headers["x-api-key"];
-  if (typeof key !== "string" || key === "") throw new MainError(401, "Unauthorized");
-  const account = accounts.find((a) => a.key === key);
-  if (!account) throw new MainError(401, "Invalid API token");
-  return account;
-}
 
 async function readJson(request: SandboxRequest): Promise<Doc> {
   const chunks: Buffer[] = [];
@@ -77,21 +69,33 @@ function slugify(title: string, taken: (slug: string) => boolean): string {
   return slug;
 }
 
-function editable(ctx: WriteContext, account: Account, id: string): Doc {
+/** The dataset a caller may change; a deleted one is gone (410) unless `restoring`, before any permission check, as in udata. */
+function editable(ctx: WriteContext, account: Account, id: string, restoring = false): Doc {
   const dataset = ctx.store.find("datasets", decodeURIComponent(id));
   if (!dataset) throw new MainError(404, NOT_FOUND);
-  if (dataset.deleted) throw new MainError(410, "Dataset has been deleted");
+  if (dataset.deleted && !restoring) throw new MainError(410, "Dataset has been deleted");
   if (!mayEdit(account, dataset)) throw new MainError(403, FORBIDDEN);
   return dataset;
 }
 
 function resourceOf(dataset: Doc, resourceId: string): Doc {
   const resource = (dataset.resources ?? []).find((r: Doc) => r.id === resourceId);
-  if (!resource) throw new MainError(404, NOT_FOUND);
+  if (!resource) throw new MainError(404, "Resource does not exist");
   return resource;
 }
 
 const now = () => new Date().toISOString();
+
+const MIME_TYPES: Record<string, string> = {
+  csv: "text/csv", txt: "text/plain", json: "application/json", geojson: "application/geo+json", xml: "application/xml", pdf: "application/pdf",
+  zip: "application/zip", parquet: "application/vnd.apache.parquet", xls: "application/vnd.ms-excel", ods: "application/vnd.oasis.opendocument.spreadsheet",
+  xlsx: "application/vnd.openxmlformats-officedocument.spreadsheetml.sheet", html: "text/html", htm: "text/html",
+};
+
+/** The name under filesDir of a file the sandbox stores for a resource, if it stores one. */
+function storedFileName(resource: Doc): string | undefined {
+  return /\/sandbox\/files\/([\w-]+\.\w+)$/.exec(String(resource.url ?? ""))?.[1];
+}
 
 /** Answers a write route; false when there is none for this method and path. */
 export async function handleWrite(ctx: WriteContext, request: SandboxRequest): Promise<boolean> {
@@ -131,8 +135,8 @@ export async function handleWrite(ctx: WriteContext, request: SandboxRequest): P
   }
   if ((m = /^\/api\/1\/datasets\/([^/]+)\/$/.exec(path)) && (method === "PUT" || method === "PATCH" || method === "DELETE")) {
     const account = authenticate(request, ctx.accounts);
-    const dataset = editable(ctx, account, m[1]);
     if (method === "DELETE") {
+      const dataset = editable(ctx, account, m[1]);
       await ctx.store.save("datasets", { ...dataset, deleted: now() });
       await ctx.changed();
       request.res.writeHead(204);
@@ -140,9 +144,12 @@ export async function handleWrite(ctx: WriteContext, request: SandboxRequest): P
       return true;
     }
     const body = await readJson(request);
+    // a deleted dataset comes back only through an update that says `"deleted": null`
+    const dataset = editable(ctx, account, m[1], body.deleted === null);
     validateDataset(body, false);
-    const updated = { ...dataset, ...pick(body, DATASET_FIELDS), last_modified: now(), last_update: now() };
+    const updated = { ...dataset, ...pick(body, DATASET_FIELDS), deleted: null, last_modified: now(), last_update: now() };
     await ctx.store.save("datasets", updated);
+    if (dataset.deleted) await ctx.changed();
     reply(request, 200, updated);
     return true;
   }
@@ -152,10 +159,12 @@ export async function handleWrite(ctx: WriteContext, request: SandboxRequest): P
     const body = await readJson(request);
     if (method === "PUT") {
       // reorder: the list of resource ids (or objects with ids) in the new order
-      const order = Array.isArray(body) ? body.map((r: Doc | string) => (typeof r === "string" ? r : r.id)) : [];
-      const current = dataset.resources ?? [];
-      if (order.length !== current.length || !current.every((r: Doc) => order.includes(r.id))) {
-        throw new MainError(400, "Validation error", { resources: ["The new order must list every resource of the dataset once."] });
+      const order = Array.isArray(body) ? body.map((r: Doc | string) => (typeof r === "string" ? r : r?.id)) : [];
+      const current: Doc[] = dataset.resources ?? [];
+      if (order.length !== current.length) throw new MainError(400, `All resources must be reordered, you provided ${order.length} out of ${current.length}`);
+      const ids = current.map((r) => String(r.id));
+      if (new Set(order).size !== ids.length || !ids.every((id) => order.includes(id))) {
+        throw new MainError(400, `Resource ids must match existing ones in dataset, ie: {${ids.map((id) => `'${id}'`).join(", ")}}`);
       }
       const resources = order.map((id: string) => current.find((r: Doc) => r.id === id));
       await ctx.store.save("datasets", { ...dataset, resources, last_modified: now() });
@@ -163,6 +172,8 @@ export async function handleWrite(ctx: WriteContext, request: SandboxRequest): P
       return true;
     }
     validateResource(body, true);
+    // the form's file type defaults to "file", and files only come through the upload route
+    if ((body.filetype ?? "file") !== "remote") throw new MainError(400, "This endpoint only supports remote resources");
     const resource: Doc = {
       id: randomUUID(), description: null, type: "main", format: null, mime: null, filesize: null, checksum: null, extras: {}, schema: null,
       ...pick(body, RESOURCE_FIELDS), filetype: "remote", created_at: now(), last_modified: now(), metrics: { views: 0 }, harvest: null, preview_url: null,
@@ -180,7 +191,8 @@ export async function handleWrite(ctx: WriteContext, request: SandboxRequest): P
     if (method === "DELETE") {
       await ctx.store.save("datasets", { ...dataset, resources: dataset.resources.filter((r: Doc) => r.id !== resource.id), last_modified: now() });
       if (ctx.tabular.store.get(resource.id)) await ctx.tabular.remove(resource.id, new Date(), dataset.id);
-      await rm(join(ctx.filesDir, `${resource.id}.csv`), { force: true });
+      const stored = storedFileName(resource);
+      if (stored) await rm(join(ctx.filesDir, stored), { force: true });
       await ctx.changed();
       request.res.writeHead(204);
       request.res.end();
@@ -188,6 +200,7 @@ export async function handleWrite(ctx: WriteContext, request: SandboxRequest): P
     }
     const body = await readJson(request);
     validateResource(body, false);
+    if (body.filetype && body.filetype !== resource.filetype) throw new MainError(400, "Cannot modify filetype after creation");
     const updated = { ...resource, ...pick(body, RESOURCE_FIELDS.filter((f) => resource.filetype !== "file" || f !== "url")), last_modified: now() };
     await ctx.store.save("datasets", { ...dataset, resources: dataset.resources.map((r: Doc) => (r.id === resource.id ? updated : r)), last_modified: now() });
     reply(request, 200, updated);
@@ -219,23 +232,32 @@ async function uploadFile(ctx: WriteContext, request: SandboxRequest, dataset: D
     throw error;
   }
   try {
-    const isCsv = /\.csv$/i.test(upload.filename);
-    const title = upload.fields.title || previous?.title || upload.filename;
+    // udata names the resource after the file and takes its format from the extension
+    const title = basename(upload.filename.replaceAll("\\", "/")) || "file";
+    const extension = /\.([a-z0-9]+)$/i.exec(title)?.[1].toLowerCase() ?? null;
+    const mime = MIME_TYPES[extension ?? ""] ?? "application/octet-stream";
+    if (mime === "text/html") throw new MainError(415, "Incorrect file content type: HTML");
+    const name = `${resourceId}.${extension ?? "bin"}`;
+    const checksum = { type: "sha1", value: upload.sha1 };
     let resource: Doc;
-    if (isCsv) {
+    if (extension === "csv") {
       const info = await ctx.tabular.ingestCsv({ resourceId, datasetId: dataset.id, title, file: temp });
-      resource = { ...tabularResource(info, title), filesize: upload.size };
+      resource = { ...tabularResource(info, title), filesize: upload.size, checksum };
     } else {
-      const format = upload.filename.split(".").pop()?.toLowerCase() ?? null;
-      resource = { id: resourceId, title, description: null, filetype: "file", type: "main", format, mime: null, filesize: upload.size, checksum: null, extras: {}, preview_url: null, schema: null, metrics: { views: 0 }, harvest: null, created_at: now(), last_modified: now() };
-      resource.url = `${SANDBOX_ORIGIN}/sandbox/files/${resourceId}.${format ?? "bin"}`;
-      resource.latest = `${SANDBOX_ORIGIN}/api/1/datasets/r/${resourceId}`;
+      if (previous && ctx.tabular.store.get(resourceId)) await ctx.tabular.remove(resourceId, new Date(), dataset.id);
+      resource = {
+        id: resourceId, title, description: null, filetype: "file", type: "main", format: extension, mime, filesize: upload.size, checksum, extras: {},
+        preview_url: null, schema: null, metrics: { views: 0 }, harvest: null, created_at: now(), last_modified: now(),
+        url: `${SANDBOX_ORIGIN}/sandbox/files/${name}`, latest: `${SANDBOX_ORIGIN}/api/1/datasets/r/${resourceId}`,
+      };
     }
-    const name = isCsv ? `${resourceId}.csv` : String(resource.url).split("/").pop()!;
     await rename(temp, join(ctx.filesDir, name));
     resource = { ...(previous ?? {}), ...resource, created_at: previous?.created_at ?? resource.created_at, last_modified: now() };
     const resources = previous ? dataset.resources.map((r: Doc) => (r.id === resourceId ? resource : r)) : [...(dataset.resources ?? []), resource];
     await ctx.store.save("datasets", { ...dataset, resources, last_modified: now(), last_update: now() });
+    // the replaced file goes once the new one is recorded, as udata deletes the old stored file
+    const replaced = previous ? storedFileName(previous) : undefined;
+    if (replaced && replaced !== name) await rm(join(ctx.filesDir, replaced), { force: true });
     if (!previous) await ctx.changed();
     reply(request, previous ? 200 : 201, resource);
   } finally {
