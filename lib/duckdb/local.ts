@@ -54,7 +54,7 @@ export function localSql(query: TabularQuery, local: LocalTable): Sql {
 
 /**
  * The query's rows computed on `duck` from the resource's file. Outputs are cast to the types the remote path gives
- * them (DuckDB would widen an integer sum to 128 bits), so both modes write the same schema.
+ * them (DuckDB would widen an integer sum to 128 bits), so both modes write the same schema and values.
  */
 export async function localRows(query: TabularQuery, duck: Duck, options: ExportOptions): Promise<Rows> {
   const http = bound(query);
@@ -77,7 +77,8 @@ export async function localRows(query: TabularQuery, duck: Duck, options: Export
     const typeOf = (name: string): ColumnSpec => all.find((c) => c.name === name) ?? { name, type: "string" };
     const columns = outputColumns(query.spec, typeOf, all);
     const { sql, params } = localSql(query, local);
-    const typed = columns.map((c) => `CAST(${quote(c.name)} AS ${SQL_TYPES[c.type]}) AS ${quote(c.name)}`);
+    // JSON comes back from the API without spaces; json() writes the file's text the same way
+    const typed = columns.map((c) => `${c.type === "json" ? `json(${quote(c.name)})` : `CAST(${quote(c.name)} AS ${SQL_TYPES[c.type]})`} AS ${quote(c.name)}`);
     return { sql: `SELECT ${typed.join(", ")} FROM (${sql})`, params, columns, scratch, dispose };
   } catch (error) {
     await dispose();
