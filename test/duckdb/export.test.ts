@@ -1,14 +1,14 @@
-import { existsSync, readdirSync } from "node:fs";
+import { existsSync, readdirSync, readFileSync } from "node:fs";
 import { mkdtemp, rm } from "node:fs/promises";
 import { tmpdir } from "node:os";
 import { join } from "node:path";
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
 import { DuckDBInstance } from "@duckdb/node-api";
 import { BIG_RESOURCE_ID, SEED_TABULAR } from "../../lib/sandbox/index.ts";
-import { Duck, planWindows } from "../../lib/duckdb/index.ts";
+import { Duck, planWindows, type Progress } from "../../lib/duckdb/index.ts";
 import { cachedDownload } from "../../lib/duckdb/cache.ts";
 import { loadResource, localSql } from "../../lib/duckdb/local.ts";
-import { eq, or, lte, type TabularQuery } from "../../lib/tabular/index.ts";
+import { eq, gte, lte, type TabularQuery } from "../../lib/tabular/index.ts";
 import { testSandbox } from "../support/sandbox.ts";
 
 const CAP = 4_000;
@@ -53,6 +53,28 @@ describe("exports beyond the stream cap", () => {
     const exported = plain(await parquetRows(file));
     const reference = plain(await paginated(query));
     expect(exported).toEqual(reference);
+  });
+
+  it("a window whose count passes the cap is halved until each fits (rows bunched at both ends of the ids)", async () => {
+    const query = env.dg.tabular(BIG_RESOURCE_ID).or(lte("__id", 3_000), gte("__id", 23_001));
+    const windows = await planWindows(query, 1_000);
+    expect(windows.every((w) => w.count <= 1_000)).toBe(true);
+    expect(windows.reduce((n, w) => n + w.count, 0)).toBe(5_000);
+    // windows follow each other in __id order, without overlap
+    for (let i = 1; i < windows.length; i++) expect(windows[i].from).toBeGreaterThanOrEqual(windows[i - 1].to!);
+    const table = await query.columns(["__id"]).toArrow({ cap: 1_000 });
+    const ids = Array.from(table.getChild("__id")!.toArray() as Int32Array);
+    expect(ids).toEqual([...Array.from({ length: 3_000 }, (_, i) => i + 1), ...Array.from({ length: 2_000 }, (_, i) => i + 23_001)]);
+  });
+
+  it("progress reports bytes as they arrive and rows as windows complete", async () => {
+    const seen: Progress[] = [];
+    await env.dg.tabular(BIG_RESOURCE_ID).where("__id", "less", 10_000).toParquet(join(dir, "progress.parquet"), { cap: CAP, progress: (p) => seen.push({ ...p }) });
+    expect(seen.length).toBeGreaterThan(3);
+    expect(seen.at(-1)!.rows).toBe(10_000);
+    expect(seen.at(-1)!.label).toMatch(new RegExp(`^${BIG_RESOURCE_ID} \\([2-9] windows\\)$`));
+    expect(seen.at(-1)!.bytes).toBeGreaterThan(10_000 * 50);
+    for (let i = 1; i < seen.length; i++) expect(seen[i].bytes).toBeGreaterThanOrEqual(seen[i - 1].bytes);
   });
 
   it("keep the query's filters and sort across windows", async () => {
@@ -117,6 +139,15 @@ describe("typed from the resource's profile", () => {
   });
 });
 
+describe("Metrics CSV into Arrow", () => {
+  it("metric_month as a date (the first of the month), counts as 64-bit integers, in the API's order", async () => {
+    const table = await env.dg.metrics("site").months("2024-01", "2024-06").toArrow();
+    expect(String(table.schema.fields.find((f) => f.name === "metric_month")!.type)).toBe("Date32<DAY>");
+    expect(String(table.schema.fields.find((f) => f.name === "monthly_visit_dataset")!.type)).toBe("Int64");
+    expect(Array.from({ length: table.numRows }, (_, i) => new Date(table.getChild("metric_month")!.get(i) as number).toISOString().slice(0, 10))).toEqual(["2024-01-01", "2024-02-01", "2024-03-01", "2024-04-01", "2024-05-01", "2024-06-01"]);
+  });
+});
+
 describe("nothing half-written", () => {
   it("a connection cut mid-stream fails with a clear error and leaves no file behind", async () => {
     const target = join(dir, "cut", "out.parquet");
@@ -128,6 +159,20 @@ describe("nothing half-written", () => {
     }
     expect(existsSync(target)).toBe(false);
     expect(existsSync(join(dir, "cut")) ? readdirSync(join(dir, "cut")) : []).toEqual([]);
+  });
+
+  it("the same for Arrow IPC written batch by batch, past the cap, with an earlier file of that name kept intact", async () => {
+    const target = join(dir, "cut-ipc", "out.arrow");
+    await env.dg.tabular(SEED_TABULAR[2].resourceId).toIpc(target);
+    const before = readFileSync(target);
+    env.sandbox.faults.set("/tabular/api/resources/*/data/json/:reset-after=50000");
+    try {
+      await expect(env.dg.tabular(BIG_RESOURCE_ID).toIpc(target, { cap: CAP })).rejects.toThrow(/cut off|terminated|socket|closed/i);
+    } finally {
+      env.sandbox.faults.clear();
+    }
+    expect(readFileSync(target).equals(before)).toBe(true);
+    expect(readdirSync(join(dir, "cut-ipc"))).toEqual(["out.arrow"]);
   });
 });
 
