@@ -1,4 +1,5 @@
-import { startSandbox } from "../lib/sandbox/index.ts";
+import { parseFaults, startSandbox } from "../lib/sandbox/index.ts";
+import { parseApiKeys } from "../lib/sandbox/main/index.ts";
 import { parseCommandLine } from "./args.ts";
 import { positiveInt } from "./catalog-commands.ts";
 import { EXIT, UsageError } from "./exit.ts";
@@ -7,12 +8,14 @@ export const USAGE = `usage: datagouv sandbox [--port N] [--host 127.0.0.1] [--d
                         [--rate-limit N/SECONDS] [--big-rows N]
 
 Runs the embedded data.gouv.fr on one port: the Main API at /api/1/ and /api/2/, the Tabular API at /tabular/api/,
-the Metrics API at /metrics/api/ (each with its /health/). Prints "listening on URL" first, then serves until stopped.
+the Metrics API at /metrics/api/; health checks at /api/1/health/, /tabular/health/ and /metrics/health/.
+Prints "listening on URL" first, then serves until stopped (Ctrl-C, SIGTERM).
 Point the toolkit at it with DATAGOUV_SANDBOX_URL=URL.
 
   --data DIR          keep the database and uploaded files in DIR across restarts (in memory otherwise)
-  --api-key KEY       a key accepted for writes (repeatable); KEY@org-a,org-b limits it to those organizations;
-                      without any, one key is generated and printed on stderr
+  --api-key KEY       a key accepted as X-API-KEY (repeatable, 8 characters or more): a producer who administers the
+                      sandbox's own organizations (Insee, La Poste, Sandbox data.gouv.fr); KEY@org-a,org-b (ids or
+                      slugs) limits it to those organizations. Without any, one key is generated and printed on stderr
   --faults SPEC       inject faults: "PATTERN:ACTION,…;…" with latency=MS, status=CODE, prob=P, nth=N[-M],
                       reset-after=BYTES, truncate=BYTES, overload, seed=N (e.g. "/tabular/*:status=503,prob=0.2")
   --rate-limit N/S    answer 429 past N requests per S seconds per client, with X-RateLimit-* headers
@@ -41,6 +44,13 @@ export async function main(argv: string[]): Promise<number> {
     const match = /^(\d+)\/(\d+(?:\.\d+)?)$/.exec(values["rate-limit"]);
     if (!match) throw new UsageError(`--rate-limit takes N/SECONDS (e.g. 100/60), not ${JSON.stringify(values["rate-limit"])}`);
     rateLimit = { limit: Number(match[1]), windowMs: Number(match[2]) * 1000 };
+  }
+  // refuse a malformed fault spec or key before spending seconds on loading the data
+  try {
+    parseFaults(values.faults);
+    parseApiKeys(values["api-key"] ?? []);
+  } catch (error) {
+    throw new UsageError((error as Error).message);
   }
   const started = Date.now();
   const sandbox = await startSandbox({

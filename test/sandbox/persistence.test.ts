@@ -9,6 +9,7 @@ import { SEED_TABULAR } from "../../lib/sandbox/index.ts";
 const KEY = "persistence-key-0001";
 let dir: string;
 let child: ChildProcess | undefined;
+let stderr = "";
 
 beforeAll(async () => {
   dir = await mkdtemp(join(tmpdir(), "datagouv-persist-"));
@@ -21,6 +22,7 @@ afterAll(async () => {
 /** `datagouv sandbox --data DIR` in a child process; resolves with its URL once it prints "listening on". */
 async function start(): Promise<string> {
   child = spawn(process.execPath, ["loaders/datagouv.js", "sandbox", "--data", dir, "--api-key", KEY, "--big-rows", "2000"], { stdio: ["ignore", "pipe", "pipe"] });
+  child.stderr!.on("data", (chunk: Buffer) => (stderr += chunk.toString()));
   const lines = createInterface({ input: child.stdout! });
   for await (const line of lines) {
     const match = /^listening on (http:\/\/\S+)$/.exec(line);
@@ -49,6 +51,8 @@ describe("persistence with --data", () => {
     expect(back.status).toBe(200);
     expect((await back.json()).title).toBe("Kept across crashes");
     await kill();
+    // a key given on the command line is a secret: never echoed
+    expect(stderr).not.toContain(KEY);
   });
 
   it("a kill in the middle of an upload keeps the previous file and leaves nothing behind", async () => {
