@@ -5,7 +5,7 @@ import { join } from "node:path";
 import { createRequire } from "node:module";
 import { buildCatalogDatabase } from "../lib/duckdb/catalog.ts";
 import { DataGouvError } from "../lib/http/errors.ts";
-import { CATALOG_DB } from "./site-data.ts";
+import { CATALOG_DB } from "./site-catalog.ts";
 import { CACHE, claimCache, selection, siteClient, siteConfig, type SiteConfig } from "./site.ts";
 
 /**

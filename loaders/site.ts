@@ -71,7 +71,9 @@ export async function selection(dg: DataGouv, config: SiteConfig): Promise<Selec
   const resources: string[] = [];
   for (const dataset of [...datasets, ...tabularDatasets]) {
     for (const resource of dataset.resources ?? []) {
-      if (resources.length < config.resources && isTabularResource(resource) && !resources.includes(resource.id)) {
+      if (resources.length >= config.resources || resources.includes(resource.id) || !isTabularResource(resource)) continue;
+      // metadata can claim a table the Tabular API no longer serves: its profile decides
+      if (await dg.tabularApi.isTabular(resource, { confirm: true })) {
         resources.push(resource.id);
         if (!datasets.some((d) => d.id === dataset.id)) datasets.push(dataset);
       }
@@ -82,6 +84,15 @@ export async function selection(dg: DataGouv, config: SiteConfig): Promise<Selec
   const chosen: Selection = { target, synthetic: health.synthetic === true, organizations, datasets: datasets.map((d) => d.id), resources };
   await writeAtomically(SELECTION_FILE, (temporary) => writeFile(temporary, JSON.stringify(chosen, null, 2)));
   return chosen;
+}
+
+export async function readSelection(): Promise<Selection> {
+  return JSON.parse(await readFile(SELECTION_FILE, "utf8")) as Selection;
+}
+
+/** Monthly metrics rows in calendar order. */
+export function monthly<T extends { metric_month: string }>(rows: T[]): T[] {
+  return [...rows].sort((a, b) => a.metric_month.localeCompare(b.metric_month));
 }
 
 /** Runs a data loader: its value as JSON on stdout, failures on stderr with a non-zero exit (the build stops). */

@@ -1,3 +1,3 @@
-import { explore } from "../../loaders/site-data.ts";
+import { explore } from "../../loaders/site-catalog.ts";
 
 process.stdout.write(await explore());

@@ -1,4 +1,4 @@
 import { emitJson } from "../../loaders/site.ts";
-import { home } from "../../loaders/site-data.ts";
+import { home } from "../../loaders/site-catalog.ts";
 
 await emitJson(home);

@@ -1,4 +1,4 @@
 import { emitJson } from "../../loaders/site.ts";
-import { organizations } from "../../loaders/site-data.ts";
+import { organizations } from "../../loaders/site-pages.ts";
 
 await emitJson(organizations);
