@@ -1,26 +1,16 @@
-import { RecordBatch, Struct, Table, makeData, RecordBatchFileWriter, RecordBatchStreamWriter, type Schema } from "apache-arrow";
-import { BatchBuilder, type ColumnSpec } from "./columns.ts";
+import { RecordBatch, Table, RecordBatchFileWriter, RecordBatchStreamWriter, type Schema } from "apache-arrow";
+import { batchEncoder, type ColumnSpec } from "./columns.ts";
 import { jsonArrayRows } from "./json-array.ts";
 
 /** Record batches from a `/data/json/` byte stream, typed by `columns`, built as the bytes arrive. */
 export async function* jsonStreamToBatches(chunks: AsyncIterable<Uint8Array | string>, columns: ColumnSpec[], batchRows = 65_536): AsyncGenerator<RecordBatch> {
-  const builder = new BatchBuilder(columns);
-  for await (const rows of jsonArrayRows(chunks, batchRows)) {
-    builder.append(rows);
-    yield toBatch(builder.schema, builder.flush(), rows.length);
-  }
+  const { encode } = batchEncoder(columns);
+  for await (const rows of jsonArrayRows(chunks, batchRows)) yield encode(rows);
 }
 
-/** Record batches from rows already parsed (pages of `/data/`), typed by `columns`. */
-export function rowsToBatch(rows: Record<string, unknown>[], columns: ColumnSpec[]): RecordBatch {
-  const builder = new BatchBuilder(columns);
-  builder.append(rows);
-  return toBatch(builder.schema, builder.flush(), rows.length);
-}
-
-function toBatch(schema: Schema, vectors: ReturnType<BatchBuilder["flush"]>, length: number): RecordBatch {
-  const data = makeData({ type: new Struct(schema.fields), length, nullCount: 0, children: vectors });
-  return new RecordBatch(schema, data);
+/** A record batch from rows already parsed (pages of `/data/`), typed by `columns`. */
+export function rowsToBatch(rows: readonly Record<string, unknown>[], columns: ColumnSpec[]): RecordBatch {
+  return batchEncoder(columns).encode(rows);
 }
 
 /** Collects batches into a table (for results that fit in memory). */

@@ -1,7 +1,8 @@
-import { Bool, DateDay, Float64, Int32, Int64, TimestampMillisecond, Utf8, Field, Schema, makeBuilder, type Builder, type DataType } from "apache-arrow";
+import { Bool, DateDay, Float64, Int32, Int64, RecordBatch, Struct, TimestampMillisecond, Utf8, Field, Schema, makeData, type DataType } from "apache-arrow";
 import type { PythonType } from "../tabular/ast.ts";
 import type { CsvProfile } from "../tabular/profile.ts";
 import { profileColumns } from "../tabular/profile.ts";
+import { columnData } from "./vectors.ts";
 
 /** A column to load, with the type the Tabular profile (or a Metrics model) gives it. */
 export interface ColumnSpec {
@@ -47,50 +48,14 @@ export function arrowSchema(columns: ColumnSpec[]): Schema {
   return new Schema(columns.map((c) => new Field(c.name, arrowType(c), true)));
 }
 
-/** Converts a JSON value to what the column's builder takes; codes stay text with their leading zeros. */
-export function converter(column: ColumnSpec, type: DataType): (value: unknown) => unknown {
-  const toNull = (v: unknown) => v === null || v === undefined || v === "";
-  if (type instanceof Int64) return (v) => (toNull(v) ? null : BigInt(Math.trunc(Number(v))));
-  if (type instanceof Int32 || type instanceof Float64) return (v) => (toNull(v) ? null : Number(v));
-  if (type instanceof Bool) return (v) => (toNull(v) ? null : v === true || v === "true" || v === "t");
-  if (type instanceof DateDay || type instanceof TimestampMillisecond) {
-    return (v) => {
-      if (toNull(v)) return null;
-      const text = String(v);
-      // naive datetimes are read as UTC, as they were written
-      const time = Date.parse(/[zZ]|[+-]\d\d:?\d\d$/.test(text) || text.length <= 10 ? text : `${text}Z`);
-      return Number.isNaN(time) ? null : new Date(time);
-    };
-  }
-  if (column.type === "json") return (v) => (v === null || v === undefined ? null : typeof v === "string" ? v : JSON.stringify(v));
-  return (v) => (v === null || v === undefined ? null : String(v));
-}
-
-/** One builder per column, reused batch after batch. */
-export class BatchBuilder {
-  readonly schema: Schema;
-  readonly #builders: Builder[];
-  readonly #convert: ((value: unknown) => unknown)[];
-  readonly #names: string[];
-
-  constructor(columns: ColumnSpec[]) {
-    this.schema = arrowSchema(columns);
-    this.#names = columns.map((c) => c.name);
-    this.#builders = this.schema.fields.map((field) => makeBuilder({ type: field.type, nullValues: [null, undefined] }));
-    this.#convert = columns.map((c, i) => converter(c, this.schema.fields[i].type));
-  }
-
-  append(rows: Record<string, unknown>[]): void {
-    for (let c = 0; c < this.#names.length; c++) {
-      const builder = this.#builders[c];
-      const name = this.#names[c];
-      const convert = this.#convert[c];
-      for (let r = 0; r < rows.length; r++) builder.append(convert(rows[r][name]));
-    }
-  }
-
-  /** The rows appended since the last flush, as column vectors (the builders are reset). */
-  flush() {
-    return this.#builders.map((builder) => builder.flush());
-  }
+/** Record batches of rows typed by `columns` (the schema is made once, then each batch written into typed arrays). */
+export function batchEncoder(columns: ColumnSpec[]): { schema: Schema; encode(rows: readonly Record<string, unknown>[]): RecordBatch } {
+  const schema = arrowSchema(columns);
+  return {
+    schema,
+    encode(rows) {
+      const children = columns.map((c, i) => columnData(schema.fields[i].type, rows, c.name, c.type === "json"));
+      return new RecordBatch(schema, makeData({ type: new Struct(schema.fields), length: rows.length, nullCount: 0, children }));
+    },
+  };
 }

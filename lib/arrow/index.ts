@@ -1,3 +1,4 @@
 export { jsonArrayRows } from "./json-array.ts";
-export { arrowSchema, arrowType, BatchBuilder, columnsFromProfile, type ColumnSpec } from "./columns.ts";
+export { arrowSchema, arrowType, batchEncoder, columnsFromProfile, type ColumnSpec } from "./columns.ts";
+export { columnData } from "./vectors.ts";
 export { collectTable, jsonStreamToBatches, rowsToBatch, writeIpc } from "./batches.ts";

@@ -4,6 +4,9 @@
  * complete rows is parsed in one `JSON.parse` call. Chunks are scanned once each and kept as pieces until parsed, so
  * the cost stays linear in the stream's size.
  */
+const STRING_STOP = /["\\]/g;
+const STRUCTURE = /["{}[\]]/g;
+
 export async function* jsonArrayRows<R = Record<string, unknown>>(chunks: AsyncIterable<Uint8Array | string>, batchRows = 10_000): AsyncGenerator<R[]> {
   const decoder = new TextDecoder();
   let pieces: string[] = []; // text not yet parsed, starting at a row boundary
@@ -40,15 +43,31 @@ export async function* jsonArrayRows<R = Record<string, unknown>>(chunks: AsyncI
       if (text.trim()) throw new SyntaxError("unexpected data after the end of the JSON array");
       continue;
     }
-    for (let i = 0; i < text.length; i++) {
-      const c = text.charCodeAt(i);
+    // the scan jumps from one character that matters to the next: inside strings a quote or a backslash, outside
+    // them a quote or a bracket
+    let i = 0;
+    if (escaped) {
+      escaped = false;
+      i = 1;
+    }
+    for (; i < text.length; i++) {
       if (inString) {
-        if (escaped) escaped = false;
-        else if (c === 92 /* \ */) escaped = true;
-        else if (c === 34 /* " */) inString = false;
+        STRING_STOP.lastIndex = i;
+        const stop = STRING_STOP.exec(text);
+        if (!stop) break;
+        i = stop.index;
+        if (text.charCodeAt(i) === 92 /* \ */) {
+          if (i + 1 === text.length) escaped = true;
+          i++;
+        } else inString = false;
         continue;
       }
-      if (c === 34) inString = true;
+      STRUCTURE.lastIndex = i;
+      const found = STRUCTURE.exec(text);
+      if (!found) break;
+      i = found.index;
+      const c = text.charCodeAt(i);
+      if (c === 34 /* " */) inString = true;
       else if (c === 123 /* { */ || c === 91 /* [ */) depth++;
       else if (c === 125 /* } */ || c === 93 /* ] */) {
         if (depth === 0) {
