@@ -13,6 +13,8 @@ import { DataGouv } from "../lib/client.ts";
 import { Duck, literal } from "../lib/duckdb/connection.ts";
 import { cachedDownload } from "../lib/duckdb/cache.ts";
 import { rowsToBatch } from "../lib/arrow/batches.ts";
+import { remoteRows } from "../lib/duckdb/remote.ts";
+import { appenderPath, arrowPath } from "./paths.ts";
 import { columnsFromProfile } from "../lib/arrow/columns.ts";
 import { BIG_RESOURCE_ID } from "../lib/sandbox/seed/tabular-datasets.ts";
 
@@ -68,9 +70,21 @@ async function main(): Promise<void> {
     const subsetSeconds = await seconds(() => subset.toArrow());
     say(`export ${NAIVE_ROWS.toLocaleString("en")} rows to Arrow vs a naive client paging /data/ (page_size 200): ${(naiveSeconds / subsetSeconds).toFixed(1)}x faster (target >= 20) [${subsetSeconds.toFixed(1)} s vs ${naiveSeconds.toFixed(1)} s]`);
 
-    // 3. Which path to Parquet: DuckDB's read_json over spooled bytes, or Arrow builders then IPC.
-    const ipcSeconds = await seconds(() => dg.tabular(BIG_RESOURCE_ID).toIpc(join(dir, "ours.arrow")));
-    say(`paths: DuckDB read_json over spooled bytes (Parquet) vs Arrow builders (IPC), same ${ROWS.toLocaleString("en")} rows: read_json is ${(ipcSeconds / oursSeconds).toFixed(2)}x the speed [${oursSeconds.toFixed(1)} s vs ${ipcSeconds.toFixed(1)} s]`);
+    // 3. Which path: the same spooled /data/json/ bytes into a DuckDB table by read_json and by the appender, and
+    // decoded by the Arrow builders.
+    const spooled = await remoteRows(dg.tabular(BIG_RESOURCE_ID), {});
+    try {
+      const files = spooled.ordered!;
+      const readJson = await seconds(() => duck.run(`CREATE OR REPLACE TABLE by_read_json AS ${spooled.sql}`));
+      const appender = await seconds(() => appenderPath(duck, files, spooled.columns, "by_appender"));
+      const arrow = await seconds(() => arrowPath(files, spooled.columns));
+      const paths = Object.entries({ "DuckDB read_json": readJson, "DuckDB appender": appender, "Arrow builders": arrow }).sort((a, b) => a[1] - b[1]);
+      const [winner, best] = paths[0];
+      say(`paths over the same spooled ${ROWS.toLocaleString("en")} rows: ${winner} won; ${paths.slice(1).map(([name, time]) => `${(time / best).toFixed(1)}x faster than ${name}`).join(", ")} [${paths.map(([name, time]) => `${name} ${time.toFixed(1)} s`).join(", ")}]`);
+    } finally {
+      await spooled.dispose();
+      await duck.run("DROP TABLE IF EXISTS by_read_json; DROP TABLE IF EXISTS by_appender");
+    }
 
     // 4. Peak resident memory exporting 1,000,000 rows vs 100,000 rows, each in its own process.
     const child100k = JSON.parse((await run(process.execPath, ["--import", "tsx", "bench/export-child.ts", url, BIG_RESOURCE_ID, String(NAIVE_ROWS + 1), join(dir, "m1.parquet")])).stdout);
@@ -83,7 +97,6 @@ async function main(): Promise<void> {
       for (let i = 0; i < repeat; i++) await dg.metrics("resources").toDuckDB(duck.connection, "resources_metrics");
     });
     const copy = join(dir, "resources.csv");
-    await dg.metrics("resources").toParquet(join(dir, "unused.parquet"));
     const response = await dg.metrics("resources").csv();
     const { writeFile } = await import("node:fs/promises");
     await writeFile(copy, await response.body.text());
