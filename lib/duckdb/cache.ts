@@ -53,7 +53,7 @@ export async function cachedDownload(http: HttpClient, url: string, options: Cac
     await response.body.dump();
     return { file, status: "revalidated", size: entry.size };
   }
-  const size = await writeAtomically(file, (temporary) => spoolResponse(http, "download", response, temporary, options.onBytes));
+  const size = await writeAtomically(file, (temporary) => spoolResponse(http, "download", response, temporary, (chunk) => options.onBytes?.(chunk.length)));
   const header = (name: string) => (typeof response.headers[name] === "string" ? (response.headers[name] as string) : undefined);
   const next: Entry = { url, etag: header("etag"), lastModified: header("last-modified"), fetchedAt: new Date().toISOString(), size };
   await writeAtomically(metaFile, (temporary) => writeFile(temporary, JSON.stringify(next)));

@@ -11,8 +11,8 @@ import { METRICS_MODELS, isKnownModel, metricsColumnType, type MetricsModel } fr
 import { columnsFromProfile, type ColumnSpec } from "../arrow/columns.ts";
 import { literal } from "./connection.ts";
 import { quote, SQL_TYPES } from "./query-sql.ts";
-import { spoolResponse } from "./spool.ts";
-import { mapLimit, planWindows, within, type RowQuery } from "./windows.ts";
+import { rowCounter, spoolResponse } from "./spool.ts";
+import { mapLimit, planWindows, within, type IdWindow, type RowQuery } from "./windows.ts";
 import { bound, isTabular, outputColumns, type AnyQuery, type ExportOptions, type Rows } from "./rows.ts";
 
 /** How one kind of query streams, and how its stream is typed and read. */
@@ -92,21 +92,21 @@ export async function remoteRows(query: AnyQuery, options: ExportOptions): Promi
 
 async function spool(source: Source, options: ExportOptions, cap: number, dir: string): Promise<string[]> {
   const concurrency = options.concurrency ?? 2;
-  // an aggregation is one stream: the API does not count its rows
-  const windows: { from: number | null; to: number | null; count?: number }[] = source.isAggregation ? [{ from: null, to: null }] : await planWindows(rowsOf(source), cap, concurrency);
+  // an aggregation is one stream
+  const windows: IdWindow[] = source.isAggregation ? [{ from: null, to: null }] : await planWindows(rowsOf(source), cap, concurrency);
   const label = `${source.label}${windows.length > 1 ? ` (${windows.length} windows)` : ""}`;
   let bytes = 0;
   let rows = 0;
-  const report = () => options.progress?.({ bytes, rows: source.isAggregation ? undefined : rows, label });
   return mapLimit(windows, concurrency, async (window, i) => {
     const file = join(dir, `window-${String(i).padStart(5, "0")}.${source.format}`);
     const response = await source.stream(within(rowsOf(source), window.from, window.to) as unknown as AnyQuery, options.signal);
-    await spoolResponse(source.http, source.format === "json" ? "tabular" : "metrics", response, file, (n) => {
-      bytes += n;
-      report();
+    const count = rowCounter(source.format);
+    await spoolResponse(source.http, source.format === "json" ? "tabular" : "metrics", response, file, (chunk) => {
+      bytes += chunk.length;
+      rows += count(chunk);
+      // aggregated rows have no __id to count
+      options.progress?.({ bytes, rows: source.isAggregation ? undefined : rows, label });
     });
-    rows += window.count ?? 0;
-    report();
     return file;
   });
 }

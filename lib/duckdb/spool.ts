@@ -11,13 +11,13 @@ export interface Progress {
   label: string;
 }
 
-/** Writes a response's body to a file as it arrives (constant memory), reporting bytes as they pass. */
-export async function spoolResponse(http: HttpClient, api: Api, response: HttpResponse, file: string, onBytes?: (bytes: number) => void): Promise<number> {
+/** Writes a response's body to a file as it arrives (constant memory), showing each chunk as it passes. */
+export async function spoolResponse(http: HttpClient, api: Api, response: HttpResponse, file: string, onChunk?: (chunk: Buffer) => void): Promise<number> {
   let bytes = 0;
   const count = new Transform({
     transform(chunk: Buffer, _encoding, callback) {
       bytes += chunk.length;
-      onBytes?.(chunk.length);
+      onChunk?.(chunk);
       callback(null, chunk);
     },
   });
@@ -27,4 +27,33 @@ export async function spoolResponse(http: HttpClient, api: Api, response: HttpRe
     throw http.bodyError(api, "GET", response.url, error);
   }
   return bytes;
+}
+
+/**
+ * Counts the rows of a stream as its chunks pass: a `/data/json/` row has one `"__id":` key (within a string value it
+ * would be escaped), a CSV row ends with a newline (the header's is not a row).
+ */
+export function rowCounter(format: "json" | "csv"): (chunk: Buffer) => number {
+  if (format === "csv") {
+    let header = true;
+    return (chunk) => {
+      let rows = 0;
+      for (let at = chunk.indexOf(10); at >= 0; at = chunk.indexOf(10, at + 1)) rows++;
+      if (header && rows > 0) {
+        header = false;
+        rows--;
+      }
+      return rows;
+    };
+  }
+  const key = Buffer.from('"__id":');
+  let tail = Buffer.alloc(0);
+  return (chunk) => {
+    let rows = 0;
+    // a key cut between two chunks lies whole in the join of the last chunk's end and this one's start
+    if (Buffer.concat([tail, chunk.subarray(0, key.length - 1)]).includes(key)) rows++;
+    for (let at = chunk.indexOf(key); at >= 0; at = chunk.indexOf(key, at + key.length)) rows++;
+    tail = Buffer.from(chunk.subarray(Math.max(0, chunk.length - key.length + 1)));
+    return rows;
+  };
 }

@@ -13,15 +13,16 @@ export interface RowQuery<Q extends RowQuery<Q>> {
 export interface IdWindow {
   from: number | null;
   to: number | null;
-  /** Rows the query matches in this window. */
-  count: number;
+  /** Rows the query matches in this window, when counted: a window of at most `cap` ids needs no count. */
+  count?: number;
 }
 
 /**
  * Splits a query into `__id` windows that each stay under the stream cap. The APIs number rows 1..N, so a window is
- * `__id__greater=from&__id__strictly_less=to` added to the query's own filters. Windows are sized from the density of
- * matching rows between the first and last matching ids, counted (one small request each), and halved where a count
- * still passes the cap.
+ * `__id__greater=from&__id__strictly_less=to` added to the query's own filters. Where matching rows are dense, windows
+ * of `cap` ids cannot pass the cap and are used as they are; where they are sparse, windows are sized from the density
+ * of matching rows between the first and last matching ids, counted (one small request each), and halved where a
+ * count still passes the cap.
  */
 export async function planWindows<Q extends RowQuery<Q>>(query: Q, cap: number, concurrency = 4): Promise<IdWindow[]> {
   const total = (await query.count()) ?? 0;
@@ -31,22 +32,29 @@ export async function planWindows<Q extends RowQuery<Q>>(query: Q, cap: number, 
   const [last] = await ids.sort("__id", "desc").first<{ __id: number }>(1);
   const low = first?.__id ?? 1;
   const high = (last?.__id ?? total) + 1;
-  const span = Math.max(1, Math.floor((cap * 0.8 * (high - low)) / total));
-  let pending: { from: number; to: number }[] = [];
-  for (let from = low; from < high; from += span) pending.push({ from, to: Math.min(from + span, high) });
+  // ids per window for about 80% of the cap at the average density, leaving room for uneven stretches
+  const estimate = Math.max(1, Math.floor((cap * 0.8 * (high - low)) / total));
+  if (estimate <= cap) return split(low, high, cap);
+  let pending = split(low, high, estimate) as { from: number; to: number }[];
   const done: IdWindow[] = [];
   while (pending.length > 0) {
     const counted = await mapLimit(pending, concurrency, async (w) => ({ ...w, count: (await within(query, w.from, w.to).count()) ?? 0 }));
     pending = [];
     for (const w of counted) {
-      if (w.count <= cap || w.to - w.from <= 1) done.push(w);
+      if (w.count <= cap) done.push(w);
       else {
         const middle = Math.floor((w.from + w.to) / 2);
         pending.push({ from: w.from, to: middle }, { from: middle, to: w.to });
       }
     }
   }
-  return done.filter((w) => w.count > 0).sort((a, b) => a.from! - b.from!);
+  return done.filter((w) => w.count !== 0).sort((a, b) => a.from! - b.from!);
+}
+
+function split(low: number, high: number, span: number): IdWindow[] {
+  const windows: IdWindow[] = [];
+  for (let from = low; from < high; from += span) windows.push({ from, to: Math.min(from + span, high) });
+  return windows;
 }
 
 /** The query restricted to one window. */
