@@ -15,7 +15,7 @@ export class Duck implements Queryable {
   /** An in-memory database of our own, with extension downloads off (the toolkit works offline). */
   static async memory(): Promise<Duck> {
     // a bounded memory budget: DuckDB spills to disk rather than growing with the export
-    const instance = await DuckDBInstance.create(":memory:", { autoinstall_known_extensions: "false", memory_limit: "256MB", temp_directory: tmpdir() });
+    const instance = await DuckDBInstance.create(":memory:", { autoinstall_known_extensions: "false", memory_limit: "128MB", temp_directory: tmpdir() });
     return new Duck(await instance.connect(), instance);
   }
 

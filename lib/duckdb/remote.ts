@@ -5,7 +5,7 @@ import type { HttpClient, HttpResponse } from "../http/client.ts";
 import { DataGouvError } from "../http/errors.ts";
 import type { QuerySpec } from "../tabular/ast.ts";
 import { TabularApi } from "../tabular/api.ts";
-import { STREAM_ROW_CAP, type TabularQuery } from "../tabular/query.ts";
+import type { TabularQuery } from "../tabular/query.ts";
 import type { MetricsQuery } from "../metrics/query.ts";
 import { METRICS_MODELS, isKnownModel, metricsColumnType, type MetricsModel } from "../metrics/models.ts";
 import { columnsFromProfile, type ColumnSpec } from "../arrow/columns.ts";
@@ -66,19 +66,20 @@ function metricsSource(query: MetricsQuery<MetricsModel>): Source {
 const rowsOf = (source: Source) => source.base as unknown as RowQuery<any>;
 
 /**
- * The rows fetched as streams spooled to disk: one when they fit under the cap, `__id` windows otherwise. A server
- * whose cap is lower than assumed says so in its 403 ("more than N rows"): the plan is made again with its figure.
+ * The rows fetched as streams spooled to disk. The whole result is asked for in one stream first (most results fit
+ * under the cap, and that spares a count); the server refuses a longer one with a 403 that gives its cap ("more than
+ * N rows"), and the rows are then fetched in `__id` windows that fit under it. With `options.cap`, windows are planned
+ * from the start.
  */
 export async function remoteRows(query: AnyQuery, options: ExportOptions): Promise<Rows> {
   const source = isTabular(query) ? await tabularSource(query) : metricsSource(query);
-  const assumed = options.cap ?? STREAM_ROW_CAP;
   const dir = await mkdtemp(join(tmpdir(), "datagouv-export-"));
   const dispose = () => rm(dir, { recursive: true, force: true });
   try {
-    const files = await spool(source, options, assumed, dir).catch((error: unknown) => {
-      const cap = error instanceof DataGouvError && error.status === 403 ? Number(/more than (\d+) rows/.exec(error.serverMessage ?? "")?.[1]) : NaN;
-      if (!Number.isFinite(cap) || cap >= assumed || source.isAggregation) throw error;
-      return spool(source, options, cap, dir);
+    const files = await spool(source, options, dir, options.cap).catch((error: unknown) => {
+      const cap = serverCap(error);
+      if (cap === undefined || source.isAggregation || (options.cap !== undefined && cap >= options.cap)) throw error;
+      return spool(source, options, dir, cap);
     });
     // Arrow builders read JSON windows as they are when no sort spans several of them
     const ordered = source.format === "json" && (!source.spec.sort || files.length === 1) ? files : undefined;
@@ -90,10 +91,17 @@ export async function remoteRows(query: AnyQuery, options: ExportOptions): Promi
   }
 }
 
-async function spool(source: Source, options: ExportOptions, cap: number, dir: string): Promise<string[]> {
+/** The cap a stream was refused for: 403 "Output is too long", "The output has more than N rows, …". */
+function serverCap(error: unknown): number | undefined {
+  if (!(error instanceof DataGouvError) || error.status !== 403) return undefined;
+  const cap = Number(/more than (\d+) rows/.exec(error.serverMessage ?? "")?.[1]);
+  return Number.isFinite(cap) ? cap : undefined;
+}
+
+/** Spools the query in one stream (no cap given), or in `__id` windows under `cap`. */
+async function spool(source: Source, options: ExportOptions, dir: string, cap: number | undefined): Promise<string[]> {
   const concurrency = options.concurrency ?? 2;
-  // an aggregation is one stream
-  const windows: IdWindow[] = source.isAggregation ? [{ from: null, to: null }] : await planWindows(rowsOf(source), cap, concurrency);
+  const windows: IdWindow[] = source.isAggregation || cap === undefined ? [{ from: null, to: null }] : await planWindows(rowsOf(source), cap, concurrency);
   const label = `${source.label}${windows.length > 1 ? ` (${windows.length} windows)` : ""}`;
   let bytes = 0;
   let rows = 0;
@@ -101,12 +109,13 @@ async function spool(source: Source, options: ExportOptions, cap: number, dir: s
     const file = join(dir, `window-${String(i).padStart(5, "0")}.${source.format}`);
     const response = await source.stream(within(rowsOf(source), window.from, window.to) as unknown as AnyQuery, options.signal);
     const count = rowCounter(source.format);
-    await spoolResponse(source.http, source.format === "json" ? "tabular" : "metrics", response, file, (chunk) => {
+    const progress = options.progress;
+    await spoolResponse(source.http, source.format === "json" ? "tabular" : "metrics", response, file, progress && ((chunk) => {
       bytes += chunk.length;
       rows += count(chunk);
       // aggregated rows have no __id to count
-      options.progress?.({ bytes, rows: source.isAggregation ? undefined : rows, label });
-    });
+      progress({ bytes, rows: source.isAggregation ? undefined : rows, label });
+    }));
     return file;
   });
 }

@@ -13,7 +13,10 @@ export interface ExportOptions {
    * DuckDB ("local"), or whichever serves it ("auto", which says what it chose through the logger).
    */
   mode?: Mode;
-  /** Rows a stream may return (the APIs' cap: 50,000). */
+  /**
+   * Rows a stream may return: windows are planned under it from the start. By default the whole result is asked for
+   * in one stream, and windows planned under the cap the server gives if it refuses (50,000 on data.gouv.fr).
+   */
   cap?: number;
   /** Windows fetched at once (default 2: the machine's cores are shared with the decoding). */
   concurrency?: number;
