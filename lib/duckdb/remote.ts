@@ -105,9 +105,15 @@ async function spool(source: Source, options: ExportOptions, dir: string, cap: n
   const label = `${source.label}${windows.length > 1 ? ` (${windows.length} windows)` : ""}`;
   let bytes = 0;
   let rows = 0;
+  // one window failing stops the others' transfers
+  const stop = new AbortController();
+  const signal = options.signal ? AbortSignal.any([options.signal, stop.signal]) : stop.signal;
   return mapLimit(windows, concurrency, async (window, i) => {
     const file = join(dir, `window-${String(i).padStart(5, "0")}.${source.format}`);
-    const response = await source.stream(within(rowsOf(source), window.from, window.to) as unknown as AnyQuery, options.signal);
+    const response = await source.stream(within(rowsOf(source), window.from, window.to) as unknown as AnyQuery, signal).catch((error: unknown) => {
+      stop.abort();
+      throw error;
+    });
     const count = rowCounter(source.format);
     const progress = options.progress;
     await spoolResponse(source.http, source.format === "json" ? "tabular" : "metrics", response, file, progress && ((chunk) => {
@@ -115,7 +121,10 @@ async function spool(source: Source, options: ExportOptions, dir: string, cap: n
       rows += count(chunk);
       // aggregated rows have no __id to count
       progress({ bytes, rows: source.isAggregation ? undefined : rows, label });
-    }));
+    })).catch((error: unknown) => {
+      stop.abort();
+      throw error;
+    });
     return file;
   });
 }

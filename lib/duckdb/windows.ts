@@ -65,16 +65,25 @@ export function within<Q extends RowQuery<Q>>(query: Q, from: number | null, to:
   return q;
 }
 
-/** Runs `work` on every item with at most `limit` at once, results in input order. */
+/**
+ * Runs `work` on every item with at most `limit` at once, results in input order. After a failure no new item starts,
+ * and the failure is thrown once the items under way have settled (so that what they write can be cleaned up).
+ */
 export async function mapLimit<T, R>(items: T[], limit: number, work: (item: T, index: number) => Promise<R>): Promise<R[]> {
   const results: R[] = new Array(items.length);
   let next = 0;
+  let failure: { error: unknown } | undefined;
   const workers = Array.from({ length: Math.min(limit, items.length) }, async () => {
-    while (next < items.length) {
+    while (next < items.length && !failure) {
       const index = next++;
-      results[index] = await work(items[index], index);
+      try {
+        results[index] = await work(items[index], index);
+      } catch (error) {
+        failure ??= { error };
+      }
     }
   });
   await Promise.all(workers);
+  if (failure) throw failure.error;
   return results;
 }
