@@ -7,7 +7,8 @@ import { arrowSchema, type ColumnSpec } from "../arrow/columns.ts";
 import { collectTable, jsonStreamToBatches, writeIpc } from "../arrow/batches.ts";
 import { writeAtomically } from "../files.ts";
 import { Duck, literal } from "./connection.ts";
-import { prepareRows } from "./mode.ts";
+import { prepareRows, resolveMode } from "./mode.ts";
+import { liveBatches } from "./remote.ts";
 import { quote } from "./query-sql.ts";
 import type { AnyQuery, ExportOptions, Rows } from "./rows.ts";
 
@@ -47,29 +48,68 @@ export function toDuckDB(query: AnyQuery, duck: Duck, table: string, options: Ex
   });
 }
 
-/** The rows as Arrow record batches, typed, in order, as they are decoded (constant memory). */
-export async function* toRecordBatches(query: AnyQuery, options: ExportOptions = {}): AsyncGenerator<RecordBatch> {
+/** Record batches of a query, the columns they carry, and what to release once they have been read. */
+interface OpenBatches {
+  columns: ColumnSpec[];
+  batches: AsyncGenerator<RecordBatch>;
+  close(): Promise<void>;
+}
+
+/**
+ * Remotely, batches are decoded from the API's stream as bytes arrive (nothing spooled) when the windows' order is
+ * the output's; otherwise (a sort across windows, Metrics CSV, local runs) DuckDB puts the rows in order first.
+ */
+async function openBatches(query: AnyQuery, options: ExportOptions): Promise<OpenBatches> {
+  const mode = await resolveMode(query, options);
+  const live = mode === "remote" ? await liveBatches(query, options) : undefined;
+  if (live) return { ...live, close: async () => void (await live.batches.return(undefined)) };
   const duck = await Duck.memory();
   try {
-    const rows = await prepareRows(query, duck, options);
-    try {
-      yield* batches(duck, rows);
-    } finally {
-      await rows.dispose();
-    }
-  } finally {
+    const rows = await prepareRows(query, duck, { ...options, mode });
+    return {
+      columns: rows.columns,
+      batches: batches(duck, rows),
+      async close() {
+        try {
+          await rows.dispose();
+        } finally {
+          duck.close();
+        }
+      },
+    };
+  } catch (error) {
     duck.close();
+    throw error;
+  }
+}
+
+async function withBatches<T>(query: AnyQuery, options: ExportOptions, work: (batches: AsyncGenerator<RecordBatch>, columns: ColumnSpec[]) => Promise<T>): Promise<T> {
+  const open = await openBatches(query, options);
+  try {
+    return await work(open.batches, open.columns);
+  } finally {
+    await open.close();
+  }
+}
+
+/** The rows as Arrow record batches, typed, in order, as they are decoded (constant memory). */
+export async function* toRecordBatches(query: AnyQuery, options: ExportOptions = {}): AsyncGenerator<RecordBatch> {
+  const open = await openBatches(query, options);
+  try {
+    yield* open.batches;
+  } finally {
+    await open.close();
   }
 }
 
 /** The rows as an Arrow table (for results that fit in memory). */
 export function toArrow(query: AnyQuery, options: ExportOptions = {}): Promise<Table> {
-  return withOwnDuck(query, options, (rows, duck) => collectTable(batches(duck, rows), arrowSchema(rows.columns)));
+  return withBatches(query, options, (batches, columns) => collectTable(batches, arrowSchema(columns)));
 }
 
 /** The rows as an Arrow IPC file (or stream, with `ipcFormat`), batch by batch, written atomically. Returns the number of rows. */
 export function toIpc(query: AnyQuery, path: string, options: ExportOptions = {}): Promise<number> {
-  return withOwnDuck(query, options, (rows, duck) => writeAtomically(path, (temporary) => ipcFile(temporary, batches(duck, rows), rows.columns, options.ipcFormat)));
+  return withBatches(query, options, (batches, columns) => writeAtomically(path, (temporary) => ipcFile(temporary, batches, columns, options.ipcFormat)));
 }
 
 /** A Tabular or Metrics query's rows to a file in any of the formats, written atomically. */
@@ -79,8 +119,8 @@ export function toFile(query: AnyQuery, path: string, format: Format, options: E
 }
 
 /**
- * Record batches: JSON windows already in order are parsed straight into the Arrow builders; otherwise DuckDB writes
- * the rows in order as one JSON array first, which the builders then read.
+ * Record batches of prepared rows: JSON windows already in order are parsed straight into the Arrow builders;
+ * otherwise DuckDB writes the rows in order as one JSON array first, which the builders then read.
  */
 async function* batches(duck: Duck, rows: Rows): AsyncGenerator<RecordBatch> {
   if (rows.ordered) {

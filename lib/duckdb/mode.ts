@@ -33,16 +33,20 @@ export function describeChoice(choice: ModeChoice): string {
   return `running ${choice.mode === "remote" ? "remotely on the Tabular API" : "locally with DuckDB on the resource's file"} (${choice.reason})`;
 }
 
-/** The query's rows prepared on `duck`, fetched from the API or computed from the resource's file, as `options.mode` says. */
-export async function prepareRows(query: AnyQuery, duck: Duck, options: ExportOptions): Promise<Rows> {
+/** Where the query runs, as `options.mode` says; auto mode chooses, and says what it chose through the logger. */
+export async function resolveMode(query: AnyQuery, options: ExportOptions): Promise<"remote" | "local"> {
   const mode = options.mode ?? "remote";
   if (!isTabular(query)) {
     if (mode === "local") throw new TypeError(`metrics queries run on the Metrics API only (there is no file to run ${query.model} on locally): use mode "remote" or "auto"`);
-    return remoteRows(query, options);
+    return "remote";
   }
-  if (mode === "remote") return remoteRows(query, options);
-  if (mode === "local") return localRows(query, duck, options);
+  if (mode !== "auto") return mode;
   const choice = await chooseMode(query);
   say(options.logger ?? bound(query).logger, `${describeChoice(choice)}: ${query}`);
-  return choice.mode === "remote" ? remoteRows(query, options) : localRows(query, duck, options);
+  return choice.mode;
+}
+
+/** The query's rows prepared on `duck`, fetched from the API or computed from the resource's file, as `options.mode` says. */
+export async function prepareRows(query: AnyQuery, duck: Duck, options: ExportOptions): Promise<Rows> {
+  return (await resolveMode(query, options)) === "remote" ? remoteRows(query, options) : localRows(query as TabularQuery, duck, options);
 }

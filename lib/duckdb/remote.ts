@@ -8,7 +8,9 @@ import { TabularApi } from "../tabular/api.ts";
 import type { TabularQuery } from "../tabular/query.ts";
 import type { MetricsQuery } from "../metrics/query.ts";
 import { METRICS_MODELS, isKnownModel, metricsColumnType, type MetricsModel } from "../metrics/models.ts";
+import type { RecordBatch } from "apache-arrow";
 import { columnsFromProfile, type ColumnSpec } from "../arrow/columns.ts";
+import { jsonStreamToBatches } from "../arrow/batches.ts";
 import { literal } from "./connection.ts";
 import { quote, SQL_TYPES } from "./query-sql.ts";
 import { rowCounter, spoolResponse } from "./spool.ts";
@@ -127,6 +129,64 @@ async function spool(source: Source, options: ExportOptions, dir: string, cap: n
     });
     return file;
   });
+}
+
+/** Record batches decoded as bytes arrive, and the columns they carry. */
+export interface LiveBatches {
+  columns: ColumnSpec[];
+  batches: AsyncGenerator<RecordBatch>;
+}
+
+/**
+ * A Tabular query's rows as record batches decoded from `/data/json/` as bytes arrive, window after window in `__id`
+ * order, with nothing spooled. Undefined where the windows' order is not the output's (a sort across several
+ * windows), and for Metrics (CSV) or a given `cap`: those are spooled and read by DuckDB.
+ */
+export async function liveBatches(query: AnyQuery, options: ExportOptions): Promise<LiveBatches | undefined> {
+  if (!isTabular(query) || options.cap !== undefined) return undefined;
+  const source = await tabularSource(query);
+  let whole: HttpResponse | undefined;
+  let windows: IdWindow[] = [];
+  try {
+    whole = await source.stream(source.base, options.signal);
+  } catch (error) {
+    const cap = serverCap(error);
+    if (cap === undefined || source.isAggregation) throw error;
+    windows = await planWindows(rowsOf(source), cap, options.concurrency ?? 2);
+    if (source.spec.sort && windows.length > 1) return undefined;
+  }
+  const columns = source.dropId ? source.columns.filter((c) => c.name !== "__id") : source.columns;
+  return { columns, batches: decodeWindows(source, columns, whole, windows, options) };
+}
+
+async function* decodeWindows(source: Source, columns: ColumnSpec[], whole: HttpResponse | undefined, windows: IdWindow[], options: ExportOptions): AsyncGenerator<RecordBatch> {
+  const label = `${source.label}${windows.length > 1 ? ` (${windows.length} windows)` : ""}`;
+  const totals = { bytes: 0, rows: 0 };
+  if (whole) {
+    yield* jsonStreamToBatches(arriving(source, whole, label, totals, options), columns);
+    return;
+  }
+  for (const window of windows) {
+    const response = await source.stream(within(rowsOf(source), window.from, window.to) as unknown as AnyQuery, options.signal);
+    yield* jsonStreamToBatches(arriving(source, response, label, totals, options), columns);
+  }
+}
+
+/** A response's body as it arrives, with progress; a transfer cut short is the HTTP layer's error, named as such. */
+async function* arriving(source: Source, response: HttpResponse, label: string, totals: { bytes: number; rows: number }, options: ExportOptions): AsyncGenerator<Buffer> {
+  const count = rowCounter("json");
+  try {
+    for await (const chunk of response.body as AsyncIterable<Buffer>) {
+      if (options.progress) {
+        totals.bytes += chunk.length;
+        totals.rows += count(chunk);
+        options.progress({ bytes: totals.bytes, rows: source.isAggregation ? undefined : totals.rows, label });
+      }
+      yield chunk;
+    }
+  } catch (error) {
+    throw source.http.bodyError("tabular", "GET", response.url, error);
+  }
 }
 
 /** DuckDB's own readers over the spooled files, typed, in `__id` order (or the query's sort). */
