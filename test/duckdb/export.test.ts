@@ -1,7 +1,7 @@
 import { existsSync, readdirSync, readFileSync } from "node:fs";
 import { mkdtemp, rm } from "node:fs/promises";
 import { tmpdir } from "node:os";
-import { join } from "node:path";
+import { dirname, join } from "node:path";
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
 import { DuckDBInstance } from "@duckdb/node-api";
 import { BIG_RESOURCE_ID, SEED_TABULAR } from "../../lib/sandbox/index.ts";
@@ -80,6 +80,19 @@ describe("exports beyond the stream cap", () => {
     expect(seen.at(-1)!.label).toMatch(new RegExp(`^${BIG_RESOURCE_ID} \\([2-9] windows\\)$`));
     expect(seen.at(-1)!.bytes).toBeGreaterThan(10_000 * 50);
     for (let i = 1; i < seen.length; i++) expect(seen[i].bytes).toBeGreaterThanOrEqual(seen[i - 1].bytes);
+  });
+
+  it("decoded as bytes arrive (no cap given, learnt from the 403): Arrow equals the paginated rows, values and types", async () => {
+    const query = env.dg.tabular(BIG_RESOURCE_ID).where("statut", "differs", "estimé").columns(["compteur", "date_releve", "consommation_kwh", "anomalie"]);
+    const seen = new Set<string>();
+    const table = await query.toArrow({ progress: (p) => seen.add(p.label) });
+    expect([...seen].some((label) => / \(\d+ windows\)$/.test(label))).toBe(true);
+    expect(table.schema.fields.map((f) => `${f.name}:${f.type}`)).toEqual(["compteur:Utf8", "date_releve:Date32<DAY>", "consommation_kwh:Float64", "anomalie:Bool"]);
+    const reference = await paginated(query);
+    expect(table.numRows).toBe(reference.length);
+    const day = (ms: number) => new Date(ms).toISOString().slice(0, 10);
+    const rows = table.toArray().map((r) => r.toJSON());
+    expect(rows.map((r) => [r.compteur, day(r.date_releve as number), r.consommation_kwh, r.anomalie])).toEqual(reference.map((r) => [r.compteur, r.date_releve, r.consommation_kwh, r.anomalie]));
   });
 
   it("keep the query's filters and sort across windows", async () => {
@@ -173,19 +186,21 @@ describe("nothing half-written", () => {
     expect(existsSync(join(dir, "cut")) ? readdirSync(join(dir, "cut")) : []).toEqual([]);
   });
 
-  it("the same for Arrow IPC written batch by batch, past the cap, with an earlier file of that name kept intact", async () => {
-    const target = join(dir, "cut-ipc", "out.arrow");
-    await env.dg.tabular(SEED_TABULAR[2].resourceId).toIpc(target);
-    const before = readFileSync(target);
-    env.sandbox.faults.set("/tabular/api/resources/*/data/json/:reset-after=50000");
-    try {
-      await expect(env.dg.tabular(BIG_RESOURCE_ID).toIpc(target, { cap: CAP })).rejects.toThrow(/cut off|terminated|socket|closed/i);
-    } finally {
-      env.sandbox.faults.clear();
-    }
-    expect(readFileSync(target).equals(before)).toBe(true);
-    expect(readdirSync(join(dir, "cut-ipc"))).toEqual(["out.arrow"]);
-  });
+  for (const [how, options] of [["decoded as it arrives", {}], ["spooled first", { cap: CAP }]] as const) {
+    it(`the same for Arrow IPC past the cap (${how}), with an earlier file of that name kept intact`, async () => {
+      const target = join(dir, `cut-ipc-${options.cap ?? "live"}`, "out.arrow");
+      await env.dg.tabular(SEED_TABULAR[2].resourceId).toIpc(target);
+      const before = readFileSync(target);
+      env.sandbox.faults.set("/tabular/api/resources/*/data/json/:reset-after=50000");
+      try {
+        await expect(env.dg.tabular(BIG_RESOURCE_ID).toIpc(target, options)).rejects.toThrow(/cut off|terminated|socket|closed/i);
+      } finally {
+        env.sandbox.faults.clear();
+      }
+      expect(readFileSync(target).equals(before)).toBe(true);
+      expect(readdirSync(dirname(target))).toEqual(["out.arrow"]);
+    });
+  }
 });
 
 describe("local execution means what the remote query means", () => {
