@@ -9,6 +9,7 @@ const COMMANDS: Record<string, { summary: string; load: () => Promise<(argv: str
   resources: { summary: "get a resource", load: async () => (await import("./catalog-commands.ts")).resourcesMain },
   organizations: { summary: "get an organization", load: async () => (await import("./catalog-commands.ts")).organizationsMain },
   catalog: { summary: "load the site-wide exports and metrics totals into one DuckDB database; report on it", load: async () => (await import("./catalog.ts")).main },
+  publish: { summary: "make a dataset and its resources on data.gouv.fr match a manifest (YAML or JSON)", load: async () => (await import("./publish.ts")).main },
   sandbox: { summary: "run the embedded data.gouv.fr sandbox on loopback", load: async () => (await import("./sandbox.ts")).main },
 };
 

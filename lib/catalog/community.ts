@@ -1,6 +1,8 @@
 import { parse as parseYaml } from "yaml";
 import type { HttpClient } from "../http/client.ts";
 import { maskHeaders, type GetOptions } from "./datasets.ts";
+import { follow } from "./follow.ts";
+import type { DiscussionInput, ReuseInput, WriteOptions } from "./inputs.ts";
 import { Listing, type ListOptions } from "./listing.ts";
 import type { Dataservice, Discussion, Reuse } from "./models.ts";
 import { parseDataservice, parseDiscussion, parseReuse } from "./parse.ts";
@@ -33,7 +35,34 @@ export class Reuses {
   }
 
   async get(idOrSlug: string, options: GetOptions = {}): Promise<Reuse> {
-    return parseReuse(await this.#http.json("main", `api/1/reuses/${encodeURIComponent(idOrSlug)}/`, { headers: maskHeaders(options), signal: options.signal }));
+    return parseReuse(await this.#http.json("main", `api/1/reuses/${encodeURIComponent(idOrSlug)}/`, { headers: maskHeaders(options), signal: options.signal, auth: options.auth }));
+  }
+
+  /** Publishes a reuse: title, description, url, type and topic are required; `datasets` links dataset ids. */
+  async create(input: ReuseInput, options: WriteOptions = {}): Promise<Reuse> {
+    return parseReuse(await this.#http.json("main", "api/1/reuses/", { method: "POST", json: input, auth: true, signal: options.signal }));
+  }
+
+  async update(idOrSlug: string, patch: ReuseInput, options: WriteOptions = {}): Promise<Reuse> {
+    return parseReuse(await this.#http.json("main", `api/1/reuses/${encodeURIComponent(idOrSlug)}/`, { method: "PUT", json: patch, auth: true, idempotent: true, signal: options.signal }));
+  }
+
+  async delete(idOrSlug: string, options: WriteOptions = {}): Promise<void> {
+    await this.#http.json("main", `api/1/reuses/${encodeURIComponent(idOrSlug)}/`, { method: "DELETE", auth: true, signal: options.signal });
+  }
+
+  /** Links one more dataset to the reuse (linking it again changes nothing, so the request may be replayed). */
+  async addDataset(reuseIdOrSlug: string, datasetId: string, options: WriteOptions = {}): Promise<Reuse> {
+    const path = `api/1/reuses/${encodeURIComponent(reuseIdOrSlug)}/datasets/`;
+    return parseReuse(await this.#http.json("main", path, { method: "POST", json: { id: datasetId, class: "Dataset" }, auth: true, idempotent: true, signal: options.signal }));
+  }
+
+  follow(idOrSlug: string): Promise<number> {
+    return follow(this.#http, "reuses", idOrSlug, true);
+  }
+
+  unfollow(idOrSlug: string): Promise<number> {
+    return follow(this.#http, "reuses", idOrSlug, false);
   }
 }
 
@@ -101,5 +130,21 @@ export class Discussions {
 
   async get(id: string): Promise<Discussion> {
     return parseDiscussion(await this.#http.json("main", `api/1/discussions/${encodeURIComponent(id)}/`));
+  }
+
+  /** Opens a discussion on a dataset, reuse, dataservice or organization, with its first message. */
+  async open(input: DiscussionInput, options: WriteOptions = {}): Promise<Discussion> {
+    return parseDiscussion(await this.#http.json("main", "api/1/discussions/", { method: "POST", json: input, auth: true, signal: options.signal }));
+  }
+
+  /** Adds a message; a closed discussion takes none (403). */
+  async comment(id: string, comment: string, options: WriteOptions = {}): Promise<Discussion> {
+    return parseDiscussion(await this.#http.json("main", `api/1/discussions/${encodeURIComponent(id)}/`, { method: "POST", json: { comment }, auth: true, signal: options.signal }));
+  }
+
+  /** Closes it, with a last message if given: only the subject's producers may (403 otherwise). */
+  async close(id: string, comment?: string, options: WriteOptions = {}): Promise<Discussion> {
+    const json = comment ? { comment, close: true } : { close: true };
+    return parseDiscussion(await this.#http.json("main", `api/1/discussions/${encodeURIComponent(id)}/`, { method: "POST", json, auth: true, signal: options.signal }));
   }
 }

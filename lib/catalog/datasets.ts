@@ -1,4 +1,7 @@
 import type { HttpClient } from "../http/client.ts";
+import { follow } from "./follow.ts";
+import type { DatasetInput, ResourceInput, WriteOptions } from "./inputs.ts";
+import { multipartFile, type UploadProgress } from "./upload.ts";
 import { Listing, suggestions, type ListOptions } from "./listing.ts";
 import type { Dataset, DatasetV2, Frequency, License, Resource, ResourceWithDataset } from "./models.ts";
 import { parseDataset, parseDatasetV2, parseResource, parseResourceWithDataset } from "./parse.ts";
@@ -61,6 +64,8 @@ export interface GetOptions {
   /** An X-Fields mask, e.g. "id,title,resources{id,format}". */
   fields?: string;
   signal?: AbortSignal;
+  /** Send the API key, to see drafts and deleted objects one may edit. */
+  auth?: boolean;
 }
 
 function maskHeaders(options: GetOptions): Record<string, string> | undefined {
@@ -88,7 +93,7 @@ export class Datasets {
 
   /** v1, resources embedded. By id or slug. */
   async get(idOrSlug: string, options: GetOptions = {}): Promise<Dataset> {
-    const body = await this.#http.json("main", `api/1/datasets/${encodeURIComponent(idOrSlug)}/`, { headers: maskHeaders(options), signal: options.signal });
+    const body = await this.#http.json("main", `api/1/datasets/${encodeURIComponent(idOrSlug)}/`, { headers: maskHeaders(options), signal: options.signal, auth: options.auth });
     return options.fields ? (body as Dataset) : parseDataset(body);
   }
 
@@ -135,5 +140,77 @@ export class Datasets {
 
   suggest(q: string, size = 10): Promise<Record<string, unknown>[]> {
     return suggestions(this.#http, "api/1/datasets/suggest/", q, size);
+  }
+
+  // Writes: each sends the API key, and only updates, deletes and follows (which may be replayed) are ever retried.
+
+  /** Every dataset the key's user owns, drafts included (`GET /api/1/me/datasets/`). */
+  async mine(options: WriteOptions = {}): Promise<Dataset[]> {
+    const body = await this.#http.json<unknown[]>("main", "api/1/me/datasets/", { auth: true, signal: options.signal });
+    return body.map((dataset, i) => parseDataset(dataset, `datasets[${i}]`));
+  }
+
+  /** Creates a dataset (`private: true` for a draft); a create is never replayed, so it runs at most once. */
+  async create(input: DatasetInput, options: WriteOptions = {}): Promise<Dataset> {
+    return parseDataset(await this.#http.json("main", "api/1/datasets/", { method: "POST", json: input, auth: true, signal: options.signal }));
+  }
+
+  /** Changes the fields given, leaving the others as they are. */
+  async update(idOrSlug: string, patch: DatasetInput, options: WriteOptions = {}): Promise<Dataset> {
+    return parseDataset(await this.#http.json("main", this.#path(idOrSlug), { method: "PUT", json: patch, auth: true, idempotent: true, signal: options.signal }));
+  }
+
+  /** Deletes a dataset (udata keeps it, marked deleted: `update(id, { deleted: null })` restores it). */
+  async delete(idOrSlug: string, options: WriteOptions = {}): Promise<void> {
+    await this.#http.json("main", this.#path(idOrSlug), { method: "DELETE", auth: true, signal: options.signal });
+  }
+
+  /** Adds a remote resource: a link to a file or an API somewhere else. */
+  async createResource(datasetId: string, input: ResourceInput & { url: string; title: string }, options: WriteOptions = {}): Promise<Resource> {
+    const path = `${this.#path(datasetId)}resources/`;
+    return parseResource(await this.#http.json("main", path, { method: "POST", json: { filetype: "remote", ...input }, auth: true, signal: options.signal }));
+  }
+
+  /**
+   * Uploads a file from disk, streamed as multipart: a new resource, or a new version of `resourceId`. The platform
+   * names the resource after the file; `updateResource` sets the rest. Never retried: a cut upload fails, and the
+   * resource stays as it was.
+   */
+  async uploadResource(datasetId: string, file: string, options: WriteOptions & { resourceId?: string; filename?: string; onProgress?: UploadProgress } = {}): Promise<Resource> {
+    const path = options.resourceId ? `${this.#path(datasetId)}resources/${encodeURIComponent(options.resourceId)}/upload/` : `${this.#path(datasetId)}upload/`;
+    const upload = await multipartFile(file, { filename: options.filename, onProgress: options.onProgress });
+    try {
+      return parseResource(await this.#http.json("main", path, { method: "POST", body: upload.body, headers: upload.headers, auth: true, signal: options.signal, timeoutMs: 300_000 }));
+    } finally {
+      upload.body.destroy();
+    }
+  }
+
+  async updateResource(datasetId: string, resourceId: string, patch: ResourceInput, options: WriteOptions = {}): Promise<Resource> {
+    const path = `${this.#path(datasetId)}resources/${encodeURIComponent(resourceId)}/`;
+    return parseResource(await this.#http.json("main", path, { method: "PUT", json: patch, auth: true, idempotent: true, signal: options.signal }));
+  }
+
+  async deleteResource(datasetId: string, resourceId: string, options: WriteOptions = {}): Promise<void> {
+    await this.#http.json("main", `${this.#path(datasetId)}resources/${encodeURIComponent(resourceId)}/`, { method: "DELETE", auth: true, signal: options.signal });
+  }
+
+  /** Puts the dataset's resources in this order: every resource id, each once. */
+  async reorderResources(datasetId: string, resourceIds: string[], options: WriteOptions = {}): Promise<Resource[]> {
+    const body = await this.#http.json<unknown[]>("main", `${this.#path(datasetId)}resources/`, { method: "PUT", json: resourceIds, auth: true, idempotent: true, signal: options.signal });
+    return body.map((resource, i) => parseResource(resource, `resources[${i}]`));
+  }
+
+  /** Follows the dataset; resolves to its number of followers. */
+  follow(idOrSlug: string): Promise<number> {
+    return follow(this.#http, "datasets", idOrSlug, true);
+  }
+
+  unfollow(idOrSlug: string): Promise<number> {
+    return follow(this.#http, "datasets", idOrSlug, false);
+  }
+
+  #path(idOrSlug: string): string {
+    return `api/1/datasets/${encodeURIComponent(idOrSlug)}/`;
   }
 }

@@ -5,3 +5,6 @@ export { CATALOG_EXPORTS, Posts, Site, Spatial, Tags, Topics, type CatalogExport
 export { Listing, SEARCH_WINDOW, type ListOptions } from "./listing.ts";
 export * from "./parse.ts";
 export type * from "./models.ts";
+export { follow, type Followable } from "./follow.ts";
+export { multipartFile, sha1File, type UploadProgress } from "./upload.ts";
+export type * from "./inputs.ts";

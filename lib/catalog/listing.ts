@@ -15,6 +15,8 @@ export interface ListOptions {
   /** An X-Fields mask, e.g. "data{id,title},total,next_page" (keep next_page to paginate). */
   fields?: string;
   signal?: AbortSignal;
+  /** Send the API key, to list drafts one may edit too. */
+  auth?: boolean;
 }
 
 /**
@@ -48,7 +50,7 @@ export class Listing<T> implements AsyncIterable<T> {
   pages(): AsyncGenerator<Page<T>> {
     const headers = this.#options.fields ? { "x-fields": this.#options.fields } : undefined;
     const fetchPage = async (url: string, query?: Record<string, unknown>) =>
-      parsePage(await this.#http.json("main", url, { query: query as Query | undefined, headers, signal: this.#options.signal }), this.#parse, this.#path);
+      parsePage(await this.#http.json("main", url, { query: query as Query | undefined, headers, signal: this.#options.signal, auth: this.#options.auth }), this.#parse, this.#path);
     const source: PageSource<Page<T>> = {
       first: () => fetchPage(this.#path, { ...this.#query, page: this.#options.page, page_size: this.#options.pageSize }),
       next: (page) => {

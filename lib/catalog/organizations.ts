@@ -1,5 +1,6 @@
 import type { HttpClient } from "../http/client.ts";
 import { maskHeaders, type GetOptions } from "./datasets.ts";
+import { follow } from "./follow.ts";
 import { Listing, suggestions, type ListOptions } from "./listing.ts";
 import type { Dataset, Organization, Reuse, User } from "./models.ts";
 import { parseDataset, parseOrganization, parseReuse, parseUser } from "./parse.ts";
@@ -32,7 +33,15 @@ export class Organizations {
     return options.fields ? (body as Organization) : parseOrganization(body);
   }
 
-  /** Its public datasets (`GET /api/1/organizations/{org}/datasets/`). */
+  follow(idOrSlug: string): Promise<number> {
+    return follow(this.#http, "organizations", idOrSlug, true);
+  }
+
+  unfollow(idOrSlug: string): Promise<number> {
+    return follow(this.#http, "organizations", idOrSlug, false);
+  }
+
+  /** Its public datasets (`GET /api/1/organizations/{org}/datasets/`); with `{ auth: true }`, its drafts too for its members. */
   datasets(idOrSlug: string, filters: { sort?: string; q?: string } = {}, options: ListOptions = {}): Listing<Dataset> {
     return new Listing(this.#http, `api/1/organizations/${encodeURIComponent(idOrSlug)}/datasets/`, { ...filters }, options, parseDataset);
   }

@@ -10,6 +10,7 @@ import type { IncomingMessage, ServerResponse } from "node:http";
  *   nth=N | nth=N-M       …only on the Nth (or Nth to Mth) request matching the rule
  *   reset-after=BYTES     cut the connection after BYTES of the body
  *   truncate=BYTES        end the response after BYTES of the body, leaving it short
+ *   cut-request-after=BYTES  cut the connection once BYTES of the request's body have arrived (an upload cut midway)
  *   overload              the platform's overload redirect: 302 to http://sorry.data.gouv.fr
  *   seed=N                seed of the rule's random draws (default 1)
  *
@@ -24,6 +25,7 @@ export interface FaultRule {
   nth?: [number, number];
   resetAfter?: number;
   truncate?: number;
+  cutRequestAfter?: number;
   overload?: boolean;
   seed: number;
   seen: number;
@@ -50,13 +52,14 @@ export function parseFaults(spec: string | undefined): FaultRule[] {
       else if (key === "prob") rule.probability = number();
       else if (key === "reset-after") rule.resetAfter = number();
       else if (key === "truncate") rule.truncate = number();
+      else if (key === "cut-request-after") rule.cutRequestAfter = number();
       else if (key === "seed") rule.seed = number();
       else if (key === "overload") rule.overload = true;
       else if (key === "nth") {
         const [from, to = from] = value.split("-").map(Number);
         if (!Number.isInteger(from) || !Number.isInteger(to) || from < 1 || to < from) throw new FaultSpecError(`fault rule ${JSON.stringify(text)}: nth takes N or N-M`);
         rule.nth = [from, to];
-      } else throw new FaultSpecError(`fault rule ${JSON.stringify(text)}: unknown action ${JSON.stringify(key)} (latency, status, prob, nth, reset-after, truncate, overload, seed)`);
+      } else throw new FaultSpecError(`fault rule ${JSON.stringify(text)}: unknown action ${JSON.stringify(key)} (latency, status, prob, nth, reset-after, truncate, cut-request-after, overload, seed)`);
     }
     return rule;
   });
@@ -109,10 +112,24 @@ export class Faults {
         res.end(body);
         return true;
       }
+      if (rule.cutRequestAfter !== undefined) cutRequestAfter(req, rule.cutRequestAfter);
       if (rule.resetAfter !== undefined || rule.truncate !== undefined) cutAfter(res, rule.resetAfter ?? rule.truncate!, rule.resetAfter !== undefined);
     }
     return false;
   }
+}
+
+/** Destroys the connection once `limit` bytes of the request's body have been read: the handler sees it aborted. */
+function cutRequestAfter(req: IncomingMessage, limit: number): void {
+  let received = 0;
+  const count = (chunk: Buffer) => {
+    received += chunk.length;
+    if (received >= limit) {
+      req.off("data", count);
+      req.socket.destroy();
+    }
+  };
+  req.on("data", count);
 }
 
 /** Counts the body's bytes and breaks the response once `limit` have gone out. */

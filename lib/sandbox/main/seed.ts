@@ -6,7 +6,7 @@ import type { TabularResourceInfo } from "../types.ts";
 export const SANDBOX_ORIGIN = "http://sandbox.origin.invalid";
 
 export type Doc = Record<string, any>;
-export type Kind = "datasets" | "organizations" | "reuses" | "dataservices" | "discussions" | "posts" | "topics" | "users" | "site";
+export type Kind = "datasets" | "organizations" | "reuses" | "dataservices" | "discussions" | "posts" | "topics" | "users" | "site" | "follows";
 
 export interface SeedCatalog {
   docs: { kind: Kind; id: string; doc: Doc }[];

@@ -1,9 +1,11 @@
 import { randomBytes, randomUUID } from "node:crypto";
+import { readFileSync } from "node:fs";
 import { mkdir, rename, rm } from "node:fs/promises";
 import { basename, join } from "node:path";
 import type { SandboxRequest } from "../types.ts";
 import type { TabularService } from "../tabular/index.ts";
 import { authenticate, mayEdit, type Account } from "./accounts.ts";
+import { handleCommunityWrite } from "./community-writes.ts";
 import { receiveFile, UploadError } from "./multipart.ts";
 import { MainError, NOT_FOUND, reply } from "./respond.ts";
 import { orgRef, SANDBOX_ORIGIN, tabularResource, userRef, type Doc } from "./seed.ts";
@@ -20,12 +22,12 @@ export interface WriteContext {
   changed: () => Promise<void>;
 }
 
-const FORBIDDEN = "You do not have the permission to modify that object.";
-const REQUIRED = "This field is required.";
+export const FORBIDDEN = "You do not have the permission to modify that object.";
+export const REQUIRED = "This field is required.";
 const DATASET_FIELDS = ["title", "description", "acronym", "tags", "license", "frequency", "private", "temporal_coverage", "spatial", "extras", "description_short"];
 const RESOURCE_FIELDS = ["title", "description", "url", "type", "format", "filetype", "mime", "extras", "schema"];
 
-async function readJson(request: SandboxRequest): Promise<Doc> {
+export async function readJson(request: SandboxRequest): Promise<Doc> {
   const chunks: Buffer[] = [];
   let size = 0;
   for await (const chunk of request.req) {
@@ -46,8 +48,14 @@ function pick(body: Doc, fields: string[]): Doc {
   return Object.fromEntries(fields.filter((f) => f in body).map((f) => [f, body[f]]));
 }
 
+const reference = JSON.parse(readFileSync(new URL("../seed/main-api/reference.json", import.meta.url), "utf8")) as { licenses: Doc[]; frequencies: Doc[] };
+const LICENSES = new Set(reference.licenses.map((l) => String(l.id)));
+const FREQUENCIES = new Set(reference.frequencies.map((f) => String(f.id)));
+
 function validateDataset(body: Doc, creating: boolean): void {
   const errors: Record<string, string[]> = {};
+  if ("license" in body && body.license !== null && !LICENSES.has(String(body.license))) errors.license = ["Not a valid choice."];
+  if ("frequency" in body && body.frequency !== null && !FREQUENCIES.has(String(body.frequency))) errors.frequency = ["Not a valid choice."];
   if (creating && (typeof body.title !== "string" || body.title.trim() === "")) errors.title = [REQUIRED];
   if (!creating && "title" in body && (typeof body.title !== "string" || body.title.trim() === "")) errors.title = [REQUIRED];
   if ("tags" in body && (!Array.isArray(body.tags) || body.tags.some((t: unknown) => typeof t !== "string"))) errors.tags = ["Tags must be a list of strings."];
@@ -62,7 +70,7 @@ function validateResource(body: Doc, creating: boolean): void {
   if (Object.keys(errors).length) throw new MainError(400, "Validation error", errors);
 }
 
-function slugify(title: string, taken: (slug: string) => boolean): string {
+export function slugify(title: string, taken: (slug: string) => boolean): string {
   const base = title.normalize("NFD").replace(/[\u0300-\u036f]/g, "").toLowerCase().replace(/[^a-z0-9]+/g, "-").replace(/^-|-$/g, "").slice(0, 80) || "dataset";
   let slug = base;
   for (let n = 1; taken(slug); n++) slug = `${base}-${n}`;
@@ -84,7 +92,7 @@ function resourceOf(dataset: Doc, resourceId: string): Doc {
   return resource;
 }
 
-const now = () => new Date().toISOString();
+export const now = () => new Date().toISOString();
 
 const MIME_TYPES: Record<string, string> = {
   csv: "text/csv", txt: "text/plain", json: "application/json", geojson: "application/geo+json", xml: "application/xml", pdf: "application/pdf",
@@ -102,6 +110,7 @@ export async function handleWrite(ctx: WriteContext, request: SandboxRequest): P
   const { path } = request;
   const method = request.req.method ?? "GET";
   let m: RegExpExecArray | null;
+  if (await handleCommunityWrite(ctx, request)) return true;
 
   if (method === "GET" && path === "/api/1/me/") {
     const account = authenticate(request, ctx.accounts);

@@ -1,0 +1,53 @@
+import { createHash, randomBytes } from "node:crypto";
+import { createReadStream } from "node:fs";
+import { stat } from "node:fs/promises";
+import { basename } from "node:path";
+import { Readable } from "node:stream";
+
+/** Bytes sent so far of an upload, and its whole size. */
+export type UploadProgress = (sent: number, total: number) => void;
+
+export interface MultipartFile {
+  body: Readable;
+  headers: Record<string, string>;
+  size: number;
+}
+
+/**
+ * A `multipart/form-data` body carrying one file under `field`, streamed from disk chunk by chunk (a large file is
+ * never held in memory), with its exact Content-Length so the server knows from the start how much is coming.
+ */
+export async function multipartFile(path: string, options: { field?: string; filename?: string; onProgress?: UploadProgress } = {}): Promise<MultipartFile> {
+  const { size } = await stat(path);
+  const boundary = `----datagouv-${randomBytes(12).toString("hex")}`;
+  const filename = (options.filename ?? basename(path)).replace(/["\r\n]/g, "_");
+  const head = Buffer.from(
+    `--${boundary}\r\nContent-Disposition: form-data; name="${options.field ?? "file"}"; filename="${filename}"\r\nContent-Type: application/octet-stream\r\n\r\n`,
+  );
+  const tail = Buffer.from(`\r\n--${boundary}--\r\n`);
+  const total = head.length + size + tail.length;
+  const onProgress = options.onProgress;
+  async function* parts(): AsyncGenerator<Buffer> {
+    let sent = 0;
+    const pass = (chunk: Buffer) => {
+      sent += chunk.length;
+      onProgress?.(sent, total);
+      return chunk;
+    };
+    yield pass(head);
+    for await (const chunk of createReadStream(path, { highWaterMark: 256 * 1024 })) yield pass(chunk as Buffer);
+    yield pass(tail);
+  }
+  return {
+    body: Readable.from(parts(), { objectMode: false }),
+    headers: { "content-type": `multipart/form-data; boundary=${boundary}`, "content-length": String(total) },
+    size,
+  };
+}
+
+/** The SHA-1 of a file, read as a stream: what udata records as a stored file's checksum. */
+export async function sha1File(path: string): Promise<string> {
+  const hash = createHash("sha1");
+  for await (const chunk of createReadStream(path, { highWaterMark: 1024 * 1024 })) hash.update(chunk as Buffer);
+  return hash.digest("hex");
+}
