@@ -135,7 +135,7 @@ describe("community writes", () => {
     expect(invalid.status).toBe(400);
     expect(invalid.fieldErrors).toEqual({ type: ["Not a valid choice."] });
 
-    const followers = (await dg.reuses.get(reuse.id)).metrics?.followers ?? 0;
+    const followers = Number((await dg.reuses.get(reuse.id)).metrics?.followers ?? 0);
     expect(await dg.reuses.follow(reuse.id)).toBe(followers + 1);
     expect(await dg.reuses.follow(reuse.id)).toBe(followers + 1);
     expect(await dg.reuses.unfollow(reuse.id)).toBe(followers);
