@@ -45,9 +45,15 @@ describe("the datagouv command line", () => {
     expect(flag.stderr).toMatch(/bogus/);
   });
 
-  it("--help lists the commands", async () => {
+  it("--help lists the commands, and each command has its own --help", async () => {
     const { code, stdout } = await datagouv(["--help"]);
     expect(code).toBe(0);
-    expect(stdout).toMatch(/datasets/);
+    const commands = [...stdout.matchAll(/^ {2}(\w+) {2,}/gm)].map((m) => m[1]);
+    expect(commands).toEqual(expect.arrayContaining(["tabular", "metrics", "datasets", "catalog", "publish", "sandbox"]));
+    for (const command of commands) {
+      const help = await datagouv([command, "--help"]);
+      expect([command, help.code]).toEqual([command, 0]);
+      expect(help.stdout).toContain(`usage: datagouv ${command}`);
+    }
   });
 });
