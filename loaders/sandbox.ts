@@ -15,9 +15,11 @@ Point the toolkit at it with DATAGOUV_SANDBOX_URL=URL.
   --data DIR          keep the database and uploaded files in DIR across restarts (in memory otherwise)
   --api-key KEY       a key accepted as X-API-KEY (repeatable, 8 characters or more): a producer who administers the
                       sandbox's own organizations (Insee, La Poste, Sandbox data.gouv.fr); KEY@org-a,org-b (ids or
-                      slugs) limits it to those organizations. Without any, one key is generated and printed on stderr
+                      slugs) limits it to those organizations; KEY!expired, KEY!revoked, KEY!inactive is refused with
+                      401 and that reason. Without any, one key is generated and printed on stderr
   --faults SPEC       inject faults: "PATTERN:ACTION,…;…" with latency=MS, status=CODE, prob=P, nth=N[-M],
-                      reset-after=BYTES, truncate=BYTES, overload, seed=N (e.g. "/tabular/*:status=503,prob=0.2")
+                      reset-after=BYTES, truncate=BYTES, cut-request-after=BYTES, overload, seed=N
+                      (e.g. "/tabular/*:status=503,prob=0.2")
   --rate-limit N/S    answer 429 past N requests per S seconds per client, with X-RateLimit-* headers
   --big-rows N        rows of the large generated resource (default 1000000)
 

@@ -16,7 +16,7 @@ const requests: string[] = [];
 const ORG = SEED_TABULAR[0].organizationId;
 
 beforeAll(async () => {
-  env = await testSandbox({ onRequest: (method, path) => requests.push(`${method} ${path}`) });
+  env = await testSandbox({ apiKeys: [API_KEY, OTHER_KEY, "expired-key-0003!expired", "revoked-key-0004!revoked"], onRequest: (method, path) => requests.push(`${method} ${path}`) });
   dir = await mkdtemp(join(tmpdir(), "datagouv-writes-"));
 });
 afterAll(async () => {
@@ -178,6 +178,13 @@ describe("keys, permissions and retries", () => {
       expect(missing.hint).toMatch(/DATAGOUV_API_KEY/);
       const invalid = await failure(wrong.users.me());
       expect([invalid.status, invalid.serverMessage]).toEqual([401, "Invalid API token"]);
+      for (const [key, message] of [["expired-key-0003", "Expired API token"], ["revoked-key-0004", "Revoked API token"]]) {
+        const refused = client({ apiKey: key });
+        const error = await failure(refused.datasets.update(SEED_TABULAR[0].datasetId, { title: "x" }));
+        expect([error.status, error.serverMessage]).toEqual([401, message]);
+        expect(error.hint).toMatch(/expired or revoked/);
+        await refused.close();
+      }
       expect(String(invalid.message) + JSON.stringify(invalid)).not.toContain("not-a-real-key-000");
       const forbidden = await failure(outsider.datasets.update(SEED_TABULAR[0].datasetId, { title: "Pris" }));
       expect(forbidden.status).toBe(403);

@@ -6,25 +6,32 @@ import type { Doc } from "./seed.ts";
 
 /**
  * API keys and whom they stand for. `--api-key KEY` is a producer who administers the sandbox's own organizations
- * (Insee, La Poste, data.gouv.fr); `--api-key KEY@org-a,org-b` limits it to those organizations (ids or slugs). Any
- * other object is someone else's: writing to it answers 403, as udata does.
+ * (Insee, La Poste, Sandbox data.gouv.fr); `--api-key KEY@org-a,org-b` limits it to those organizations (ids or
+ * slugs). Any other object is someone else's: writing to it answers 403, as udata does. A key ending in `!expired`,
+ * `!revoked` or `!inactive` is one udata would refuse with 401 and that reason.
  */
 export interface Account {
   key: string;
   user: Doc;
   organizations: string[];
+  refused?: "expired" | "revoked" | "inactive";
 }
+
+const REFUSALS = { expired: "Expired API token", revoked: "Revoked API token", inactive: "Inactive user" } as const;
 
 export function parseApiKeys(specs: string[]): Account[] {
   return specs.map((spec, i) => {
-    const [key, scope] = spec.split("@");
+    const [granted, refusal] = spec.split("!");
+    if (refusal !== undefined && !(refusal in REFUSALS)) throw new TypeError(`API key ${i + 1}: "!${refusal}" is not one of !expired, !revoked, !inactive`);
+    const [key, scope] = granted.split("@");
     if (!key || key.length < 8) throw new TypeError(`API key ${i + 1} is too short: use at least 8 characters`);
     const id = createHash("sha256").update(key).digest("hex").slice(0, 24);
     const user = {
       id, first_name: "Sandbox", last_name: `Producer ${i + 1}`, slug: `sandbox-producer-${i + 1}`, class: "User",
       avatar: null, avatar_thumbnail: null, page: `https://www.data.gouv.fr/users/sandbox-producer-${i + 1}/`,
     };
-    return { key, user, organizations: scope ? scope.split(",").map((s) => s.trim()).filter(Boolean) : SEED_ORGANIZATIONS.map((o) => o.id) };
+    const organizations = scope ? scope.split(",").map((s) => s.trim()).filter(Boolean) : SEED_ORGANIZATIONS.map((o) => o.id);
+    return { key, user, organizations, ...(refusal ? { refused: refusal as Account["refused"] } : {}) };
   });
 }
 
@@ -52,6 +59,7 @@ export function viewerOf(request: SandboxRequest, accounts: Account[]): Account 
   if (typeof key !== "string" || key === "") return undefined;
   const account = accounts.find((a) => a.key === key);
   if (!account) throw new MainError(401, "Invalid API token");
+  if (account.refused) throw new MainError(401, REFUSALS[account.refused]);
   return account;
 }
 
