@@ -222,6 +222,19 @@ describe("datagouv publish", () => {
     expect(both.stderr).toMatch(/bad\.json:3: resources\[0\] needs exactly one of "file" .* or "url"/);
   });
 
+  it("without an organization the key's user owns the dataset, found again through its own datasets; --json for scripts", async () => {
+    const own = join(dir, "project", "own.json");
+    await writeFile(own, JSON.stringify({ key: "my-notes", title: "Mes notes", description: "Un jeu à moi", private: true, resources: [{ title: "Notes", file: "data/departements.csv" }] }, null, 2));
+    const first = await cli([own, "--json"]);
+    expect(first.code, first.stderr).toBe(0);
+    const { plan, result } = JSON.parse(first.stdout);
+    expect([plan.dataset.action, plan.resources.map((r: { action: string }) => r.action), plan.writes]).toEqual(["create", ["upload"], 2]);
+    const mine = await dg.datasets.mine();
+    expect(mine.filter((d) => d.id === result.datasetId).map((d) => [d.title, d.private, d.organization ?? null])).toEqual([["Mes notes", true, null]]);
+    const second = JSON.parse((await cli([own, "--json"])).stdout);
+    expect([second.plan.dataset.id, second.plan.writes, second.result]).toEqual([result.datasetId, 0, null]);
+  });
+
   it("--schema prints the JSON Schema the manifests are checked against", async () => {
     const { code, stdout } = await cli(["--schema"]);
     expect(code).toBe(0);
