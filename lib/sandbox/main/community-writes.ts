@@ -3,7 +3,7 @@ import type { SandboxRequest } from "../types.ts";
 import { authenticate, mayEdit, type Account } from "./accounts.ts";
 import { MainError, NOT_FOUND, reply } from "./respond.ts";
 import { orgRef, SANDBOX_ORIGIN, userRef, type Doc, type Kind } from "./seed.ts";
-import { FORBIDDEN, now, readJson, REQUIRED, slugify, type WriteContext } from "./write.ts";
+import { FORBIDDEN, now, publishingOrganization, readJson, REQUIRED, slugify, type WriteContext } from "./write.ts";
 
 /**
  * The Main API's community writes, as udata answers them: reuses (create, update, delete, link a dataset),
@@ -56,12 +56,7 @@ async function countReuses(ctx: WriteContext, datasetIds: string[]): Promise<voi
 }
 
 function newReuse(ctx: WriteContext, account: Account, body: Doc): Doc {
-  let organization: Doc | null = null;
-  if (body.organization) {
-    organization = ctx.store.find("organizations", typeof body.organization === "string" ? body.organization : body.organization.id) ?? null;
-    if (!organization) throw new MainError(400, "Validation error", { organization: ["Unknown organization."] });
-    if (!account.organizations.includes(organization.id) && !account.organizations.includes(organization.slug)) throw new MainError(403, FORBIDDEN);
-  }
+  const organization = publishingOrganization(ctx, account, body);
   const slug = slugify(body.title, (s) => ctx.store.find("reuses", s) !== undefined);
   return {
     id: randomBytes(12).toString("hex"), slug, tags: [], private: false, extras: {}, datasets: [], dataservices: [], image: null, image_thumbnail: null,

@@ -77,6 +77,15 @@ export function slugify(title: string, taken: (slug: string) => boolean): string
   return slug;
 }
 
+/** The organization a new object is published for, if the body names one: 400 if unknown, 403 if not the caller's. */
+export function publishingOrganization(ctx: WriteContext, account: Account, body: Doc): Doc | null {
+  if (!body.organization) return null;
+  const organization = ctx.store.find("organizations", typeof body.organization === "string" ? body.organization : body.organization.id);
+  if (!organization) throw new MainError(400, "Validation error", { organization: ["Unknown organization."] });
+  if (!account.organizations.includes(organization.id) && !account.organizations.includes(organization.slug)) throw new MainError(403, FORBIDDEN);
+  return organization;
+}
+
 /** The dataset a caller may change; a deleted one is gone (410) unless `restoring`, before any permission check, as in udata. */
 function editable(ctx: WriteContext, account: Account, id: string, restoring = false): Doc {
   const dataset = ctx.store.find("datasets", decodeURIComponent(id));
@@ -121,13 +130,7 @@ export async function handleWrite(ctx: WriteContext, request: SandboxRequest): P
     const account = authenticate(request, ctx.accounts);
     const body = await readJson(request);
     validateDataset(body, true);
-    let organization: Doc | null = null;
-    if (body.organization) {
-      const orgId = typeof body.organization === "string" ? body.organization : body.organization.id;
-      organization = ctx.store.find("organizations", orgId) ?? null;
-      if (!organization) throw new MainError(400, "Validation error", { organization: ["Unknown organization."] });
-      if (!account.organizations.includes(organization.id) && !account.organizations.includes(organization.slug)) throw new MainError(403, FORBIDDEN);
-    }
+    const organization = publishingOrganization(ctx, account, body);
     const id = randomBytes(12).toString("hex");
     const slug = slugify(body.title, (s) => ctx.store.find("datasets", s) !== undefined);
     const dataset: Doc = {
