@@ -1,53 +1,58 @@
 /**
  * Splits the Tabular API's `/data/json/` stream (one JSON array of row objects) into batches of rows as bytes arrive,
- * without ever holding the whole array. Text is parsed about a megabyte at a time, cut after its last `}`:
+ * without ever holding the whole array. Bytes are parsed about 256 KB at a time, cut after their last `}`:
  * `JSON.parse` accepts the cut only where it ends a whole row (inside a string or a nested value, quotes or brackets
  * would not balance), which spares looking at every character in JavaScript. Where it refuses (a json column's nested
  * object ending the text), a scanner that tracks strings and nesting finds the last whole row instead; it also reads
  * the array's end. The cost stays linear in the stream's size.
  */
-const PARSE_CHARS = 1 << 18;
+const PART_BYTES = 1 << 18;
+/** JSON's whitespace: space, tab, line feed, carriage return. */
+const WHITESPACE = new Set([32, 9, 10, 13]);
 const STRING_STOP = /["\\]/g;
 const STRUCTURE = /["{}[\]]/g;
 
 export async function* jsonArrayRows<R = Record<string, unknown>>(chunks: AsyncIterable<Uint8Array | string>, batchRows = 10_000): AsyncGenerator<R[]> {
-  const decoder = new TextDecoder();
-  let pieces: string[] = []; // text not yet parsed, starting at a row boundary, after the opening bracket
-  let length = 0; // total length of `pieces`
+  // bytes are kept as they come and decoded once per part: "}" is one byte in UTF-8, never inside a character
+  let pending: Buffer[] = []; // bytes not yet parsed, starting at a row boundary, after the opening bracket
+  let length = 0; // total length of `pending`
   let started = false;
   let ended = false;
   let ready: R[] = [];
 
   for await (const chunk of chunks) {
-    let text = typeof chunk === "string" ? chunk : decoder.decode(chunk, { stream: true });
+    let bytes = typeof chunk === "string" ? Buffer.from(chunk) : Buffer.from(chunk.buffer, chunk.byteOffset, chunk.byteLength);
     if (!started) {
-      const open = text.search(/\S/);
+      const open = bytes.findIndex((byte) => !WHITESPACE.has(byte));
       if (open < 0) continue;
-      if (text[open] !== "[") throw new SyntaxError(`expected a JSON array, got ${JSON.stringify(text.slice(open, open + 40))}`);
+      if (bytes[open] !== 91 /* [ */) throw new SyntaxError(`expected a JSON array, got ${JSON.stringify(bytes.subarray(open, open + 40).toString())}`);
       started = true;
-      text = text.slice(open + 1);
+      bytes = bytes.subarray(open + 1);
     }
     if (ended) {
-      if (text.trim()) throw new SyntaxError("unexpected data after the end of the JSON array");
+      if (bytes.toString().trim()) throw new SyntaxError("unexpected data after the end of the JSON array");
       continue;
     }
-    pieces.push(text);
-    length += text.length;
-    if (length < PARSE_CHARS) continue;
-    const joined = pieces.join("");
-    let cut = joined.lastIndexOf("}") + 1;
-    let rows = cut > 0 ? wholeRows<R>(joined.slice(0, cut)) : [];
+    pending.push(bytes);
+    length += bytes.length;
+    if (length < PART_BYTES) continue;
+    const joined = Buffer.concat(pending, length);
+    const cut = joined.lastIndexOf(125 /* } */) + 1;
+    let rows = cut > 0 ? wholeRows<R>(joined.toString("utf8", 0, cut)) : [];
+    let rest = joined.subarray(cut);
     if (!rows) {
-      const scanned = scan(joined);
+      const text = joined.toString();
+      const scanned = scan(text);
       if (scanned.close >= 0) {
-        if (joined.slice(scanned.close + 1).trim()) throw new SyntaxError("unexpected data after the end of the JSON array");
+        if (text.slice(scanned.close + 1).trim()) throw new SyntaxError("unexpected data after the end of the JSON array");
         ended = true;
       }
-      cut = scanned.rowsEnd;
-      rows = parseRows<R>(joined.slice(0, cut));
+      rows = parseRows<R>(text.slice(0, scanned.rowsEnd));
+      rest = Buffer.from(text.slice(scanned.rowsEnd));
     }
-    pieces = [joined.slice(cut)];
-    length = pieces[0].length;
+    // a copy, so that the part just parsed is not kept alive by what is left of it
+    pending = [Buffer.from(rest)];
+    length = rest.length;
     for (const row of rows) {
       ready.push(row);
       if (ready.length === batchRows) {
@@ -57,7 +62,7 @@ export async function* jsonArrayRows<R = Record<string, unknown>>(chunks: AsyncI
     }
   }
   if (!started) throw new SyntaxError("the stream was empty: expected a JSON array");
-  const rest = pieces.join("") + decoder.decode();
+  const rest = Buffer.concat(pending).toString();
   const { rowsEnd, close } = scan(rest);
   if (close < 0) throw new SyntaxError("the JSON array was cut off before its end: the transfer did not complete");
   if (rest.slice(close + 1).trim()) throw new SyntaxError("unexpected data after the end of the JSON array");
