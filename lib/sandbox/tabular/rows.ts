@@ -5,7 +5,7 @@ import { join } from "node:path";
 import type { DuckDBValue } from "@duckdb/node-api";
 import type { PythonType, QuerySpec } from "../../tabular/ast.ts";
 import { literal } from "../../duckdb/connection.ts";
-import { POSTGRES_TYPES, querySql, type Sql } from "../../duckdb/query-sql.ts";
+import { POSTGRES_TYPES, querySql, type Sql, type SqlOptions } from "../../duckdb/query-sql.ts";
 import { ident, type SandboxDb } from "../db.ts";
 import { parseQueryString, queryParam, type ParsedQuery, type ParseOptions } from "../query/parse.ts";
 import { CORS_HEADERS, sendJson, write, writeFile } from "../respond.ts";
@@ -90,7 +90,9 @@ export async function servePage(db: SandboxDb, request: SandboxRequest, source: 
  */
 export async function serveStream(db: SandboxDb, request: SandboxRequest, source: RowSource, query: ParsedQuery, streamCap: number, format: "json" | "csv"): Promise<void> {
   const built = build(query, source, {});
-  if ((await count(db, built, source)) > streamCap) {
+  // the count needs no order
+  const counted = build({ ...query, spec: { ...query.spec, sort: undefined } }, source, { defaultOrder: false });
+  if ((await count(db, counted, source)) > streamCap) {
     throw new ApiError(403, "Output is too long", `The output has more than ${streamCap} rows, please consider downloading the source file directly`);
   }
   const types = outputTypes(query.spec, source);
@@ -134,7 +136,7 @@ function streamFraming(format: "json" | "csv", columns: string[]): string {
   return `FORMAT csv, HEADER false, QUOTE '', ESCAPE '', DELIMITER '\u0001', PREFIX ${literal(prefix)}, NEW_LINE ${literal(separator)}, SUFFIX ${literal(suffix)}`;
 }
 
-function build(query: ParsedQuery, source: RowSource, options: { limit?: number; offset?: number }): Sql {
+function build(query: ParsedQuery, source: RowSource, options: SqlOptions): Sql {
   try {
     refuseTextOperators(query.spec, source.types);
     const built = querySql(query.spec, ident(source.table), source.types, options);
