@@ -204,13 +204,13 @@ async function* arriving(source: Source, response: HttpResponse, label: string, 
   }
 }
 
-/** DuckDB's own readers over the spooled files, typed, in `__id` order (or the query's sort). */
+/** DuckDB's own readers over the spooled files, typed, in `__id` order (or the query's sort); nothing left to detect. */
 function readSql(source: Source, files: string[]): string {
   const struct = source.columns.map((c) => `${quote(c.name)}: '${c.type === "date" && source.format === "csv" ? "VARCHAR" : SQL_TYPES[c.type]}'`).join(", ");
   const list = `[${files.map(literal).join(", ")}]`;
   const from = source.format === "json"
     ? `read_json(${list}, format = 'array', columns = {${struct}})`
-    : `read_csv(${list}, header = true, delim = ',', quote = '"', escape = '"', columns = {${struct}})`;
+    : `read_csv(${list}, header = true, delim = ',', quote = '"', escape = '"', auto_detect = false, columns = {${struct}})`;
   const output = source.columns
     .filter((c) => !(source.dropId && c.name === "__id"))
     // Metrics months ("YYYY-MM") load as the first day of the month
