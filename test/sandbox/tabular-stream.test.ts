@@ -74,7 +74,7 @@ describe("Tabular streams hold no result in memory", () => {
     expect(peak - before).toBeLessThan(48 * 1024 * 1024);
   });
 
-  it("the file DuckDB writes a stream into is gone before its bytes are sent: a client leaving half-way, or a crash, leaves nothing", async () => {
+  it("the file DuckDB writes a stream into is gone before its bytes are sent: a client leaving half-way, a crash, a refusal leave nothing", async () => {
     const controller = new AbortController();
     const response = await fetch(capped(), { signal: controller.signal });
     const reader = response.body!.getReader();
@@ -86,8 +86,11 @@ describe("Tabular streams hold no result in memory", () => {
     await reader.cancel().catch(() => {});
     await new Promise((resolve) => setTimeout(resolve, 100));
     expect(readdirSync(staging)).toEqual([]);
-    // a refused query writes nothing either
+    // a refused query writes nothing either, nor one past the cap (its file is written while it is counted)
     expect((await fetch(`${server.url}/api/resources/${BIG_RESOURCE_ID}/data/json/?nope__exact=1`)).status).toBe(400);
+    expect(readdirSync(staging)).toEqual([]);
+    const refused = await fetch(`${server.url}/api/resources/${BIG_RESOURCE_ID}/data/json/`);
+    expect([refused.status, (await refused.json()).errors[0].title]).toEqual([403, "Output is too long"]);
     expect(readdirSync(staging)).toEqual([]);
   });
 });

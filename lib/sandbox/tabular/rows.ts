@@ -82,30 +82,40 @@ export async function servePage(db: SandboxDb, request: SandboxRequest, source: 
 }
 
 /**
- * The whole result: one JSON array plus a newline, or PostgREST's CSV. Counted first and refused past the cap, as
- * api-tabular does. DuckDB writes the stream's exact bytes with its own writer (rows as `output.ts` makes them, joined
- * by `NEW_LINE` between `PREFIX` and `SUFFIX`) into a temporary file on a connection of its own, so a failing query
- * is answered before any byte is sent; the file is unlinked as soon as it is open and its bytes go out with
- * backpressure, without passing through JavaScript strings.
+ * The whole result: one JSON array plus a newline, or PostgREST's CSV, refused past the cap as api-tabular does.
+ * DuckDB writes the stream's exact bytes with its own writer (rows as `output.ts` makes them, joined by `NEW_LINE`
+ * between `PREFIX` and `SUFFIX`) into a temporary file on a connection of its own, while the rows are counted on
+ * another; a count past the cap interrupts it. A failing query is answered before any byte is sent; the file is
+ * unlinked as soon as it is open and its bytes go out with backpressure, without passing through JavaScript strings.
  */
 export async function serveStream(db: SandboxDb, request: SandboxRequest, source: RowSource, query: ParsedQuery, streamCap: number, format: "json" | "csv"): Promise<void> {
   const built = build(query, source, {});
   // the count needs no order
   const counted = build({ ...query, spec: { ...query.spec, sort: undefined } }, source, { defaultOrder: false });
-  if ((await count(db, counted, source)) > streamCap) {
-    throw new ApiError(403, "Output is too long", `The output has more than ${streamCap} rows, please consider downloading the source file directly`);
-  }
   const types = outputTypes(query.spec, source);
   const lines = format === "json" ? jsonRowsSql(built.sql, built.columns, types) : csvRowsSql(built.sql, built.columns, types);
   const file = join(tmpdir(), `datagouv-stream-${randomUUID()}.${format}`);
   let rows: number;
   let body: FileHandle;
   const connection = await db.connect();
+  // the stream is written while the rows are counted; a count past the cap (or failing) interrupts it
+  const copying = connection.runAndReadAll(`COPY (${lines}) TO ${literal(file)} (${streamFraming(format, built.columns)})`, built.params as DuckDBValue[]);
+  const settled = copying.then(() => {}, () => {});
   try {
-    const copied = await connection.runAndReadAll(`COPY (${lines}) TO ${literal(file)} (${streamFraming(format, built.columns)})`, built.params as DuckDBValue[]).catch(sqlError(source.relation));
+    const total = await count(db, counted, source).catch((error: unknown) => {
+      connection.interrupt();
+      throw error;
+    });
+    if (total > streamCap) {
+      connection.interrupt();
+      throw new ApiError(403, "Output is too long", `The output has more than ${streamCap} rows, please consider downloading the source file directly`);
+    }
+    const copied = await copying.catch(sqlError(source.relation));
     rows = Number(copied.getRows()[0][0]);
     body = await open(file);
   } finally {
+    // the COPY has settled (or been interrupted) before its file is removed
+    await settled;
     connection.closeSync();
     await rm(file, { force: true });
   }
