@@ -42,9 +42,9 @@ export function toParquet(query: AnyQuery, path: string, options: ExportOptions 
 /** The rows into a table of a DuckDB connection (created or replaced). Returns the number of rows. */
 export function toDuckDB(query: AnyQuery, duck: Duck, table: string, options: ExportOptions = {}): Promise<number> {
   return withRows(query, duck, options, async (rows) => {
-    await duck.run(`CREATE OR REPLACE TABLE ${quote(table)} AS ${rows.sql}`, rows.params);
-    const [{ n }] = await duck.all<{ n: number }>(`SELECT count(*)::DOUBLE AS n FROM ${quote(table)}`);
-    return Number(n);
+    // CREATE TABLE AS answers the rows it inserted
+    const [{ Count }] = await duck.all<{ Count: bigint }>(`CREATE OR REPLACE TABLE ${quote(table)} AS ${rows.sql}`, rows.params);
+    return Number(Count);
   });
 }
 

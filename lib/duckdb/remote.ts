@@ -166,10 +166,25 @@ async function* decodeWindows(source: Source, columns: ColumnSpec[], whole: Http
     yield* jsonStreamToBatches(arriving(source, whole, label, totals, options), columns);
     return;
   }
-  for (const window of windows) {
-    const response = await source.stream(within(rowsOf(source), window.from, window.to) as unknown as AnyQuery, options.signal);
-    yield* jsonStreamToBatches(arriving(source, response, label, totals, options), columns);
+  // the next window is asked for while this one is decoded, so that the server prepares it meanwhile; one ahead at most
+  const ask = (i: number) => quiet(source.stream(within(rowsOf(source), windows[i].from, windows[i].to) as unknown as AnyQuery, options.signal));
+  let next = windows.length ? ask(0) : undefined;
+  try {
+    for (let i = 0; i < windows.length; i++) {
+      const response = await next!;
+      next = i + 1 < windows.length ? ask(i + 1) : undefined;
+      yield* jsonStreamToBatches(arriving(source, response, label, totals, options), columns);
+    }
+  } finally {
+    // a consumer that stops early, or a failure, leaves the request ahead unread: release it
+    next?.then((response) => response.body.destroy(), () => {});
   }
+}
+
+/** A promise whose rejection is not reported as unhandled while nobody awaits it yet. */
+function quiet<T>(promise: Promise<T>): Promise<T> {
+  promise.catch(() => {});
+  return promise;
 }
 
 /** A response's body as it arrives, with progress; a transfer cut short is the HTTP layer's error, named as such. */
@@ -189,13 +204,13 @@ async function* arriving(source: Source, response: HttpResponse, label: string, 
   }
 }
 
-/** DuckDB's own readers over the spooled files, typed, in `__id` order (or the query's sort). */
+/** DuckDB's own readers over the spooled files, typed, in `__id` order (or the query's sort); nothing left to detect. */
 function readSql(source: Source, files: string[]): string {
   const struct = source.columns.map((c) => `${quote(c.name)}: '${c.type === "date" && source.format === "csv" ? "VARCHAR" : SQL_TYPES[c.type]}'`).join(", ");
   const list = `[${files.map(literal).join(", ")}]`;
   const from = source.format === "json"
     ? `read_json(${list}, format = 'array', columns = {${struct}})`
-    : `read_csv(${list}, header = true, delim = ',', quote = '"', escape = '"', columns = {${struct}})`;
+    : `read_csv(${list}, header = true, delim = ',', quote = '"', escape = '"', auto_detect = false, columns = {${struct}})`;
   const output = source.columns
     .filter((c) => !(source.dropId && c.name === "__id"))
     // Metrics months ("YYYY-MM") load as the first day of the month

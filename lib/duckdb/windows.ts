@@ -25,11 +25,11 @@ export interface IdWindow {
  * count still passes the cap.
  */
 export async function planWindows<Q extends RowQuery<Q>>(query: Q, cap: number, concurrency = 4): Promise<IdWindow[]> {
-  const total = (await query.count()) ?? 0;
-  if (total <= cap) return [{ from: null, to: null, count: total }];
+  // the count and the first and last ids are asked for at once (one round trip instead of three)
   const ids = query.onlyFilters().columns(["__id"]);
-  const [first] = await ids.sort("__id", "asc").first<{ __id: number }>(1);
-  const [last] = await ids.sort("__id", "desc").first<{ __id: number }>(1);
+  const [counted, [first], [last]] = await Promise.all([query.count(), ids.sort("__id", "asc").first<{ __id: number }>(1), ids.sort("__id", "desc").first<{ __id: number }>(1)]);
+  const total = counted ?? 0;
+  if (total <= cap) return [{ from: null, to: null, count: total }];
   const low = first?.__id ?? 1;
   const high = (last?.__id ?? total) + 1;
   // ids per window for about 80% of the cap at the average density, leaving room for uneven stretches

@@ -1,3 +1,4 @@
+import type { FileHandle } from "node:fs/promises";
 import type { ServerResponse } from "node:http";
 
 /** Small response helpers shared by the sandbox's APIs. */
@@ -34,4 +35,12 @@ export async function write(res: ServerResponse, chunk: string | Buffer): Promis
     });
   }
   return !res.destroyed;
+}
+
+/** Writes a file's bytes from its start, in large reads, with backpressure; resolves false once the client has gone. */
+export async function writeFile(res: ServerResponse, file: FileHandle): Promise<boolean> {
+  for await (const chunk of file.createReadStream({ start: 0, highWaterMark: 256 * 1024, autoClose: false })) {
+    if (!(await write(res, chunk as Buffer))) return false;
+  }
+  return true;
 }

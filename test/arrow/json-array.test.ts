@@ -35,4 +35,23 @@ describe("streaming the /data/json/ array (one JSON array plus a newline)", () =
   it("something other than an array is refused", async () => {
     await expect(all('{"errors":[]}', 4)).rejects.toThrow(/expected a JSON array/);
   });
+
+  it("a long stream, parsed a part at a time, gives every row in batches of the size asked, whether a part ends on a row or inside a nested value or a string", async () => {
+    // rows ending in nested objects and strings holding "}", so that many parts end on a "}" that does not end a row
+    const many = Array.from({ length: 12_000 }, (_, i) => ({ __id: i + 1, nom: `ville } n°${i} "é"`, liste: i % 3 ? [{ k: "]}", v: { w: i } }] : null, x: i / 7 }));
+    const long = `[${many.map((row) => JSON.stringify(row)).join(", \n ")}]\n`;
+    expect(long.length).toBeGreaterThan(1_000_000);
+    for (const size of [65_536, 99_991]) {
+      const sizes: number[] = [];
+      const out: unknown[] = [];
+      for await (const batch of jsonArrayRows(chunked(long, size), 5_000)) {
+        sizes.push(batch.length);
+        out.push(...batch);
+      }
+      expect(sizes).toEqual([5_000, 5_000, 2_000]);
+      expect(out).toEqual(many);
+    }
+    await expect(all(`${long.trimEnd()} {"__id":0}\n`, 70_000)).rejects.toThrow(/unexpected data after the end/);
+    await expect(all(long.slice(0, 700_000), 70_000)).rejects.toThrow(/cut off/);
+  });
 });

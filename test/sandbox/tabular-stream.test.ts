@@ -1,5 +1,8 @@
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
+import { mkdtempSync, readdirSync, rmSync } from "node:fs";
 import { get as httpGet, type IncomingMessage, type ServerResponse } from "node:http";
+import { tmpdir } from "node:os";
+import { join } from "node:path";
 import { SandboxDb } from "../../lib/sandbox/db.ts";
 import { createTabularService } from "../../lib/sandbox/tabular/index.ts";
 import { BIG_RESOURCE_ID } from "../../lib/sandbox/index.ts";
@@ -10,8 +13,12 @@ import { mountApi } from "./helpers/mount.ts";
 let db: SandboxDb;
 let server: Awaited<ReturnType<typeof mountApi>>;
 const responses: ServerResponse[] = [];
+// streams are staged in the temporary directory: this file's own, to see what is left in it
+const staging = mkdtempSync(join(tmpdir(), "datagouv-stream-test-"));
+const systemTmp = process.env.TMPDIR;
 
 beforeAll(async () => {
+  process.env.TMPDIR = staging;
   db = await SandboxDb.open();
   const tabular = await createTabularService({ db }, { bigRows: 60_000 });
   server = await mountApi(tabular, "/tabular", (res) => responses.push(res));
@@ -19,6 +26,9 @@ beforeAll(async () => {
 afterAll(async () => {
   await server.close();
   db.close();
+  process.env.TMPDIR = systemTmp;
+  if (systemTmp === undefined) delete process.env.TMPDIR;
+  rmSync(staging, { recursive: true, force: true });
 });
 
 const capped = () => `${server.url}/api/resources/${BIG_RESOURCE_ID}/data/json/?__id__less=50000`;
@@ -62,5 +72,25 @@ describe("Tabular streams hold no result in memory", () => {
     expect(bytes).toBeGreaterThan(5_000_000);
     // the rows as JavaScript values would take several times the body; uncollected garbage stays below it
     expect(peak - before).toBeLessThan(48 * 1024 * 1024);
+  });
+
+  it("the file DuckDB writes a stream into is gone before its bytes are sent: a client leaving half-way, a crash, a refusal leave nothing", async () => {
+    const controller = new AbortController();
+    const response = await fetch(capped(), { signal: controller.signal });
+    const reader = response.body!.getReader();
+    const first = await reader.read();
+    expect(first.value?.length).toBeGreaterThan(0);
+    expect(responses.at(-1)!.writableEnded).toBe(false);
+    expect(readdirSync(staging)).toEqual([]);
+    controller.abort();
+    await reader.cancel().catch(() => {});
+    await new Promise((resolve) => setTimeout(resolve, 100));
+    expect(readdirSync(staging)).toEqual([]);
+    // a refused query writes nothing either, nor one past the cap (its file is written while it is counted)
+    expect((await fetch(`${server.url}/api/resources/${BIG_RESOURCE_ID}/data/json/?nope__exact=1`)).status).toBe(400);
+    expect(readdirSync(staging)).toEqual([]);
+    const refused = await fetch(`${server.url}/api/resources/${BIG_RESOURCE_ID}/data/json/`);
+    expect([refused.status, (await refused.json()).errors[0].title]).toEqual([403, "Output is too long"]);
+    expect(readdirSync(staging)).toEqual([]);
   });
 });

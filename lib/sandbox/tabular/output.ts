@@ -25,6 +25,8 @@ export function csvRowsSql(sql: string, columns: string[], types: Record<string,
     const c = `q.${quote(column)}`;
     const type = types[column];
     const text = type === "bool" ? `CASE WHEN ${c} THEN 't' ELSE 'f' END` : type === "float" ? `regexp_replace(CAST(${c} AS VARCHAR), '\\.0$', '')` : `CAST(${c} AS VARCHAR)`;
+    // an integer, a float or a boolean is never empty and holds none of the characters that call for quotes
+    if (type === "int" || type === "float" || type === "bool") return `CASE WHEN ${c} IS NULL THEN '' ELSE ${text} END`;
     return `CASE WHEN ${c} IS NULL THEN '' WHEN ${text} = '' OR regexp_matches(${text}, '[,"\\s()\\\\]') THEN '"' || replace(replace(${text}, '\\', '\\\\'), '"', '""') || '"' ELSE ${text} END`;
   });
   return `SELECT concat_ws(',', ${fields.join(", ")}) AS line FROM (${sql}) q`;

@@ -1,8 +1,14 @@
+import { randomUUID } from "node:crypto";
+import { open, rm, type FileHandle } from "node:fs/promises";
+import { tmpdir } from "node:os";
+import { join } from "node:path";
+import type { DuckDBValue } from "@duckdb/node-api";
 import type { PythonType, QuerySpec } from "../../tabular/ast.ts";
-import { POSTGRES_TYPES, querySql, type Sql } from "../../duckdb/query-sql.ts";
+import { literal } from "../../duckdb/connection.ts";
+import { POSTGRES_TYPES, querySql, type Sql, type SqlOptions } from "../../duckdb/query-sql.ts";
 import { ident, type SandboxDb } from "../db.ts";
 import { parseQueryString, queryParam, type ParsedQuery, type ParseOptions } from "../query/parse.ts";
-import { CORS_HEADERS, sendJson, write } from "../respond.ts";
+import { CORS_HEADERS, sendJson, write, writeFile } from "../respond.ts";
 import type { SandboxRequest } from "../types.ts";
 import { ApiError, databaseError, InternalError, queryError, sqlError } from "./errors.ts";
 import { csvRowsSql, jsonRowsSql } from "./output.ts";
@@ -76,44 +82,71 @@ export async function servePage(db: SandboxDb, request: SandboxRequest, source: 
 }
 
 /**
- * The whole result, streamed from DuckDB chunk by chunk on a connection of its own, written with backpressure: one
- * JSON array plus a newline, or PostgREST's CSV. Counted first and refused past the cap, as api-tabular does.
+ * The whole result: one JSON array plus a newline, or PostgREST's CSV, refused past the cap as api-tabular does.
+ * DuckDB writes the stream's exact bytes with its own writer (rows as `output.ts` makes them, joined by `NEW_LINE`
+ * between `PREFIX` and `SUFFIX`) into a temporary file on a connection of its own, while the rows are counted on
+ * another; a count past the cap interrupts it. A failing query is answered before any byte is sent; the file is
+ * unlinked as soon as it is open and its bytes go out with backpressure, without passing through JavaScript strings.
  */
 export async function serveStream(db: SandboxDb, request: SandboxRequest, source: RowSource, query: ParsedQuery, streamCap: number, format: "json" | "csv"): Promise<void> {
   const built = build(query, source, {});
-  if ((await count(db, built, source)) > streamCap) {
-    throw new ApiError(403, "Output is too long", `The output has more than ${streamCap} rows, please consider downloading the source file directly`);
-  }
+  // the count needs no order
+  const counted = build({ ...query, spec: { ...query.spec, sort: undefined } }, source, { defaultOrder: false });
   const types = outputTypes(query.spec, source);
-  const { res } = request;
+  const lines = format === "json" ? jsonRowsSql(built.sql, built.columns, types) : csvRowsSql(built.sql, built.columns, types);
+  const file = join(tmpdir(), `datagouv-stream-${randomUUID()}.${format}`);
+  let rows: number;
+  let body: FileHandle;
   const connection = await db.connect();
+  // the stream is written while the rows are counted; a count past the cap (or failing) interrupts it
+  const copying = connection.runAndReadAll(`COPY (${lines}) TO ${literal(file)} (${streamFraming(format, built.columns)})`, built.params as DuckDBValue[]);
+  const settled = copying.then(() => {}, () => {});
   try {
-    const result = await connection.stream(format === "json" ? jsonRowsSql(built.sql, built.columns, types) : csvRowsSql(built.sql, built.columns, types), built.params).catch(sqlError(source.relation));
+    const total = await count(db, counted, source).catch((error: unknown) => {
+      connection.interrupt();
+      throw error;
+    });
+    if (total > streamCap) {
+      connection.interrupt();
+      throw new ApiError(403, "Output is too long", `The output has more than ${streamCap} rows, please consider downloading the source file directly`);
+    }
+    const copied = await copying.catch(sqlError(source.relation));
+    rows = Number(copied.getRows()[0][0]);
+    body = await open(file);
+  } finally {
+    // the COPY has settled (or been interrupted) before its file is removed
+    await settled;
+    connection.closeSync();
+    await rm(file, { force: true });
+  }
+  const { res } = request;
+  try {
     res.writeHead(200, {
       ...CORS_HEADERS,
       "content-type": format === "json" ? "application/json" : "text/csv",
       "content-disposition": `attachment; filename="${source.name}.${format}"`,
     });
-    let rows = 0;
-    for (;;) {
-      const chunk = await result.fetchChunk();
-      if (!chunk || chunk.rowCount === 0) break;
-      const lines = chunk.getColumns()[0] as string[];
-      // PostgREST names the CSV columns from the first row, so an empty result has an empty header line
-      const opening = rows === 0 ? (format === "json" ? "[" : `${built.columns.join(",")}\n`) : format === "json" ? "," : "\n";
-      rows += lines.length;
-      if (!(await write(res, opening + lines.join(format === "json" ? "," : "\n")))) return;
-    }
-    const closing = format === "json" ? (rows === 0 ? "[]" : "]") : rows === 0 ? "\n" : "";
-    // api-tabular appends one newline to both streams
-    if (!(await write(res, `${closing}\n`))) return;
+    // PostgREST names the CSV columns from the first row, so an empty result has an empty header line
+    if (format === "csv" && rows === 0) {
+      if (!(await write(res, "\n\n"))) return;
+    } else if (!(await writeFile(res, body))) return;
     res.end();
   } finally {
-    connection.closeSync();
+    await body.close();
   }
 }
 
-function build(query: ParsedQuery, source: RowSource, options: { limit?: number; offset?: number }): Sql {
+/**
+ * COPY options that make DuckDB's CSV writer put out the lines as they are (one column, never quoted) in the stream's
+ * framing: `[` rows joined by `,` `]`, or the header then the rows, each line ended by a newline (api-tabular appends
+ * one newline to both streams).
+ */
+function streamFraming(format: "json" | "csv", columns: string[]): string {
+  const [prefix, separator, suffix] = format === "json" ? ["[", ",", "]\n"] : [`${columns.join(",")}\n`, "\n", "\n"];
+  return `FORMAT csv, HEADER false, QUOTE '', ESCAPE '', DELIMITER '\u0001', PREFIX ${literal(prefix)}, NEW_LINE ${literal(separator)}, SUFFIX ${literal(suffix)}`;
+}
+
+function build(query: ParsedQuery, source: RowSource, options: SqlOptions): Sql {
   try {
     refuseTextOperators(query.spec, source.types);
     const built = querySql(query.spec, ident(source.table), source.types, options);
