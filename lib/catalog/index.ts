@@ -8,3 +8,4 @@ export type * from "./models.ts";
 export { follow, type Followable } from "./follow.ts";
 export { multipartFile, sha1File, type UploadProgress } from "./upload.ts";
 export type * from "./inputs.ts";
+export { normalizeTag, normalizeTags, MIN_TAG_LENGTH, MAX_TAG_LENGTH } from "./tags.ts";

@@ -6,7 +6,7 @@ import { planPublish, type Plan } from "./plan.ts";
 export { applyPlan, type ApplyOptions, type PublishResult } from "./apply.ts";
 export { formatPlan, planJson } from "./format.ts";
 export { loadManifest, parseManifest, ManifestError, MANIFEST_SCHEMA, type Manifest, type ManifestResource } from "./manifest.ts";
-export { planPublish, normalizeTag, KEY_EXTRA, type Plan, type DatasetStep, type ResourceStep, type Change } from "./plan.ts";
+export { planPublish, KEY_EXTRA, type Plan, type DatasetStep, type ResourceStep, type Change } from "./plan.ts";
 
 /**
  * Makes the platform match a manifest: reads it, plans, and (unless `dryRun`) applies the plan. Running it again right

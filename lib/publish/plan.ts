@@ -3,6 +3,7 @@ import { stat } from "node:fs/promises";
 import type { DataGouv } from "../client.ts";
 import type { DatasetInput, ResourceInput } from "../catalog/inputs.ts";
 import type { Dataset, Resource } from "../catalog/models.ts";
+import { normalizeTags } from "../catalog/tags.ts";
 import { sha1File } from "../catalog/upload.ts";
 import { DataGouvError } from "../http/errors.ts";
 import { ManifestError, type Manifest, type ManifestResource } from "./manifest.ts";
@@ -56,17 +57,13 @@ export interface Plan {
   writes: number;
 }
 
-/** What udata keeps of a tag: lower case, accents and punctuation folded to dashes. */
-export function normalizeTag(tag: string): string {
-  return tag.normalize("NFD").replace(/[\u0300-\u036f]/g, "").toLowerCase().trim().replace(/[^a-z0-9_]+/g, "-").replace(/^-+|-+$/g, "");
-}
 
 const text = (value: unknown) => (value === null || value === undefined ? "" : String(value).replace(/\r\n/g, "\n").trim());
 const day = (value: unknown) => (value ? String(value).slice(0, 10) : "");
 
 function sameTags(a: unknown, b: string[]): boolean {
-  const left = new Set((Array.isArray(a) ? a : []).map((t) => normalizeTag(String(t))));
-  const right = new Set(b.map(normalizeTag));
+  const left = new Set(normalizeTags((Array.isArray(a) ? a : []).map(String)));
+  const right = new Set(normalizeTags(b));
   return left.size === right.size && [...right].every((t) => left.has(t));
 }
 
@@ -74,7 +71,7 @@ function sameTags(a: unknown, b: string[]): boolean {
 function desiredDataset(manifest: Manifest, organizationId: string | undefined): DatasetInput {
   const input: DatasetInput = { title: manifest.title, description: manifest.description, private: manifest.private };
   for (const field of ["description_short", "acronym", "license", "frequency"] as const) if (manifest[field] !== undefined) input[field] = manifest[field];
-  if (manifest.tags) input.tags = [...new Set(manifest.tags.map(normalizeTag))];
+  if (manifest.tags) input.tags = normalizeTags(manifest.tags);
   if (manifest.temporal_coverage) input.temporal_coverage = { start: manifest.temporal_coverage.start, end: manifest.temporal_coverage.end ?? null };
   const extras = { ...(manifest.extras ?? {}), ...(manifest.key ? { [KEY_EXTRA]: manifest.key } : {}) };
   if (Object.keys(extras).length) input.extras = extras;

@@ -36,8 +36,10 @@ async function failure(promise: Promise<unknown>): Promise<DataGouvError> {
 describe("datasets and resources", () => {
   it("create a draft, read it back, update it, add, upload, reorder and delete resources, delete it", async () => {
     const { dg } = env;
-    const draft = await dg.datasets.create({ title: "Écoles du sandbox", description: "Un brouillon", organization: ORG, private: true, tags: ["écoles"] });
+    const draft = await dg.datasets.create({ title: "Écoles du sandbox", description: "Un brouillon", organization: ORG, private: true, tags: ["Écoles", "1er degré", "ab", "écoles"] });
     expect(draft.private).toBe(true);
+    // tags as udata keeps them: slugified, short ones dropped, no repeats
+    expect(draft.tags).toEqual(["ecoles", "1er-degre"]);
     // a draft is not found without the key, and found with it
     expect((await get(`${env.sandbox.url}/api/1/datasets/${draft.id}/`)).status).toBe(404);
     expect((await dg.datasets.get(draft.id, { auth: true })).title).toBe("Écoles du sandbox");

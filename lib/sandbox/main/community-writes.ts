@@ -1,4 +1,5 @@
 import { randomBytes } from "node:crypto";
+import { normalizeTags } from "../../catalog/tags.ts";
 import type { SandboxRequest } from "../types.ts";
 import { authenticate, mayEdit, type Account } from "./accounts.ts";
 import { MainError, NOT_FOUND, reply } from "./respond.ts";
@@ -34,7 +35,9 @@ function validateReuse(ctx: WriteContext, body: Doc, creating: boolean): void {
     if (!ids || ids.some((id: unknown) => typeof id !== "string" || !ctx.store.find("datasets", id))) errors.datasets = ["Unknown dataset."];
     else body.datasets = ids.map((id: string) => ctx.store.find("datasets", id)!.id);
   }
+  if ("tags" in body && (!Array.isArray(body.tags) || body.tags.some((t: unknown) => typeof t !== "string"))) errors.tags = ["Tags must be a list of strings."];
   if (Object.keys(errors).length) throw new MainError(400, "Validation error", errors);
+  if ("tags" in body) body.tags = normalizeTags(body.tags);
 }
 
 /** The object a caller may change: gone (410) once deleted, then 403 unless theirs or their organization's. */

@@ -5,6 +5,7 @@ import { basename, join } from "node:path";
 import type { SandboxRequest } from "../types.ts";
 import type { TabularService } from "../tabular/index.ts";
 import { authenticate, mayEdit, type Account } from "./accounts.ts";
+import { normalizeTags } from "../../catalog/tags.ts";
 import { handleCommunityWrite } from "./community-writes.ts";
 import { receiveFile, UploadError } from "./multipart.ts";
 import { MainError, NOT_FOUND, reply } from "./respond.ts";
@@ -61,6 +62,8 @@ function validateDataset(body: Doc, creating: boolean): void {
   if ("tags" in body && (!Array.isArray(body.tags) || body.tags.some((t: unknown) => typeof t !== "string"))) errors.tags = ["Tags must be a list of strings."];
   if ("private" in body && typeof body.private !== "boolean") errors.private = ["Not a valid boolean."];
   if (Object.keys(errors).length) throw new MainError(400, "Validation error", errors);
+  // udata's tag field keeps each tag slugified, dropping the short ones
+  if ("tags" in body) body.tags = normalizeTags(body.tags);
 }
 
 function validateResource(body: Doc, creating: boolean): void {
