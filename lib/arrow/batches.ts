@@ -1,11 +1,16 @@
 import { RecordBatch, Table, RecordBatchFileWriter, RecordBatchStreamWriter, type Schema } from "apache-arrow";
-import { batchEncoder, type ColumnSpec } from "./columns.ts";
+import { batchBuilder, batchEncoder, type ColumnSpec } from "./columns.ts";
 import { jsonArrayRows } from "./json-array.ts";
 
-/** Record batches from a `/data/json/` byte stream, typed by `columns`, built as the bytes arrive. */
+/** Rows handed from the parser to the batch being built at a time: few enough that they are dropped young. */
+const PARSED_ROWS = 1_024;
+
+/** Record batches of `batchRows` rows from a `/data/json/` byte stream, typed by `columns`, built as the bytes arrive. */
 export async function* jsonStreamToBatches(chunks: AsyncIterable<Uint8Array | string>, columns: ColumnSpec[], batchRows = 65_536): AsyncGenerator<RecordBatch> {
-  const { encode } = batchEncoder(columns);
-  for await (const rows of jsonArrayRows(chunks, batchRows)) yield encode(rows);
+  const builder = batchBuilder(columns, batchRows);
+  for await (const rows of jsonArrayRows(chunks, Math.min(PARSED_ROWS, batchRows))) yield* builder.append(rows);
+  const last = builder.flush();
+  if (last) yield last;
 }
 
 /** A record batch from rows already parsed (pages of `/data/`), typed by `columns`. */

@@ -2,7 +2,7 @@ import { Bool, DateDay, Float64, Int32, Int64, RecordBatch, Struct, TimestampMil
 import type { PythonType } from "../tabular/ast.ts";
 import type { CsvProfile } from "../tabular/profile.ts";
 import { profileColumns } from "../tabular/profile.ts";
-import { columnData } from "./vectors.ts";
+import { columnBuilder, columnData } from "./vectors.ts";
 
 /** A column to load, with the type the Tabular profile (or a Metrics model) gives it. */
 export interface ColumnSpec {
@@ -57,5 +57,35 @@ export function batchEncoder(columns: ColumnSpec[]): { schema: Schema; encode(ro
       const children = columns.map((c, i) => columnData(schema.fields[i].type, rows, c.name, c.type === "json"));
       return new RecordBatch(schema, makeData({ type: new Struct(schema.fields), length: rows.length, nullCount: 0, children }));
     },
+  };
+}
+
+/**
+ * Record batches of `capacity` rows built as rows are appended, a few at a time (the last one shorter, by `flush`):
+ * each row is written into the typed arrays as soon as it is appended, and can then be dropped.
+ */
+export function batchBuilder(columns: ColumnSpec[], capacity: number): { schema: Schema; append(rows: readonly Record<string, unknown>[]): RecordBatch[]; flush(): RecordBatch | undefined } {
+  const schema = arrowSchema(columns);
+  const builders = columns.map((c, i) => columnBuilder(schema.fields[i].type, c.name, capacity, c.type === "json"));
+  let length = 0;
+  const finish = () => {
+    const batch = new RecordBatch(schema, makeData({ type: new Struct(schema.fields), length, nullCount: 0, children: builders.map((b) => b.finish()) }));
+    length = 0;
+    return batch;
+  };
+  return {
+    schema,
+    append(rows) {
+      const done: RecordBatch[] = [];
+      for (let from = 0; from < rows.length; ) {
+        const to = Math.min(rows.length, from + capacity - length);
+        for (const builder of builders) builder.append(rows, from, to);
+        length += to - from;
+        from = to;
+        if (length === capacity) done.push(finish());
+      }
+      return done;
+    },
+    flush: () => (length ? finish() : undefined),
   };
 }

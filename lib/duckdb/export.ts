@@ -65,7 +65,8 @@ async function openBatches(query: AnyQuery, options: ExportOptions): Promise<Ope
   if (live) return { ...live, close: async () => void (await live.batches.return(undefined)) };
   const duck = await Duck.memory();
   try {
-    const rows = await prepareRows(query, duck, { ...options, mode });
+    // JSON windows already in order are read by the Arrow builders as they are
+    const rows = await prepareRows(query, duck, { ...options, mode }, "json");
     return {
       columns: rows.columns,
       batches: batches(duck, rows),

@@ -3,7 +3,7 @@ import { TabularApi } from "../tabular/api.ts";
 import type { TabularQuery } from "../tabular/query.ts";
 import type { Duck } from "./connection.ts";
 import { localRows } from "./local.ts";
-import { remoteRows } from "./remote.ts";
+import { remoteRows, type StreamFormat } from "./remote.ts";
 import { bound, isTabular, say, type AnyQuery, type ExportOptions, type Rows } from "./rows.ts";
 
 /** Where a query runs: the API ("remote"), the resource's downloaded file in DuckDB ("local"), or whichever serves it. */
@@ -46,7 +46,10 @@ export async function resolveMode(query: AnyQuery, options: ExportOptions): Prom
   return choice.mode;
 }
 
-/** The query's rows prepared on `duck`, fetched from the API or computed from the resource's file, as `options.mode` says. */
-export async function prepareRows(query: AnyQuery, duck: Duck, options: ExportOptions): Promise<Rows> {
-  return (await resolveMode(query, options)) === "remote" ? remoteRows(query, options) : localRows(query as TabularQuery, duck, options);
+/**
+ * The query's rows prepared on `duck`, fetched from the API or computed from the resource's file, as `options.mode`
+ * says. Remote Tabular rows come as `stream` says: CSV for DuckDB to read, JSON for the Arrow builders.
+ */
+export async function prepareRows(query: AnyQuery, duck: Duck, options: ExportOptions, stream: StreamFormat = "csv"): Promise<Rows> {
+  return (await resolveMode(query, options)) === "remote" ? remoteRows(query, options, stream) : localRows(query as TabularQuery, duck, options);
 }

@@ -32,6 +32,11 @@ export interface SqlOptions {
   offset?: number;
   /** Order by `__id` when there is no sort and no aggregation (the Tabular API's default); off for local files without one. */
   defaultOrder?: boolean;
+  /**
+   * The table's rows are stored in `__id` order: without a LIMIT, the default order then needs no sort, since DuckDB
+   * gives a query without ORDER BY its rows in insertion order (`preserve_insertion_order`, on by default).
+   */
+  storedInIdOrder?: boolean;
 }
 
 export interface Sql {
@@ -75,7 +80,7 @@ export function querySql(spec: QuerySpec, from: string, types: Record<string, Py
     select = columns.map(quote);
     const tieBreak = Object.hasOwn(types, "__id") ? ", __id" : "";
     if (spec.sort) order = ` ORDER BY ${orderTerm(known(spec.sort.column), spec.sort.direction)}${spec.sort.column === "__id" ? "" : tieBreak}`;
-    else if (options.defaultOrder !== false && Object.hasOwn(types, "__id")) order = " ORDER BY __id";
+    else if (options.defaultOrder !== false && Object.hasOwn(types, "__id") && !(options.storedInIdOrder && options.limit === undefined && !options.offset)) order = " ORDER BY __id";
   }
   let sql = `SELECT ${select.join(", ")} FROM ${from}${where.length ? ` WHERE ${where.join(" AND ")}` : ""}${groupBy}${order}`;
   if (options.limit !== undefined) sql += ` LIMIT ${Math.max(0, Math.floor(options.limit))}`;

@@ -31,18 +31,19 @@ export async function spoolResponse(http: HttpClient, api: Api, response: HttpRe
 
 /**
  * Counts the rows of a stream as its chunks pass: a `/data/json/` row has one `"__id":` key (within a string value it
- * would be escaped), a CSV row ends with a newline (the header's is not a row).
+ * would be escaped); a CSV row starts after a newline with something other than a newline (the header starts the
+ * stream, and the stream's closing newline starts nothing). A quoted field holding a line break counts twice: progress
+ * only.
  */
 export function rowCounter(format: "json" | "csv"): (chunk: Buffer) => number {
   if (format === "csv") {
-    let header = true;
+    let afterNewline = false;
     return (chunk) => {
-      let rows = 0;
-      for (let at = chunk.indexOf(10); at >= 0; at = chunk.indexOf(10, at + 1)) rows++;
-      if (header && rows > 0) {
-        header = false;
-        rows--;
+      let rows = afterNewline && chunk.length > 0 && chunk[0] !== 10 ? 1 : 0;
+      for (let at = chunk.indexOf(10); at >= 0; at = chunk.indexOf(10, at + 1)) {
+        if (at + 1 < chunk.length && chunk[at + 1] !== 10) rows++;
       }
+      if (chunk.length > 0) afterNewline = chunk[chunk.length - 1] === 10;
       return rows;
     };
   }

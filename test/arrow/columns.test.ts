@@ -1,6 +1,6 @@
 import { describe, expect, it } from "vitest";
 import { rowsToBatch } from "../../lib/arrow/batches.ts";
-import { columnsFromProfile, type ColumnSpec } from "../../lib/arrow/columns.ts";
+import { batchBuilder, columnsFromProfile, type ColumnSpec } from "../../lib/arrow/columns.ts";
 import { parseResourceProfile } from "../../lib/tabular/profile.ts";
 import profileFixture from "../../lib/sandbox/seed/tabular-api/profile.json" with { type: "json" };
 
@@ -72,5 +72,43 @@ describe("Arrow types from a csv-detective profile", () => {
     const batch = rowsToBatch([Object.fromEntries(names.map((n, i) => [n, `v${i}`]))], columns);
     expect(batch.schema.fields.map((f) => f.name)).toEqual(names);
     expect(names.map((n) => batch.getChild(n)!.get(0))).toEqual(names.map((_, i) => `v${i}`));
+  });
+});
+
+describe("batches built as rows are appended", () => {
+  const columns: ColumnSpec[] = [
+    { name: "__id", type: "int", min: 1, max: 100 },
+    { name: "big", type: "int" },
+    { name: "x", type: "float" },
+    { name: "ok", type: "bool" },
+    { name: "day", type: "date" },
+    { name: "at", type: "datetime" },
+    { name: "label", type: "string" },
+    { name: "doc", type: "json" },
+  ];
+  const rows = Array.from({ length: 37 }, (_, i) => ({
+    __id: i + 1,
+    big: i % 5 === 0 ? null : 2 ** 40 + i,
+    x: i % 7 === 0 ? null : i / 4,
+    ok: i % 6 === 0 ? null : i % 2 === 0,
+    day: i % 9 === 0 ? null : `2024-01-${String(1 + (i % 28)).padStart(2, "0")}`,
+    at: `2024-03-01T00:00:${String(i % 60).padStart(2, "0")}`,
+    label: i % 4 === 0 ? null : `é${"x".repeat(i)}`,
+    doc: i % 8 === 0 ? null : { i, list: [i, "a"] },
+  }));
+  const values = (batch: { numRows: number; getChild(name: string): { get(i: number): unknown } | null }) =>
+    Array.from({ length: batch.numRows }, (_, i) => columns.map((c) => batch.getChild(c.name)!.get(i)));
+
+  it("whatever the pieces they come in: full batches of the capacity, the rest by flush, the same values as one batch", () => {
+    const builder = batchBuilder(columns, 8);
+    const batches = [];
+    for (const [from, to] of [[0, 3], [3, 3], [3, 20], [20, 21], [21, 37]]) batches.push(...builder.append(rows.slice(from, to)));
+    batches.push(builder.flush()!);
+    expect(builder.flush()).toBeUndefined();
+    expect(batches.map((b) => b.numRows)).toEqual([8, 8, 8, 8, 5]);
+    expect(batches.flatMap(values)).toEqual(values(rowsToBatch(rows, columns)));
+    expect(batches.map((b) => b.getChild("big")!.nullCount)).toEqual([2, 2, 1, 2, 1]);
+    expect(batches[4].getChild("label")!.get(3)).toBe(`é${"x".repeat(35)}`);
+    expect(batches[4].getChild("label")!.get(4)).toBeNull();
   });
 });

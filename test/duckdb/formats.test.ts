@@ -24,16 +24,20 @@ let dir: string;
 let duck: Duck;
 let query: TabularQuery;
 
+/** Uploaded through the Main API, a file is then served by the Tabular API with a profile, and downloadable. */
+async function publish(title: string, csv: string, name: string): Promise<TabularQuery> {
+  const dataset = await env.dg.http.json<{ id: string }>("main", "api/1/datasets/", { method: "POST", json: { title, organization: SEED_TABULAR[0].organizationId }, auth: true });
+  const form = new FormData();
+  form.append("file", new Blob([csv], { type: "text/csv" }), name);
+  const upload = await fetch(`${env.sandbox.url}/api/1/datasets/${dataset.id}/upload/`, { method: "POST", headers: { "x-api-key": API_KEY }, body: form });
+  return env.dg.tabular(((await upload.json()) as { id: string }).id);
+}
+
 beforeAll(async () => {
   env = await testSandbox({ tabular: { bigRows: 1_000 } });
   dir = await mkdtemp(join(tmpdir(), "datagouv-formats-test-"));
   duck = await Duck.memory();
-  // uploaded through the Main API, the file is then served by the Tabular API with a profile, and downloadable
-  const dataset = await env.dg.http.json<{ id: string }>("main", "api/1/datasets/", { method: "POST", json: { title: "Communes (hostile)", organization: SEED_TABULAR[0].organizationId }, auth: true });
-  const form = new FormData();
-  form.append("file", new Blob([CSV], { type: "text/csv" }), "communes-hostile.csv");
-  const upload = await fetch(`${env.sandbox.url}/api/1/datasets/${dataset.id}/upload/`, { method: "POST", headers: { "x-api-key": API_KEY }, body: form });
-  query = env.dg.tabular(((await upload.json()) as { id: string }).id);
+  query = await publish("Communes (hostile)", CSV, "communes-hostile.csv");
 });
 afterAll(async () => {
   duck.close();
@@ -112,5 +116,54 @@ describe("a published CSV with hostile headers, through the Tabular API", () => 
       connection.closeSync();
       instance.closeSync();
     }
+  });
+});
+
+/**
+ * Values that PostgreSQL's record text (PostgREST's CSV stream, which DuckDB outputs are read from) quotes and
+ * escapes: backslashes, quotes, commas, parentheses, spaces, line breaks, empty strings, t/f booleans, JSON text.
+ */
+const VALUES_CSV = [
+  "code,texte,drapeau,donnees,note",
+  '00123,"back\\slash and ""quotes"", (parens)",true,"{""k"": ""a\\""b"", ""p"": ""C:\\\\dir""}",1.5',
+  '00124,"  padded  ",false,"[""x, y""]",',
+  "00125,,,,2",
+  '00126,"two\nlines",true,"[1, 2]",-0.25',
+  "00127,\\,false,{},1e+20",
+].join("\n");
+
+describe("values PostgreSQL quotes and escapes, through the CSV stream into DuckDB", () => {
+  it("load exactly as the JSON pages of /data/ give them, with no JSON stream involved", async () => {
+    const values = await publish("Valeurs échappées", VALUES_CSV, "valeurs.csv");
+    const pages: Record<string, unknown>[] = [];
+    for await (const page of values.pages()) pages.push(...page.data);
+    expect(pages.map((r) => r.texte)).toEqual(['back\\slash and "quotes", (parens)', "  padded  ", null, "two\nlines", "\\"]);
+    // PostgreSQL's record text, as PostgREST streams it (the code column needs no quotes anywhere, the text one does)
+    expect(await (await values.csv()).body.text()).toBe(
+      [
+        "__id,code,texte,drapeau,donnees,note",
+        '1,00123,"back\\\\slash and ""quotes"", (parens)",t,"{""k"": ""a\\\\""b"", ""p"": ""C:\\\\\\\\dir""}",1.5',
+        '2,00124,"  padded  ",f,"[""x, y""]",',
+        "3,00125,,,,2",
+        '4,00126,"two\nlines",t,"[1, 2]",-0.25',
+        // PostgREST joins the rows with newlines; api-tabular appends one
+        '5,00127,"\\\\",f,{},1e+20',
+        "",
+      ].join("\n"),
+    );
+    // the JSON stream cut at its first byte: an export that used it would fail
+    env.sandbox.faults.set("/tabular/api/resources/*/data/json/:reset-after=0");
+    try {
+      expect(await values.toDuckDB(duck.connection, "escaped")).toBe(5);
+      expect(await values.toParquet(join(dir, "escaped.parquet"))).toBe(5);
+    } finally {
+      env.sandbox.faults.clear();
+    }
+    const loaded = await duck.all<Record<string, unknown>>("SELECT __id::INTEGER AS __id, code, texte, drapeau, donnees::VARCHAR AS donnees, note FROM escaped ORDER BY __id");
+    const parquet = await duck.all<Record<string, unknown>>(`SELECT __id::INTEGER AS __id, code, texte, drapeau, donnees::VARCHAR AS donnees, note FROM read_parquet('${join(dir, "escaped.parquet")}') ORDER BY __id`);
+    expect(parquet).toEqual(loaded);
+    const json = (v: unknown) => (v === null || v === undefined ? null : typeof v === "string" ? JSON.parse(v) : v);
+    expect(loaded.map((r) => ({ ...r, donnees: json(r.donnees) }))).toEqual(pages.map((r) => ({ __id: r.__id, code: r.code, texte: r.texte, drapeau: r.drapeau, donnees: json(r.donnees), note: r.note })));
+    expect(json(loaded[0].donnees)).toEqual({ k: 'a"b', p: "C:\\dir" });
   });
 });

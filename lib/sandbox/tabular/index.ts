@@ -57,6 +57,8 @@ export async function createTabularService(ctx: SandboxContext, options: Tabular
       types: Object.fromEntries([["__id", "int" as const], ...resource.columns.map((c) => [c.name, c.type] as const)]),
       links: { profile: `${base}/api/resources/${resource.resourceId}/profile/`, swagger: `${base}/api/resources/${resource.resourceId}/swagger/` },
       name: resource.resourceId,
+      plainText: new Set(resource.plainText),
+      storedInIdOrder: resource.storedInIdOrder,
     };
   }
 

@@ -15,20 +15,33 @@ export function jsonRowsSql(sql: string, columns: string[], types: Record<string
   return `SELECT to_json(r)::VARCHAR AS line FROM (SELECT ${expressions.join(", ")} FROM (${sql}) q) r`;
 }
 
+/** Whether PostgreSQL's record text quotes a value: empty, or holding a comma, a double quote, whitespace, a parenthesis or a backslash. */
+export function needsQuotesSql(text: string): string {
+  return `(${text} = '' OR regexp_matches(${text}, '[,"\\s()\\\\]'))`;
+}
+
 /**
  * PostgREST's CSV: each row is PostgreSQL's record text without its parentheses. NULL is an empty field, booleans are
  * t/f, whole floats lose their ".0", and a field holding a comma, a double quote, a backslash, a parenthesis or
- * whitespace (or nothing at all) is double-quoted with `"` and `\` doubled.
+ * whitespace (or nothing at all) is double-quoted with `"` and `\` doubled. Text columns in `plain` hold no value that
+ * needs quotes (a statistic kept per table), so theirs are written without the test.
  */
-export function csvRowsSql(sql: string, columns: string[], types: Record<string, PythonType | undefined>): string {
+export function csvRowsSql(sql: string, columns: string[], types: Record<string, PythonType | undefined>, plain: ReadonlySet<string> = new Set()): string {
   const fields = columns.map((column) => {
     const c = `q.${quote(column)}`;
     const type = types[column];
-    const text = type === "bool" ? `CASE WHEN ${c} THEN 't' ELSE 'f' END` : type === "float" ? `regexp_replace(CAST(${c} AS VARCHAR), '\\.0$', '')` : `CAST(${c} AS VARCHAR)`;
+    if (type === "string" && plain.has(column)) return `coalesce(${c}, '')`;
+    const text = type === "bool" ? `CASE WHEN ${c} THEN 't' ELSE 'f' END` : `CAST(${c} AS VARCHAR)`;
     // an integer, a float or a boolean is never empty and holds none of the characters that call for quotes
-    if (type === "int" || type === "float" || type === "bool") return `CASE WHEN ${c} IS NULL THEN '' ELSE ${text} END`;
-    return `CASE WHEN ${c} IS NULL THEN '' WHEN ${text} = '' OR regexp_matches(${text}, '[,"\\s()\\\\]') THEN '"' || replace(replace(${text}, '\\', '\\\\'), '"', '""') || '"' ELSE ${text} END`;
+    if (type === "float") return `CASE WHEN ${c} IS NULL THEN '' WHEN ends_with(${text}, '.0') THEN substr(${text}, 1, length(${text}) - 2) ELSE ${text} END`;
+    if (type === "int" || type === "bool") return `CASE WHEN ${c} IS NULL THEN '' ELSE ${text} END`;
+    return `CASE WHEN ${c} IS NULL THEN '' WHEN ${needsQuotesSql(text)} THEN '"' || replace(replace(${text}, '\\', '\\\\'), '"', '""') || '"' ELSE ${text} END`;
   });
   return `SELECT concat_ws(',', ${fields.join(", ")}) AS line FROM (${sql}) q`;
 }
 
+/** The text columns of a table none of whose values PostgreSQL's record text would quote (NULLs aside). */
+export function plainTextSql(table: string, columns: string[]): string {
+  const tests = columns.map((column, i) => `coalesce(bool_or(${needsQuotesSql(quote(column))}), false) AS "${i}"`);
+  return `SELECT ${tests.join(", ")} FROM ${table}`;
+}

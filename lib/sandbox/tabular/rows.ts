@@ -28,6 +28,10 @@ export interface RowSource {
   links?: Record<string, string>;
   /** The file name streams are offered as, without extension. */
   name: string;
+  /** The table's rows are stored in `__id` order. */
+  storedInIdOrder?: boolean;
+  /** Text columns no value of which needs quotes in the CSV stream. */
+  plainText?: ReadonlySet<string>;
   /** Metrics: `meta.total` even for aggregations (PostgREST's count of the rows, which the Tabular API hides). */
   alwaysCount?: boolean;
 }
@@ -89,11 +93,11 @@ export async function servePage(db: SandboxDb, request: SandboxRequest, source: 
  * unlinked as soon as it is open and its bytes go out with backpressure, without passing through JavaScript strings.
  */
 export async function serveStream(db: SandboxDb, request: SandboxRequest, source: RowSource, query: ParsedQuery, streamCap: number, format: "json" | "csv"): Promise<void> {
-  const built = build(query, source, {});
+  const built = build(query, source, { storedInIdOrder: source.storedInIdOrder });
   // the count needs no order
   const counted = build({ ...query, spec: { ...query.spec, sort: undefined } }, source, { defaultOrder: false });
   const types = outputTypes(query.spec, source);
-  const lines = format === "json" ? jsonRowsSql(built.sql, built.columns, types) : csvRowsSql(built.sql, built.columns, types);
+  const lines = format === "json" ? jsonRowsSql(built.sql, built.columns, types) : csvRowsSql(built.sql, built.columns, types, source.plainText);
   const file = join(tmpdir(), `datagouv-stream-${randomUUID()}.${format}`);
   let rows: number;
   let body: FileHandle;

@@ -4,6 +4,7 @@ import type { TabularResourceInfo } from "../types.ts";
 import { computeProfile, type DetectedColumn } from "../../duckdb/detect.ts";
 import { loadCsv } from "../../duckdb/ingest.ts";
 import { SQL_TYPES } from "../../duckdb/query-sql.ts";
+import { plainTextSql } from "./output.ts";
 
 /** What the sandbox knows of a tabular resource, as stored in its registry table. */
 export interface StoredResource extends TabularResourceInfo {
@@ -12,6 +13,10 @@ export interface StoredResource extends TabularResourceInfo {
   /** Columns with an index: aggregation is then allowed on these only. */
   indexes: string[] | null;
   deletedAt: string | null;
+  /** Text columns with no value that PostgreSQL's record text quotes: CSV streams write them without the test. */
+  plainText?: string[];
+  /** The table's rows were inserted in `__id` order (streams then read them without sorting). */
+  storedInIdOrder?: boolean;
 }
 
 const REGISTRY = "sandbox_tabular_resources";
@@ -74,8 +79,10 @@ export class TabularStore {
     const next = `${table}_next`;
     const definition = ["__id BIGINT", ...input.columns.map((c) => `${ident(c.name)} ${SQL_TYPES[c.type]}`)].join(", ");
     await this.db.run(`CREATE OR REPLACE TABLE ${ident(next)} (${definition})`);
-    await this.db.run(`INSERT INTO ${ident(next)} ${input.source}`);
+    // stored in __id order (the first column), which streams rely on to skip sorting
+    await this.db.run(`INSERT INTO ${ident(next)} SELECT * FROM (${input.source}) ORDER BY 1`);
     const profile = await computeProfile(this.db, next, input.columns, { encoding: "utf-8", separator: input.separator });
+    const plainText = await this.#plainText(next, input.columns);
     const resource: StoredResource = {
       resourceId: input.resourceId,
       datasetId: input.datasetId,
@@ -89,6 +96,8 @@ export class TabularStore {
       profile,
       indexes: input.indexes ?? null,
       deletedAt: null,
+      plainText,
+      storedInIdOrder: true,
     };
     await this.db.run("BEGIN TRANSACTION");
     try {
@@ -102,6 +111,13 @@ export class TabularStore {
     }
     this.#resources.set(input.resourceId, resource);
     return resource;
+  }
+
+  async #plainText(table: string, columns: DetectedColumn[]): Promise<string[]> {
+    const text = columns.filter((c) => c.type === "string").map((c) => c.name);
+    if (!text.length) return [];
+    const [quoted] = await this.db.all<Record<string, boolean>>(plainTextSql(ident(table), text));
+    return text.filter((_, i) => !quoted[String(i)]);
   }
 
   /** An estimate of the CSV file's size, from the text of the first rows (every row would take seconds on a large table). */
