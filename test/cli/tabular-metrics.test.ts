@@ -86,7 +86,7 @@ describe("datagouv tabular", () => {
   });
 
   it("an interrupted connection: exit 3, nothing on stdout, no partial file", async () => {
-    env.sandbox.faults.set("/tabular/api/resources/*/data/json/:reset-after=2000");
+    env.sandbox.faults.set("/tabular/api/resources/*/data/csv/:reset-after=2000");
     try {
       const file = join(dir, "cut.csv");
       const { code, stdout, stderr } = await datagouv(["tabular", SEED_TABULAR[0].resourceId, "--where", "code_departement__exact=01", "--output", file]);
