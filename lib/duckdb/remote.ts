@@ -51,8 +51,9 @@ async function tabularSource(query: TabularQuery, wanted: StreamFormat): Promise
   const typeOf = (name: string): ColumnSpec => all.find((c) => c.name === name) ?? { name, type: "string" };
   const { columns, dropId } = fetched(query.spec, typeOf, all);
   const base = dropId ? query.columns(["__id", ...query.spec.columns!]) : query;
-  // PostgREST writes the CSV header's names as they are: one holding a line break would be read as rows
-  const format = wanted === "csv" && columns.some((c) => /[\r\n]/.test(c.name)) ? "json" : wanted;
+  // PostgREST writes the CSV header's names as they are: one holding a line break would be read as rows; and with a
+  // single column (an aggregation's), a NULL is an empty line, and an empty result's lone newlines would read as one
+  const format = wanted === "csv" && (columns.length < 2 || columns.some((c) => /[\r\n]/.test(c.name))) ? "json" : wanted;
   const stream = (q: AnyQuery, signal?: AbortSignal) => (format === "json" ? (q as TabularQuery).json(signal) : (q as TabularQuery).csv(signal));
   return { http, api: "tabular", label: query.resourceId, format, spec: query.spec, isAggregation: query.isAggregation, base, columns, dropId, stream };
 }

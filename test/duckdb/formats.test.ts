@@ -34,7 +34,7 @@ async function publish(title: string, csv: string, name: string): Promise<Tabula
 }
 
 beforeAll(async () => {
-  env = await testSandbox({ tabular: { bigRows: 1_000 } });
+  env = await testSandbox({ tabular: { bigRows: 1_000, aggregationAllowed: true } });
   dir = await mkdtemp(join(tmpdir(), "datagouv-formats-test-"));
   duck = await Duck.memory();
   query = await publish("Communes (hostile)", CSV, "communes-hostile.csv");
@@ -165,5 +165,12 @@ describe("values PostgreSQL quotes and escapes, through the CSV stream into Duck
     const json = (v: unknown) => (v === null || v === undefined ? null : typeof v === "string" ? JSON.parse(v) : v);
     expect(loaded.map((r) => ({ ...r, donnees: json(r.donnees) }))).toEqual(pages.map((r) => ({ __id: r.__id, code: r.code, texte: r.texte, drapeau: r.drapeau, donnees: json(r.donnees), note: r.note })));
     expect(json(loaded[0].donnees)).toEqual({ k: 'a"b', p: "C:\\dir" });
+
+    // one-column results: in CSV a NULL is an empty line, and so is an empty result's header; they come as JSON
+    const groups = values.groupBy("drapeau");
+    expect(await groups.toParquet(join(dir, "groups.parquet"))).toBe(3);
+    const grouped = await duck.all<{ drapeau: boolean | null }>(`SELECT * FROM read_parquet('${join(dir, "groups.parquet")}')`);
+    expect(grouped.map((r) => r.drapeau).sort()).toEqual([false, true, null].sort());
+    expect(await values.where("code", "exact", "99999").groupBy("drapeau").toParquet(join(dir, "no-groups.parquet"))).toBe(0);
   });
 });
