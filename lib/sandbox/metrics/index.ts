@@ -9,6 +9,7 @@ import { CORS_HEADERS, sendJson } from "../respond.ts";
 import { databaseError } from "../tabular/errors.ts";
 import { answerError, SYNTHETIC_NOTE } from "../tabular/index.ts";
 import { readPaging, readQuery, servePage, serveStream, type RowSource } from "../tabular/rows.ts";
+import { plainTextSql } from "../tabular/output.ts";
 import type { SandboxApi, SandboxContext, SandboxRequest } from "../types.ts";
 import { DEFAULT_MONTHS, generateMetrics, type CatalogIds, type MonthRange } from "./generate.ts";
 
@@ -36,6 +37,8 @@ export async function createMetricsService(ctx: SandboxContext, ids: CatalogIds,
   const maxPageSize = options.maxPageSize ?? 50;
   const streamCap = options.streamCap ?? 50_000;
   const startedAt = new Date().toISOString();
+  /** Per model, the text columns none of whose values the CSV stream quotes. */
+  const plainText = new Map<string, ReadonlySet<string>>();
 
   async function refresh(next: CatalogIds): Promise<void> {
     const tables = generateMetrics(next, options.months ?? DEFAULT_MONTHS);
@@ -48,10 +51,14 @@ export async function createMetricsService(ctx: SandboxContext, ids: CatalogIds,
         const types = typesOf(model as keyof typeof METRICS_MODELS);
         const spec = columns.map((c) => `${ident(c)}: '${types[c] === "int" ? "BIGINT" : "VARCHAR"}'`).join(", ");
         const order = columns.filter((c) => c === "metric_month" || c.endsWith("_id")).map(ident).join(", ") || "1";
+        // stored in __id order, which streams rely on to skip sorting
         await ctx.db.run(
-          `CREATE OR REPLACE TABLE ${ident(TABLE_PREFIX + model)} AS SELECT row_number() OVER (ORDER BY ${order})::BIGINT AS __id, ${columns.map(ident).join(", ")} FROM read_json(?, format = 'array', columns = {${spec}})`,
+          `CREATE OR REPLACE TABLE ${ident(TABLE_PREFIX + model)} AS SELECT * FROM (SELECT row_number() OVER (ORDER BY ${order})::BIGINT AS __id, ${columns.map(ident).join(", ")} FROM read_json(?, format = 'array', columns = {${spec}})) ORDER BY __id`,
           [file],
         );
+        const text = columns.filter((c) => types[c] === "string");
+        const [quoted] = text.length ? await ctx.db.all<Record<string, boolean>>(plainTextSql(ident(TABLE_PREFIX + model), text)) : [{}];
+        plainText.set(model, new Set(text.filter((_, i) => !quoted[String(i)])));
       }
     } finally {
       await rm(dir, { recursive: true, force: true });
@@ -80,7 +87,15 @@ export async function createMetricsService(ctx: SandboxContext, ids: CatalogIds,
       const paging = csv ? undefined : readPaging(request.rawQuery, maxPageSize);
       const query = readQuery(request.rawQuery);
       if (!Object.hasOwn(METRICS_MODELS, model)) throw databaseError(404, "42P01", `relation "metric.${model}" does not exist`);
-      const source: RowSource = { table: TABLE_PREFIX + model, relation: model, types: typesOf(model as keyof typeof METRICS_MODELS), name: model, alwaysCount: true };
+      const source: RowSource = {
+        table: TABLE_PREFIX + model,
+        relation: model,
+        types: typesOf(model as keyof typeof METRICS_MODELS),
+        name: model,
+        alwaysCount: true,
+        storedInIdOrder: true,
+        plainText: plainText.get(model),
+      };
       if (paging) await servePage(ctx.db, request, source, query, paging);
       else await serveStream(ctx.db, request, source, query, streamCap, "csv");
       return true;
