@@ -9,7 +9,7 @@ import { CORS_HEADERS, sendJson } from "../respond.ts";
 import { databaseError } from "../tabular/errors.ts";
 import { answerError, SYNTHETIC_NOTE } from "../tabular/index.ts";
 import { readPaging, readQuery, servePage, serveStream, type RowSource } from "../tabular/rows.ts";
-import { plainTextSql } from "../tabular/output.ts";
+import { plainTextColumns } from "../tabular/output.ts";
 import type { SandboxApi, SandboxContext, SandboxRequest } from "../types.ts";
 import { DEFAULT_MONTHS, generateMetrics, type CatalogIds, type MonthRange } from "./generate.ts";
 
@@ -56,9 +56,7 @@ export async function createMetricsService(ctx: SandboxContext, ids: CatalogIds,
           `CREATE OR REPLACE TABLE ${ident(TABLE_PREFIX + model)} AS SELECT * FROM (SELECT row_number() OVER (ORDER BY ${order})::BIGINT AS __id, ${columns.map(ident).join(", ")} FROM read_json(?, format = 'array', columns = {${spec}})) ORDER BY __id`,
           [file],
         );
-        const text = columns.filter((c) => types[c] === "string");
-        const [quoted] = text.length ? await ctx.db.all<Record<string, boolean>>(plainTextSql(ident(TABLE_PREFIX + model), text)) : [{}];
-        plainText.set(model, new Set(text.filter((_, i) => !quoted[String(i)])));
+        plainText.set(model, new Set(await plainTextColumns(ctx.db, TABLE_PREFIX + model, columns.filter((c) => types[c] === "string"))));
       }
     } finally {
       await rm(dir, { recursive: true, force: true });

@@ -1,5 +1,6 @@
 import type { PythonType } from "../../tabular/ast.ts";
 import { quote } from "../../duckdb/query-sql.ts";
+import { ident, type SandboxDb } from "../db.ts";
 
 /**
  * Rows as PostgREST writes them over hydra's tables, computed in DuckDB so a stream never builds them in JavaScript:
@@ -40,8 +41,10 @@ export function csvRowsSql(sql: string, columns: string[], types: Record<string,
   return `SELECT concat_ws(',', ${fields.join(", ")}) AS line FROM (${sql}) q`;
 }
 
-/** The text columns of a table none of whose values PostgreSQL's record text would quote (NULLs aside). */
-export function plainTextSql(table: string, columns: string[]): string {
+/** The text columns of a table none of whose values PostgreSQL's record text would quote (NULLs aside), found in one scan. */
+export async function plainTextColumns(db: SandboxDb, table: string, columns: string[]): Promise<string[]> {
+  if (!columns.length) return [];
   const tests = columns.map((column, i) => `coalesce(bool_or(${needsQuotesSql(quote(column))}), false) AS "${i}"`);
-  return `SELECT ${tests.join(", ")} FROM ${table}`;
+  const [quoted] = await db.all<Record<string, boolean>>(`SELECT ${tests.join(", ")} FROM ${ident(table)}`);
+  return columns.filter((_, i) => !quoted[String(i)]);
 }

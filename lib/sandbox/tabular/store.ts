@@ -4,7 +4,7 @@ import type { TabularResourceInfo } from "../types.ts";
 import { computeProfile, type DetectedColumn } from "../../duckdb/detect.ts";
 import { loadCsv } from "../../duckdb/ingest.ts";
 import { SQL_TYPES } from "../../duckdb/query-sql.ts";
-import { plainTextSql } from "./output.ts";
+import { plainTextColumns } from "./output.ts";
 
 /** What the sandbox knows of a tabular resource, as stored in its registry table. */
 export interface StoredResource extends TabularResourceInfo {
@@ -82,7 +82,7 @@ export class TabularStore {
     // stored in __id order (the first column), which streams rely on to skip sorting
     await this.db.run(`INSERT INTO ${ident(next)} SELECT * FROM (${input.source}) ORDER BY 1`);
     const profile = await computeProfile(this.db, next, input.columns, { encoding: "utf-8", separator: input.separator });
-    const plainText = await this.#plainText(next, input.columns);
+    const plainText = await plainTextColumns(this.db, next, input.columns.filter((c) => c.type === "string").map((c) => c.name));
     const resource: StoredResource = {
       resourceId: input.resourceId,
       datasetId: input.datasetId,
@@ -111,13 +111,6 @@ export class TabularStore {
     }
     this.#resources.set(input.resourceId, resource);
     return resource;
-  }
-
-  async #plainText(table: string, columns: DetectedColumn[]): Promise<string[]> {
-    const text = columns.filter((c) => c.type === "string").map((c) => c.name);
-    if (!text.length) return [];
-    const [quoted] = await this.db.all<Record<string, boolean>>(plainTextSql(ident(table), text));
-    return text.filter((_, i) => !quoted[String(i)]);
   }
 
   /** An estimate of the CSV file's size, from the text of the first rows (every row would take seconds on a large table). */
