@@ -121,16 +121,20 @@ describe("a published CSV with hostile headers, through the Tabular API", () => 
 
 /**
  * Values that PostgreSQL's record text (PostgREST's CSV stream, which DuckDB outputs are read from) quotes and
- * escapes: backslashes, quotes, commas, parentheses, spaces, line breaks, empty strings, t/f booleans, JSON text.
+ * escapes: backslashes, quotes, commas, parentheses, spaces, line breaks, empty strings, t/f booleans, JSON text,
+ * datetimes (their space); dates never need quotes.
  */
 const VALUES_CSV = [
-  "code,texte,drapeau,donnees,note",
-  '00123,"back\\slash and ""quotes"", (parens)",true,"{""k"": ""a\\""b"", ""p"": ""C:\\\\dir""}",1.5',
-  '00124,"  padded  ",false,"[""x, y""]",',
-  "00125,,,,2",
-  '00126,"two\nlines",true,"[1, 2]",-0.25',
-  "00127,\\,false,{},1e+20",
+  "code,texte,drapeau,donnees,note,jour,horodatage",
+  '00123,"back\\slash and ""quotes"", (parens)",true,"{""k"": ""a\\""b"", ""p"": ""C:\\\\dir""}",1.5,2024-01-02,2024-01-02T03:04:05',
+  '00124,"  padded  ",false,"[""x, y""]",,1999-12-31,',
+  "00125,,,,2,,",
+  '00126,"two\nlines",true,"[1, 2]",-0.25,2000-02-29,2024-06-30T12:00:00',
+  "00127,\\,false,{},1e+20,2024-01-02,2024-01-02T00:00:00",
 ].join("\n");
+
+/** The loaded columns as the JSON pages write them (dates and datetimes as ISO text). */
+const LOADED = "__id::INTEGER AS __id, code, texte, drapeau, donnees::VARCHAR AS donnees, note, jour::VARCHAR AS jour, strftime(horodatage, '%Y-%m-%dT%H:%M:%S') AS horodatage";
 
 describe("values PostgreSQL quotes and escapes, through the CSV stream into DuckDB", () => {
   it("load exactly as the JSON pages of /data/ give them, with no JSON stream involved", async () => {
@@ -141,13 +145,13 @@ describe("values PostgreSQL quotes and escapes, through the CSV stream into Duck
     // PostgreSQL's record text, as PostgREST streams it (the code column needs no quotes anywhere, the text one does)
     expect(await (await values.csv()).body.text()).toBe(
       [
-        "__id,code,texte,drapeau,donnees,note",
-        '1,00123,"back\\\\slash and ""quotes"", (parens)",t,"{""k"": ""a\\\\""b"", ""p"": ""C:\\\\\\\\dir""}",1.5',
-        '2,00124,"  padded  ",f,"[""x, y""]",',
-        "3,00125,,,,2",
-        '4,00126,"two\nlines",t,"[1, 2]",-0.25',
+        "__id,code,texte,drapeau,donnees,note,jour,horodatage",
+        '1,00123,"back\\\\slash and ""quotes"", (parens)",t,"{""k"": ""a\\\\""b"", ""p"": ""C:\\\\\\\\dir""}",1.5,2024-01-02,"2024-01-02 03:04:05"',
+        '2,00124,"  padded  ",f,"[""x, y""]",,1999-12-31,',
+        "3,00125,,,,2,,",
+        '4,00126,"two\nlines",t,"[1, 2]",-0.25,2000-02-29,"2024-06-30 12:00:00"',
         // PostgREST joins the rows with newlines; api-tabular appends one
-        '5,00127,"\\\\",f,{},1e+20',
+        '5,00127,"\\\\",f,{},1e+20,2024-01-02,"2024-01-02 00:00:00"',
         "",
       ].join("\n"),
     );
@@ -159,11 +163,11 @@ describe("values PostgreSQL quotes and escapes, through the CSV stream into Duck
     } finally {
       env.sandbox.faults.clear();
     }
-    const loaded = await duck.all<Record<string, unknown>>("SELECT __id::INTEGER AS __id, code, texte, drapeau, donnees::VARCHAR AS donnees, note FROM escaped ORDER BY __id");
-    const parquet = await duck.all<Record<string, unknown>>(`SELECT __id::INTEGER AS __id, code, texte, drapeau, donnees::VARCHAR AS donnees, note FROM read_parquet('${join(dir, "escaped.parquet")}') ORDER BY __id`);
+    const loaded = await duck.all<Record<string, unknown>>(`SELECT ${LOADED} FROM escaped ORDER BY __id`);
+    const parquet = await duck.all<Record<string, unknown>>(`SELECT ${LOADED} FROM read_parquet('${join(dir, "escaped.parquet")}') ORDER BY __id`);
     expect(parquet).toEqual(loaded);
     const json = (v: unknown) => (v === null || v === undefined ? null : typeof v === "string" ? JSON.parse(v) : v);
-    expect(loaded.map((r) => ({ ...r, donnees: json(r.donnees) }))).toEqual(pages.map((r) => ({ __id: r.__id, code: r.code, texte: r.texte, drapeau: r.drapeau, donnees: json(r.donnees), note: r.note })));
+    expect(loaded.map((r) => ({ ...r, donnees: json(r.donnees) }))).toEqual(pages.map((r) => ({ __id: r.__id, code: r.code, texte: r.texte, drapeau: r.drapeau, donnees: json(r.donnees), note: r.note, jour: r.jour, horodatage: r.horodatage })));
     expect(json(loaded[0].donnees)).toEqual({ k: 'a"b', p: "C:\\dir" });
 
     // one-column results: in CSV a NULL is an empty line, and so is an empty result's header; they come as JSON

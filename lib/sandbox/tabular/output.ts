@@ -21,30 +21,44 @@ export function needsQuotesSql(text: string): string {
   return `(${text} = '' OR regexp_matches(${text}, '[,"\\s()\\\\]'))`;
 }
 
+/** Types whose values PostgreSQL's record text writes without ever quoting them (numbers and t/f). */
+const NEVER_QUOTED: ReadonlySet<PythonType | undefined> = new Set(["int", "float", "bool"]);
+
 /**
  * PostgREST's CSV: each row is PostgreSQL's record text without its parentheses. NULL is an empty field, booleans are
  * t/f, whole floats lose their ".0", and a field holding a comma, a double quote, a backslash, a parenthesis or
- * whitespace (or nothing at all) is double-quoted with `"` and `\` doubled. Text columns in `plain` hold no value that
- * needs quotes (a statistic kept per table), so theirs are written without the test.
+ * whitespace (or nothing at all) is double-quoted with `"` and `\` doubled. Columns in `plain` hold no value whose
+ * text needs quotes (a statistic kept per table), so theirs are written without the test. A float's text is computed
+ * once, in an inner projection, rather than once per test.
  */
 export function csvRowsSql(sql: string, columns: string[], types: Record<string, PythonType | undefined>, plain: ReadonlySet<string> = new Set()): string {
+  const inner = columns.map((column) => (types[column] === "float" ? `CAST(q.${quote(column)} AS VARCHAR) AS ${quote(column)}` : `q.${quote(column)}`));
   const fields = columns.map((column) => {
     const c = `q.${quote(column)}`;
     const type = types[column];
-    if (type === "string" && plain.has(column)) return `coalesce(${c}, '')`;
-    const text = type === "bool" ? `CASE WHEN ${c} THEN 't' ELSE 'f' END` : `CAST(${c} AS VARCHAR)`;
+    if (plain.has(column) && !NEVER_QUOTED.has(type)) return `coalesce(CAST(${c} AS VARCHAR), '')`;
     // an integer, a float or a boolean is never empty and holds none of the characters that call for quotes
-    if (type === "float") return `CASE WHEN ${c} IS NULL THEN '' WHEN ends_with(${text}, '.0') THEN substr(${text}, 1, length(${text}) - 2) ELSE ${text} END`;
-    if (type === "int" || type === "bool") return `CASE WHEN ${c} IS NULL THEN '' ELSE ${text} END`;
+    if (type === "float") return `CASE WHEN ${c} IS NULL THEN '' WHEN ends_with(${c}, '.0') THEN substr(${c}, 1, length(${c}) - 2) ELSE ${c} END`;
+    if (type === "bool") return `CASE WHEN ${c} IS NULL THEN '' WHEN ${c} THEN 't' ELSE 'f' END`;
+    if (type === "int") return `coalesce(CAST(${c} AS VARCHAR), '')`;
+    const text = `CAST(${c} AS VARCHAR)`;
     return `CASE WHEN ${c} IS NULL THEN '' WHEN ${needsQuotesSql(text)} THEN '"' || replace(replace(${text}, '\\', '\\\\'), '"', '""') || '"' ELSE ${text} END`;
   });
-  return `SELECT concat_ws(',', ${fields.join(", ")}) AS line FROM (${sql}) q`;
+  return `SELECT concat_ws(',', ${fields.join(", ")}) AS line FROM (SELECT ${inner.join(", ")} FROM (${sql}) q) q`;
 }
 
-/** The text columns of a table none of whose values PostgreSQL's record text would quote (NULLs aside), found in one scan. */
+/**
+ * The columns of a table (text, dates, datetimes, json: whatever is written as text) none of whose values PostgreSQL's
+ * record text would quote (NULLs aside), found in one scan. A datetime's space always calls for quotes.
+ */
 export async function plainTextColumns(db: SandboxDb, table: string, columns: string[]): Promise<string[]> {
   if (!columns.length) return [];
-  const tests = columns.map((column, i) => `coalesce(bool_or(${needsQuotesSql(quote(column))}), false) AS "${i}"`);
+  const tests = columns.map((column, i) => `coalesce(bool_or(${needsQuotesSql(`CAST(${quote(column)} AS VARCHAR)`)}), false) AS "${i}"`);
   const [quoted] = await db.all<Record<string, boolean>>(`SELECT ${tests.join(", ")} FROM ${ident(table)}`);
   return columns.filter((_, i) => !quoted[String(i)]);
+}
+
+/** The columns whose values are written as text, which `plainTextColumns` tests. */
+export function textRendered<T extends { type: PythonType }>(columns: T[]): T[] {
+  return columns.filter((c) => !NEVER_QUOTED.has(c.type));
 }

@@ -30,7 +30,7 @@ export interface RowSource {
   name: string;
   /** The table's rows are stored in `__id` order. */
   storedInIdOrder?: boolean;
-  /** Text columns no value of which needs quotes in the CSV stream. */
+  /** Columns written as text no value of which needs quotes in the CSV stream. */
   plainText?: ReadonlySet<string>;
   /** Metrics: `meta.total` even for aggregations (PostgREST's count of the rows, which the Tabular API hides). */
   alwaysCount?: boolean;
