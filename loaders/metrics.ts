@@ -5,7 +5,7 @@ import { parseCommandLine } from "./args.ts";
 import { deliver } from "./deliver.ts";
 import { EXIT, UsageError } from "./exit.ts";
 import { progressReporter } from "./progress.ts";
-import { applyQueryOptions, outputFormat, QUERY_HELP, QUERY_OPTIONS } from "./query-args.ts";
+import { applyQueryOptions, memoryLimitOption, outputFormat, QUERY_HELP, QUERY_OPTIONS } from "./query-args.ts";
 
 export const USAGE = `usage: datagouv metrics <model> [--where col__op=value]... [--months FROM:TO] [--sort col[:desc]] [--columns a,b]
                         [--format csv|json|ndjson|arrow|parquet] [--output FILE]
@@ -26,6 +26,7 @@ export async function main(argv: string[]): Promise<number> {
   const [model] = positionals;
   if (!Object.hasOwn(METRICS_MODELS, model)) throw new UsageError(`unknown model ${JSON.stringify(model)}: use one of ${Object.keys(METRICS_MODELS).join(", ")}`);
   const format = outputFormat(values.format, values.output);
+  const memoryLimit = memoryLimitOption(values["memory-limit"]);
   const dg = new DataGouv();
   try {
     let query = applyQueryOptions(dg.metrics(model), values);
@@ -35,7 +36,7 @@ export async function main(argv: string[]): Promise<number> {
     }
     process.stderr.write(`datagouv: ${query}\n`);
     const progress = progressReporter();
-    const rows = await deliver(values.output, format, (path) => toFile(query, path, format, { progress: progress.update }));
+    const rows = await deliver(values.output, format, (path) => toFile(query, path, format, { memoryLimit, progress: progress.update }));
     progress.done(rows);
     if (values.output) process.stderr.write(`datagouv: wrote ${rows.toLocaleString("en")} rows to ${values.output}\n`);
     return EXIT.ok;

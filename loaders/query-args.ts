@@ -1,5 +1,6 @@
 import { AGGREGATORS, OPERATORS, type Operator } from "../lib/tabular/ast.ts";
 import type { QueryBuilder } from "../lib/tabular/builder.ts";
+import { checkMemoryLimit } from "../lib/duckdb/connection.ts";
 import { FORMATS, type Format } from "../lib/duckdb/export.ts";
 import { UsageError } from "./exit.ts";
 
@@ -12,6 +13,7 @@ export const QUERY_OPTIONS = {
   agg: { type: "string", multiple: true },
   format: { type: "string" },
   output: { type: "string", short: "o" },
+  "memory-limit": { type: "string" },
 } as const;
 
 export const QUERY_HELP = `  --where col__op=value   a filter (repeatable): ops ${OPERATORS.join(", ")};
@@ -20,7 +22,9 @@ export const QUERY_HELP = `  --where col__op=value   a filter (repeatable): ops 
   --columns a,b           the columns to return
   --group-by col          group (repeatable), with --agg col:op (repeatable; op: count, avg, min, max, sum)
   --format F              csv, json, ndjson, arrow or parquet (default: from --output's extension, else csv)
-  --output FILE           write there (atomically: the file appears only once complete); default stdout`;
+  --output FILE           write there (atomically: the file appears only once complete); default stdout
+  --memory-limit SIZE     DuckDB's memory budget (default 128MB; past it, it spills to disk): a larger one, such as
+                          512MB, writes Parquet on every core for more memory`;
 
 /** `col__op=value` → a filter on the builder; the error says what was expected. */
 export function applyWhere<Q extends QueryBuilder<Q>>(query: Q, where: string): Q {
@@ -63,4 +67,14 @@ export function outputFormat(format: string | undefined, output: string | undefi
   const chosen = format ?? (output ? /\.(\w+)$/.exec(output)?.[1]?.replace(/^(ipc|feather)$/, "arrow") : undefined) ?? "csv";
   if (!(FORMATS as readonly string[]).includes(chosen)) throw new UsageError(`unknown format ${JSON.stringify(chosen)}: use ${FORMATS.join(", ")}`);
   return chosen as Format;
+}
+
+/** `--memory-limit`, checked before anything is fetched. */
+export function memoryLimitOption(size: string | undefined): string | undefined {
+  if (size === undefined) return undefined;
+  try {
+    return checkMemoryLimit(size);
+  } catch (error) {
+    throw new UsageError(`--memory-limit: ${(error as Error).message}`);
+  }
 }

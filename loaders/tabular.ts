@@ -6,7 +6,7 @@ import { parseCommandLine } from "./args.ts";
 import { deliver } from "./deliver.ts";
 import { EXIT, UsageError } from "./exit.ts";
 import { progressReporter } from "./progress.ts";
-import { applyQueryOptions, outputFormat, QUERY_HELP, QUERY_OPTIONS } from "./query-args.ts";
+import { applyQueryOptions, memoryLimitOption, outputFormat, QUERY_HELP, QUERY_OPTIONS } from "./query-args.ts";
 
 export const USAGE = `usage: datagouv tabular <resource-id> [--where col__op=value]... [--sort col[:desc]] [--columns a,b]
                         [--group-by col] [--agg col:op]... [--local|--remote] [--refresh]
@@ -22,8 +22,8 @@ ${QUERY_HELP}
   --refresh               download the file again even if the cached copy is current (local mode)`;
 
 /** Runs the query where `mode` says, into `path`; local runs report their download through the client's logger. */
-export function runTabular(query: TabularQuery, mode: "remote" | "local", format: Format, path: string, options: { refresh?: boolean; progress?: ReturnType<typeof progressReporter> } = {}): Promise<number> {
-  return toFile(query, path, format, { mode, refresh: options.refresh, progress: options.progress?.update });
+export function runTabular(query: TabularQuery, mode: "remote" | "local", format: Format, path: string, options: { refresh?: boolean; memoryLimit?: string; progress?: ReturnType<typeof progressReporter> } = {}): Promise<number> {
+  return toFile(query, path, format, { mode, refresh: options.refresh, memoryLimit: options.memoryLimit, progress: options.progress?.update });
 }
 
 export async function main(argv: string[]): Promise<number> {
@@ -35,13 +35,14 @@ export async function main(argv: string[]): Promise<number> {
   if (positionals.length !== 1) throw new UsageError(`expected one resource id\n${USAGE}`);
   if (values.local && values.remote) throw new UsageError("--local and --remote cannot be used together");
   const format = outputFormat(values.format, values.output);
+  const memoryLimit = memoryLimitOption(values["memory-limit"]);
   const dg = new DataGouv();
   try {
     const query = applyQueryOptions(dg.tabular(positionals[0]), values);
     const choice = values.local ? { mode: "local" as const, reason: "--local" } : values.remote ? { mode: "remote" as const, reason: "--remote" } : await chooseMode(query);
     process.stderr.write(`datagouv: ${describeChoice(choice)}: ${query}\n`);
     const progress = progressReporter();
-    const rows = await deliver(values.output, format, (path) => runTabular(query, choice.mode, format, path, { refresh: values.refresh, progress }));
+    const rows = await deliver(values.output, format, (path) => runTabular(query, choice.mode, format, path, { refresh: values.refresh, memoryLimit, progress }));
     progress.done(rows);
     if (values.output) process.stderr.write(`datagouv: wrote ${rows.toLocaleString("en")} rows to ${values.output}\n`);
     return EXIT.ok;

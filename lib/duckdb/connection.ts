@@ -12,10 +12,12 @@ export class Duck implements Queryable {
     this.#instance = instance;
   }
 
-  /** An in-memory database of our own, with extension downloads off (the toolkit works offline). */
-  static async memory(): Promise<Duck> {
-    // a bounded memory budget: DuckDB spills to disk rather than growing with the export
-    const instance = await DuckDBInstance.create(":memory:", { autoinstall_known_extensions: "false", memory_limit: "128MB", temp_directory: tmpdir() });
+  /**
+   * An in-memory database of our own, with extension downloads off (the toolkit works offline), within a memory
+   * budget (`DEFAULT_MEMORY_LIMIT` unless given): past it DuckDB spills to disk rather than growing with the export.
+   */
+  static async memory(memoryLimit: string = DEFAULT_MEMORY_LIMIT): Promise<Duck> {
+    const instance = await DuckDBInstance.create(":memory:", { autoinstall_known_extensions: "false", memory_limit: checkMemoryLimit(memoryLimit), temp_directory: tmpdir() });
     return new Duck(await instance.connect(), instance);
   }
 
@@ -38,6 +40,19 @@ export class Duck implements Queryable {
     this.connection.closeSync();
     this.#instance.closeSync();
   }
+}
+
+/**
+ * DuckDB's memory budget for exports: 128 MB keeps memory flat whatever the size of the result. Within it the Parquet
+ * writer keeps the rows in order on one thread; a larger budget (`memoryLimit`, `--memory-limit`) lets it use every
+ * core, for about 100 MB more at 1,000,000 rows (measured by `npm run bench`).
+ */
+export const DEFAULT_MEMORY_LIMIT = "128MB";
+
+/** A size DuckDB's memory_limit takes ("512MB", "2GiB"), returned as is; anything else is refused with an example. */
+export function checkMemoryLimit(size: string): string {
+  if (!/^\d+(\.\d+)?\s*(B|KB|MB|GB|TB|KiB|MiB|GiB|TiB)$/i.test(size.trim())) throw new TypeError(`memory limit ${JSON.stringify(size)}: expected a size such as 512MB or 2GB`);
+  return size.trim();
 }
 
 /** A SQL string literal (for file paths in COPY and read_* calls, which take no parameters in every position). */

@@ -26,7 +26,7 @@ async function withRows<T>(query: AnyQuery, duck: Duck, options: ExportOptions, 
 
 /** The same, on a DuckDB database of its own (bounded memory, spilling to disk), closed afterwards. */
 async function withOwnDuck<T>(query: AnyQuery, options: ExportOptions, work: (rows: Rows, duck: Duck) => Promise<T>): Promise<T> {
-  const duck = await Duck.memory();
+  const duck = await Duck.memory(options.memoryLimit);
   try {
     return await withRows(query, duck, options, (rows) => work(rows, duck));
   } finally {
@@ -63,7 +63,7 @@ async function openBatches(query: AnyQuery, options: ExportOptions): Promise<Ope
   const mode = await resolveMode(query, options);
   const live = mode === "remote" ? await liveBatches(query, options) : undefined;
   if (live) return { ...live, close: async () => void (await live.batches.return(undefined)) };
-  const duck = await Duck.memory();
+  const duck = await Duck.memory(options.memoryLimit);
   try {
     // JSON windows already in order are read by the Arrow builders as they are
     const rows = await prepareRows(query, duck, { ...options, mode }, "json");

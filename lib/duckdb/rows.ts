@@ -28,6 +28,11 @@ export interface ExportOptions {
   cacheDir?: string;
   /** Local mode: download the file again even if the cached copy is current. */
   refresh?: boolean;
+  /**
+   * DuckDB's memory budget for the export (default `DEFAULT_MEMORY_LIMIT`, 128MB), past which it spills to disk: a
+   * larger one ("512MB") lets the Parquet writer use every core, for more memory.
+   */
+  memoryLimit?: string;
   /** Arrow IPC layout for `toIpc`: the file format (default, random access) or the stream format. */
   ipcFormat?: "file" | "stream";
   signal?: AbortSignal;

@@ -5,6 +5,7 @@ import { tmpdir } from "node:os";
 import { join } from "node:path";
 import { promisify } from "node:util";
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
+import { Duck } from "../../lib/duckdb/index.ts";
 import { SEED_TABULAR } from "../../lib/sandbox/index.ts";
 import { testSandbox } from "../support/sandbox.ts";
 
@@ -63,6 +64,28 @@ describe("datagouv tabular", () => {
     expect(stderr).toMatch(/windows\)/);
     expect(stderr).toMatch(/wrote 20,000 rows/);
     expect(existsSync(file)).toBe(true);
+  });
+
+  it("--memory-limit: a larger DuckDB budget writes the same rows in the same order; a malformed one is a usage error (2) and writes nothing", async () => {
+    const file = join(dir, "big-512.parquet");
+    const { code } = await datagouv(["tabular", "bbbbbbbb-0000-4000-8000-000000000001", "--memory-limit", "512MB", "--output", file]);
+    expect(code).toBe(0);
+    const duck = await Duck.memory();
+    try {
+      const [same] = await duck.all<{ rows: bigint; differ: bigint; ordered: boolean }>(
+        `SELECT (SELECT count(*) FROM '${file}') AS rows,
+                (SELECT count(*) FROM ((FROM '${file}' EXCEPT ALL FROM '${join(dir, "big.parquet")}') UNION ALL (FROM '${join(dir, "big.parquet")}' EXCEPT ALL FROM '${file}'))) AS differ,
+                (SELECT bool_and(__id = n) FROM (SELECT __id, row_number() OVER () AS n FROM '${file}')) AS ordered`,
+      );
+      expect(same).toEqual({ rows: 20_000n, differ: 0n, ordered: true });
+    } finally {
+      duck.close();
+    }
+    const refused = join(dir, "refused.parquet");
+    const bad = await datagouv(["tabular", "bbbbbbbb-0000-4000-8000-000000000001", "--memory-limit", "lots", "--output", refused]);
+    expect(bad.code).toBe(2);
+    expect(bad.stderr).toMatch(/--memory-limit: .*"lots".*such as 512MB/);
+    expect(existsSync(refused)).toBe(false);
   });
 
   it("a malformed --where is a usage error (2) naming what to fix", async () => {

@@ -253,3 +253,20 @@ describe("local execution means what the remote query means", () => {
     expect((await cachedDownload(env.dg.http, url, { dir: cache, refresh: true })).status).toBe("downloaded");
   });
 });
+
+describe("DuckDB's memory budget", () => {
+  it("128MB unless given; a given size is DuckDB's memory_limit; anything else is refused before DuckDB starts", async () => {
+    const setting = async (duck: Duck) => {
+      try {
+        const [{ limit }] = await duck.all<{ limit: string }>("SELECT current_setting('memory_limit') AS limit");
+        return limit;
+      } finally {
+        duck.close();
+      }
+    };
+    // DuckDB shows its limits in binary units: 128 MB is 122.0 MiB, 1 GB is 953.6 MiB
+    expect(await setting(await Duck.memory())).toBe("122.0 MiB");
+    expect(await setting(await Duck.memory("1GB"))).toBe("953.6 MiB");
+    await expect(Duck.memory("lots")).rejects.toThrow(/memory limit "lots": expected a size such as 512MB/);
+  });
+});
