@@ -35,20 +35,13 @@ const timed = async (work: () => Promise<unknown>) => {
   await work();
   return (performance.now() - started) / 1000;
 };
-/** The best of `runs` timings: both sides of a ratio are timed alike, and the machine's noise only ever slows a run down. */
-const RUNS = 3;
-const best = async (work: () => Promise<unknown>, runs = RUNS) => {
-  let fastest = Infinity;
-  for (let i = 0; i < runs; i++) fastest = Math.min(fastest, await timed(work));
-  return fastest;
-};
-
 /** CPU seconds (all threads) of this process, and of another one where /proc tells (Linux); undefined elsewhere. */
 const ownCpu = () => {
   const { user, system } = process.cpuUsage();
   return (user + system) / 1e6;
 };
 function processCpu(pid: number | undefined): number | undefined {
+  if (pid === undefined) return undefined;
   try {
     // utime and stime, in clock ticks (100 a second), after the command name's closing parenthesis
     const fields = readFileSync(`/proc/${pid}/stat`, "utf8").split(") ")[1].split(" ");
@@ -58,8 +51,12 @@ function processCpu(pid: number | undefined): number | undefined {
   }
 }
 
-/** Like `best`, with the CPU time the fastest run took here and in the sandbox's process. */
-async function bestWithCpu(work: () => Promise<unknown>, sandboxPid: number | undefined): Promise<{ seconds: number; here: number; sandbox?: number }> {
+/**
+ * The fastest of `RUNS` runs, with the CPU time it took here and in the sandbox's process (when given): both sides of a
+ * ratio are timed alike, and the machine's noise only ever slows a run down.
+ */
+const RUNS = 3;
+async function bestWithCpu(work: () => Promise<unknown>, sandboxPid?: number): Promise<{ seconds: number; here: number; sandbox?: number }> {
   let fastest = { seconds: Infinity, here: 0, sandbox: undefined as number | undefined };
   for (let i = 0; i < RUNS; i++) {
     const [here, sandbox] = [ownCpu(), processCpu(sandboxPid)];
@@ -69,6 +66,7 @@ async function bestWithCpu(work: () => Promise<unknown>, sandboxPid: number | un
   }
   return fastest;
 }
+const best = async (work: () => Promise<unknown>) => (await bestWithCpu(work)).seconds;
 
 async function startSandbox(dir: string): Promise<{ url: string; child: ChildProcess }> {
   const child = spawn(process.execPath, ["loaders/datagouv.js", "sandbox", "--data", join(dir, "sandbox"), "--big-rows", String(ROWS)], { stdio: ["ignore", "pipe", "inherit"] });
@@ -97,7 +95,7 @@ async function main(): Promise<void> {
     const oursRun = await bestWithCpu(() => dg.tabular(BIG_RESOURCE_ID).toParquet(ours), child.pid);
     const oursSeconds = oursRun.seconds;
     const { file: localCsv } = await cachedDownload(dg.http, `${url}/sandbox/files/${BIG_RESOURCE_ID}.csv`, { dir: join(dir, "cache") });
-    const duckRun = await bestWithCpu(() => duck.run(`COPY (SELECT * FROM read_csv(${literal(localCsv)})) TO ${literal(join(dir, "duck.parquet"))} (FORMAT parquet, COMPRESSION zstd)`), undefined);
+    const duckRun = await bestWithCpu(() => duck.run(`COPY (SELECT * FROM read_csv(${literal(localCsv)})) TO ${literal(join(dir, "duck.parquet"))} (FORMAT parquet, COMPRESSION zstd)`));
     const duckSeconds = duckRun.seconds;
     say(`export ${ROWS.toLocaleString("en")} rows to Parquet over HTTP vs DuckDB on a local file (both within ${DEFAULT_MEMORY_LIMIT}): ${(duckSeconds / oursSeconds).toFixed(2)} of DuckDB's speed (target >= 0.5) [${oursSeconds.toFixed(1)} s vs ${duckSeconds.toFixed(1)} s]`);
     // within the default budget DuckDB writes the rows in order on one thread; a larger one lets it use every core

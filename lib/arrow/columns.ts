@@ -1,4 +1,4 @@
-import { Bool, DateDay, Float64, Int32, Int64, RecordBatch, Struct, TimestampMillisecond, Utf8, Field, Schema, makeData, type DataType } from "apache-arrow";
+import { Bool, DateDay, Float64, Int32, Int64, RecordBatch, Struct, TimestampMillisecond, Utf8, Field, Schema, makeData, type Data, type DataType } from "apache-arrow";
 import type { PythonType } from "../tabular/ast.ts";
 import type { CsvProfile } from "../tabular/profile.ts";
 import { profileColumns } from "../tabular/profile.ts";
@@ -53,11 +53,13 @@ export function batchEncoder(columns: ColumnSpec[]): { schema: Schema; encode(ro
   const schema = arrowSchema(columns);
   return {
     schema,
-    encode(rows) {
-      const children = columns.map((c, i) => columnData(schema.fields[i].type, rows, c.name, c.type === "json"));
-      return new RecordBatch(schema, makeData({ type: new Struct(schema.fields), length: rows.length, nullCount: 0, children }));
-    },
+    encode: (rows) => recordBatch(schema, rows.length, columns.map((c, i) => columnData(schema.fields[i].type, rows, c.name, c.type === "json"))),
   };
+}
+
+/** A record batch of `length` rows from its columns' data. */
+function recordBatch(schema: Schema, length: number, children: Data[]): RecordBatch {
+  return new RecordBatch(schema, makeData({ type: new Struct(schema.fields), length, nullCount: 0, children }));
 }
 
 /**
@@ -69,7 +71,7 @@ export function batchBuilder(columns: ColumnSpec[], capacity: number): { schema:
   const builders = columns.map((c, i) => columnBuilder(schema.fields[i].type, c.name, capacity, c.type === "json"));
   let length = 0;
   const finish = () => {
-    const batch = new RecordBatch(schema, makeData({ type: new Struct(schema.fields), length, nullCount: 0, children: builders.map((b) => b.finish()) }));
+    const batch = recordBatch(schema, length, builders.map((b) => b.finish()));
     length = 0;
     return batch;
   };

@@ -45,7 +45,7 @@ export class Duck implements Queryable {
 /**
  * DuckDB's memory budget for exports: 128 MB keeps memory flat whatever the size of the result. Within it the Parquet
  * writer keeps the rows in order on one thread; a larger budget (`memoryLimit`, `--memory-limit`) lets it use every
- * core, for about 100 MB more at 1,000,000 rows (measured by `npm run bench`).
+ * core, for up to about 120 MB more peak memory at 1,000,000 rows (measured by `npm run bench`).
  */
 export const DEFAULT_MEMORY_LIMIT = "128MB";
 

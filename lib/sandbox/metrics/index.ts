@@ -56,7 +56,7 @@ export async function createMetricsService(ctx: SandboxContext, ids: CatalogIds,
           `CREATE OR REPLACE TABLE ${ident(TABLE_PREFIX + model)} AS SELECT * FROM (SELECT row_number() OVER (ORDER BY ${order})::BIGINT AS __id, ${columns.map(ident).join(", ")} FROM read_json(?, format = 'array', columns = {${spec}})) ORDER BY __id`,
           [file],
         );
-        plainText.set(model, new Set(await plainTextColumns(ctx.db, TABLE_PREFIX + model, columns.filter((c) => types[c] === "string"))));
+        plainText.set(model, new Set(await plainTextColumns(ctx.db, TABLE_PREFIX + model, columns.map((name) => ({ name, type: types[name] })))));
       }
     } finally {
       await rm(dir, { recursive: true, force: true });

@@ -48,17 +48,14 @@ export function csvRowsSql(sql: string, columns: string[], types: Record<string,
 }
 
 /**
- * The columns of a table (text, dates, datetimes, json: whatever is written as text) none of whose values PostgreSQL's
- * record text would quote (NULLs aside), found in one scan. A datetime's space always calls for quotes.
+ * The columns of a table written as text (strings, dates, datetimes, json: numbers and booleans never need the test)
+ * none of whose values PostgreSQL's record text would quote (NULLs aside), found in one scan. A datetime's space always
+ * calls for quotes.
  */
-export async function plainTextColumns(db: SandboxDb, table: string, columns: string[]): Promise<string[]> {
-  if (!columns.length) return [];
-  const tests = columns.map((column, i) => `coalesce(bool_or(${needsQuotesSql(`CAST(${quote(column)} AS VARCHAR)`)}), false) AS "${i}"`);
+export async function plainTextColumns(db: SandboxDb, table: string, columns: { name: string; type: PythonType }[]): Promise<string[]> {
+  const text = columns.filter((c) => !NEVER_QUOTED.has(c.type)).map((c) => c.name);
+  if (!text.length) return [];
+  const tests = text.map((column, i) => `coalesce(bool_or(${needsQuotesSql(`CAST(${quote(column)} AS VARCHAR)`)}), false) AS "${i}"`);
   const [quoted] = await db.all<Record<string, boolean>>(`SELECT ${tests.join(", ")} FROM ${ident(table)}`);
-  return columns.filter((_, i) => !quoted[String(i)]);
-}
-
-/** The columns whose values are written as text, which `plainTextColumns` tests. */
-export function textRendered<T extends { type: PythonType }>(columns: T[]): T[] {
-  return columns.filter((c) => !NEVER_QUOTED.has(c.type));
+  return text.filter((_, i) => !quoted[String(i)]);
 }

@@ -4,7 +4,7 @@ import type { TabularResourceInfo } from "../types.ts";
 import { computeProfile, type DetectedColumn } from "../../duckdb/detect.ts";
 import { loadCsv } from "../../duckdb/ingest.ts";
 import { SQL_TYPES } from "../../duckdb/query-sql.ts";
-import { plainTextColumns, textRendered } from "./output.ts";
+import { plainTextColumns } from "./output.ts";
 
 /** What the sandbox knows of a tabular resource, as stored in its registry table. */
 export interface StoredResource extends TabularResourceInfo {
@@ -82,7 +82,7 @@ export class TabularStore {
     // stored in __id order (the first column), which streams rely on to skip sorting
     await this.db.run(`INSERT INTO ${ident(next)} SELECT * FROM (${input.source}) ORDER BY 1`);
     const profile = await computeProfile(this.db, next, input.columns, { encoding: "utf-8", separator: input.separator });
-    const plainText = await plainTextColumns(this.db, next, textRendered(input.columns).map((c) => c.name));
+    const plainText = await plainTextColumns(this.db, next, input.columns);
     const resource: StoredResource = {
       resourceId: input.resourceId,
       datasetId: input.datasetId,
