@@ -9,7 +9,7 @@ import { jsonStreamToBatches } from "../lib/arrow/batches.ts";
 import type { ColumnSpec } from "../lib/arrow/columns.ts";
 import { jsonArrayRows } from "../lib/arrow/json-array.ts";
 import type { Duck } from "../lib/duckdb/connection.ts";
-import { quote, SQL_TYPES } from "../lib/duckdb/query-sql.ts";
+import { quote, SQL_TYPES } from "../lib/query/sql.ts";
 
 const DAY_MS = 86_400_000;
 

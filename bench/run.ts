@@ -18,7 +18,7 @@ import { remoteRows } from "../lib/duckdb/remote.ts";
 import type { Rows } from "../lib/duckdb/rows.ts";
 import { appenderPath, arrowPath } from "./paths.ts";
 import { columnsFromProfile } from "../lib/arrow/columns.ts";
-import { BIG_RESOURCE_ID } from "../lib/sandbox/seed/tabular-datasets.ts";
+import { BIG_RESOURCE_ID } from "../sandbox/src/tabular/datasets.ts";
 
 const run = promisify(execFile);
 const ROWS = 1_000_000;
@@ -69,7 +69,7 @@ async function bestWithCpu(work: () => Promise<unknown>, sandboxPid?: number): P
 const best = async (work: () => Promise<unknown>) => (await bestWithCpu(work)).seconds;
 
 async function startSandbox(dir: string): Promise<{ url: string; child: ChildProcess }> {
-  const child = spawn(process.execPath, ["loaders/datagouv.js", "sandbox", "--data", join(dir, "sandbox"), "--big-rows", String(ROWS)], { stdio: ["ignore", "pipe", "inherit"] });
+  const child = spawn(process.execPath, ["build/lib/cli/bin.js", "sandbox", "--data", join(dir, "sandbox"), "--big-rows", String(ROWS)], { stdio: ["ignore", "pipe", "inherit"] });
   for await (const line of createInterface({ input: child.stdout! })) {
     const match = /^listening on (\S+)$/.exec(line);
     if (match) return { url: match[1], child };

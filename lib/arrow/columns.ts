@@ -1,5 +1,5 @@
 import { Bool, DateDay, Float64, Int32, Int64, RecordBatch, Struct, TimestampMillisecond, Utf8, Field, Schema, makeData, type Data, type DataType } from "apache-arrow";
-import type { PythonType } from "../tabular/ast.ts";
+import type { PythonType } from "../query/ast.ts";
 import type { CsvProfile } from "../tabular/profile.ts";
 import { profileColumns } from "../tabular/profile.ts";
 import { columnBuilder, columnData } from "./vectors.ts";

@@ -1,7 +1,7 @@
-import type { PythonType } from "../tabular/ast.ts";
-import { SQL_TYPES } from "./query-sql.ts";
+import type { PythonType } from "../query/ast.ts";
+import { SQL_TYPES } from "../query/sql.ts";
 import type { ColumnDetection, ColumnStats, CsvProfile } from "../tabular/profile.ts";
-import { quote as ident } from "./query-sql.ts";
+import { quote as ident } from "../query/sql.ts";
 
 /** Anything that runs a query with bound parameters and returns rows as objects. */
 export interface Queryable {

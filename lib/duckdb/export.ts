@@ -2,14 +2,14 @@ import { createReadStream } from "node:fs";
 import { open, rm } from "node:fs/promises";
 import { join } from "node:path";
 import type { RecordBatch, Table } from "apache-arrow";
-import type { PythonType } from "../tabular/ast.ts";
+import type { PythonType } from "../query/ast.ts";
 import { arrowSchema, type ColumnSpec } from "../arrow/columns.ts";
 import { collectTable, jsonStreamToBatches, writeIpc } from "../arrow/batches.ts";
 import { writeAtomically } from "../files.ts";
 import { Duck, literal } from "./connection.ts";
 import { prepareRows, resolveMode } from "./mode.ts";
 import { liveBatches } from "./remote.ts";
-import { quote } from "./query-sql.ts";
+import { quote } from "../query/sql.ts";
 import type { AnyQuery, ExportOptions, Rows } from "./rows.ts";
 
 export type { ExportOptions } from "./rows.ts";

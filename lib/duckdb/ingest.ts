@@ -1,7 +1,7 @@
-import type { PythonType } from "../tabular/ast.ts";
+import type { PythonType } from "../query/ast.ts";
 import { castExpression, detectColumns, type DetectedColumn, type Queryable } from "./detect.ts";
 import { literal } from "./connection.ts";
-import { quote, SQL_TYPES } from "./query-sql.ts";
+import { quote, SQL_TYPES } from "../query/sql.ts";
 
 export interface Runnable extends Queryable {
   run(sql: string, params?: unknown[]): Promise<void>;

@@ -6,13 +6,13 @@ import { DataGouvError } from "../http/errors.ts";
 import { Datasets } from "../catalog/datasets.ts";
 import { TabularApi } from "../tabular/api.ts";
 import { profileColumns } from "../tabular/profile.ts";
-import type { PythonType } from "../tabular/ast.ts";
+import type { PythonType } from "../query/ast.ts";
 import type { TabularQuery } from "../tabular/query.ts";
 import type { ColumnSpec } from "../arrow/columns.ts";
 import { cachedDownload, type CacheOptions } from "./cache.ts";
 import type { Duck } from "./connection.ts";
 import { loadCsv } from "./ingest.ts";
-import { querySql, quote, SQL_TYPES, type Sql } from "./query-sql.ts";
+import { querySql, quote, SQL_TYPES, type Sql } from "../query/sql.ts";
 import { bound, outputColumns, say, type ExportOptions, type Rows } from "./rows.ts";
 
 /**

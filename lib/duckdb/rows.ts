@@ -1,5 +1,5 @@
 import type { HttpClient, Logger } from "../http/client.ts";
-import { aggregationKey, type PythonType, type QuerySpec } from "../tabular/ast.ts";
+import { aggregationKey, type PythonType, type QuerySpec } from "../query/ast.ts";
 import type { TabularQuery } from "../tabular/query.ts";
 import type { MetricsQuery } from "../metrics/query.ts";
 import type { MetricsModel } from "../metrics/models.ts";

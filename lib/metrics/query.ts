@@ -1,6 +1,6 @@
 import type { HttpClient } from "../http/client.ts";
 import { QueryError } from "../http/errors.ts";
-import { EMPTY_QUERY, type QuerySpec } from "../tabular/ast.ts";
+import { EMPTY_QUERY, type QuerySpec } from "../query/ast.ts";
 import type { Row, RowsTarget } from "../tabular/rows.ts";
 import { RunnableQuery } from "../tabular/runnable.ts";
 import type { KnownMetricsModel, MetricsModel, MetricsRows } from "./models.ts";

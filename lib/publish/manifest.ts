@@ -1,11 +1,11 @@
-import { readFileSync } from "node:fs";
+import { MANIFEST_SCHEMA } from "./manifest-schema.ts";
 import { readFile, stat } from "node:fs/promises";
 import { dirname, extname, resolve } from "node:path";
 import { Ajv, type ErrorObject } from "ajv";
 import { isMap, isSeq, LineCounter, parseDocument, type Document, type Node } from "yaml";
 
 /** The manifest's JSON Schema (draft-07), shipped with the package. */
-export const MANIFEST_SCHEMA = JSON.parse(readFileSync(new URL("./manifest.schema.json", import.meta.url), "utf8")) as Record<string, unknown>;
+export { MANIFEST_SCHEMA };
 
 export interface ManifestResource {
   /** How the resource is found again on later runs: its `key`, else its title. */

@@ -1,7 +1,3 @@
-export * from "./ast.ts";
-export { and, contains, eq, filter, gt, gte, isIn, isNotNull, isNull, lt, lte, ne, or, type Value } from "./conditions.ts";
-export { encodeComponent, encodeQuerySpec, validateSpec } from "./encode.ts";
-export { QueryBuilder } from "./builder.ts";
 export { RunnableQuery } from "./runnable.ts";
 export { STREAM_ROW_CAP, TABULAR_MAX_PAGE_SIZE, TabularQuery } from "./query.ts";
 export { TabularApi, isTabularResource, type AggregationExceptions, type ResourceLike, type TabularHealth } from "./api.ts";

@@ -1,4 +1,4 @@
-import type { PythonType } from "./ast.ts";
+import type { PythonType } from "../query/ast.ts";
 
 /** One column as csv-detective detected it. */
 export interface ColumnDetection {

@@ -1,5 +1,5 @@
 import type { HttpClient, HttpResponse } from "../http/client.ts";
-import { EMPTY_QUERY, type QuerySpec } from "./ast.ts";
+import { EMPTY_QUERY, type QuerySpec } from "../query/ast.ts";
 import { dataStream, type RowsTarget } from "./rows.ts";
 import { RunnableQuery } from "./runnable.ts";
 

@@ -2,8 +2,8 @@ import type { DuckDBConnection } from "@duckdb/node-api";
 import type { Table } from "apache-arrow";
 import type { ExportOptions } from "../duckdb/export.ts";
 import type { HttpClient, HttpResponse } from "../http/client.ts";
-import type { QuerySpec } from "./ast.ts";
-import { QueryBuilder } from "./builder.ts";
+import type { QuerySpec } from "../query/ast.ts";
+import { QueryBuilder } from "../query/builder.ts";
 import { dataPages, dataRows, dataStream, type DataPage, type PageOptions, type Row, type RowOptions, type RowsTarget } from "./rows.ts";
 
 /**

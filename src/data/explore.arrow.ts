@@ -1,3 +1,4 @@
-import { explore } from "../../loaders/site-catalog.ts";
+import { emitBytes, explore } from "datagouv-kit/loaders";
+import { CATALOG_DB } from "../../site/selection.ts";
 
-process.stdout.write(await explore());
+await emitBytes(() => explore(CATALOG_DB));

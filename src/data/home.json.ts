@@ -1,4 +1,4 @@
-import { emitJson } from "../../loaders/site.ts";
-import { home } from "../../loaders/site-catalog.ts";
+import { emitJson, home } from "datagouv-kit/loaders";
+import { CATALOG_DB, readSelection } from "../../site/selection.ts";
 
-await emitJson(home);
+await emitJson(async (dg) => home(dg, CATALOG_DB, await readSelection()));

@@ -1,4 +1,4 @@
-import { emitJson } from "../../loaders/site.ts";
-import { organizations } from "../../loaders/site-pages.ts";
+import { emitJson, organizations } from "datagouv-kit/loaders";
+import { readSelection } from "../../site/selection.ts";
 
-await emitJson(organizations);
+await emitJson(async (dg) => organizations(dg, await readSelection()));

@@ -1,4 +1,4 @@
-import { emitJson, param } from "../../loaders/site.ts";
-import { dataset } from "../../loaders/site-pages.ts";
+import { dataset, emitJson, param } from "datagouv-kit/loaders";
+import { readSelection } from "../../site/selection.ts";
 
-await emitJson((dg) => dataset(dg, param("id")));
+await emitJson(async (dg) => dataset(dg, param("id"), await readSelection()));

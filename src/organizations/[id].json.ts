@@ -1,4 +1,4 @@
-import { emitJson, param } from "../../loaders/site.ts";
-import { organization } from "../../loaders/site-pages.ts";
+import { emitJson, organization, param } from "datagouv-kit/loaders";
+import { readSelection } from "../../site/selection.ts";
 
-await emitJson((dg) => organization(dg, param("id")));
+await emitJson(async (dg) => organization(dg, param("id"), await readSelection()));

@@ -1,4 +1,4 @@
-import { emitJson, param } from "../../loaders/site.ts";
-import { resource } from "../../loaders/site-pages.ts";
+import { emitJson, param, resource } from "datagouv-kit/loaders";
+import { readSelection } from "../../site/selection.ts";
 
-await emitJson((dg) => resource(dg, param("id")));
+await emitJson(async (dg) => resource(dg, param("id"), await readSelection()));

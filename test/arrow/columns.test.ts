@@ -2,7 +2,7 @@ import { describe, expect, it } from "vitest";
 import { rowsToBatch } from "../../lib/arrow/batches.ts";
 import { batchBuilder, columnsFromProfile, type ColumnSpec } from "../../lib/arrow/columns.ts";
 import { parseResourceProfile } from "../../lib/tabular/profile.ts";
-import profileFixture from "../../lib/sandbox/seed/tabular-api/profile.json" with { type: "json" };
+import profileFixture from "../../sandbox/seed/tabular-api/profile.json" with { type: "json" };
 
 const typeNames = (columns: ColumnSpec[], rows: Record<string, unknown>[]) =>
   Object.fromEntries(rowsToBatch(rows, columns).schema.fields.map((f) => [f.name, String(f.type)]));

@@ -7,7 +7,7 @@ import {
 import { parseResourceProfile, profileColumns } from "../../lib/tabular/index.ts";
 import type { DataPage } from "../../lib/tabular/index.ts";
 
-const fixture = (path: string): any => JSON.parse(readFileSync(new URL(`../../lib/sandbox/seed/${path}`, import.meta.url), "utf8"));
+const fixture = (path: string): any => JSON.parse(readFileSync(new URL(`../../sandbox/seed/${path}`, import.meta.url), "utf8"));
 
 describe("every recorded Main API payload parses into the typed models", () => {
   const results = fixture("main-api/udata_results.json");
@@ -89,7 +89,7 @@ describe("every recorded Tabular API payload parses", () => {
 
   it("the 7 profiles of api-tabular's tables_index.csv", async () => {
     const { csvParse } = await import("d3");
-    const rows = csvParse(readFileSync(new URL("../../lib/sandbox/seed/tabular-api/tables_index.csv", import.meta.url), "utf8"));
+    const rows = csvParse(readFileSync(new URL("../../sandbox/seed/tabular-api/tables_index.csv", import.meta.url), "utf8"));
     expect(rows).toHaveLength(7);
     for (const row of rows) {
       const profile = parseResourceProfile({ profile: JSON.parse(row.csv_detective!), deleted_at: row.deleted_at || null, dataset_id: row.dataset_id, indexes: null });

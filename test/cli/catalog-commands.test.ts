@@ -16,7 +16,7 @@ afterAll(() => server.close());
 
 async function datagouv(args: string[]): Promise<{ code: number; stdout: string; stderr: string }> {
   try {
-    const { stdout, stderr } = await run(process.execPath, ["loaders/datagouv.js", ...args], { env: { ...process.env, DATAGOUV_SANDBOX_URL: server.url } });
+    const { stdout, stderr } = await run(process.execPath, ["build/lib/cli/bin.js", ...args], { env: { ...process.env, DATAGOUV_SANDBOX_URL: server.url } });
     return { code: 0, stdout, stderr };
   } catch (error) {
     const e = error as { code: number; stdout: string; stderr: string };

@@ -20,7 +20,7 @@ afterAll(async () => {
 });
 
 const datagouv = (args: string[]) =>
-  run(process.execPath, ["loaders/datagouv.js", ...args], { env: { ...process.env, DATAGOUV_SANDBOX_URL: env.sandbox.url, DATAGOUV_CACHE_DIR: join(dir, "cache") } });
+  run(process.execPath, ["build/lib/cli/bin.js", ...args], { env: { ...process.env, DATAGOUV_SANDBOX_URL: env.sandbox.url, DATAGOUV_CACHE_DIR: join(dir, "cache") } });
 
 describe("datagouv catalog", () => {
   it("loads the exports and metrics totals into one DuckDB database, and reports on it", async () => {

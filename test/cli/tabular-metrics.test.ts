@@ -6,7 +6,7 @@ import { join } from "node:path";
 import { promisify } from "node:util";
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
 import { Duck } from "../../lib/duckdb/index.ts";
-import { SEED_TABULAR } from "../../lib/sandbox/index.ts";
+import { SEED_TABULAR } from "../../sandbox/src/index.ts";
 import { testSandbox } from "../support/sandbox.ts";
 
 const run = promisify(execFile);
@@ -25,7 +25,7 @@ afterAll(async () => {
 
 async function datagouv(args: string[]): Promise<{ code: number; stdout: string; stderr: string }> {
   try {
-    const { stdout, stderr } = await run(process.execPath, ["loaders/datagouv.js", ...args], {
+    const { stdout, stderr } = await run(process.execPath, ["build/lib/cli/bin.js", ...args], {
       env: { ...process.env, DATAGOUV_SANDBOX_URL: env.sandbox.url, DATAGOUV_CACHE_DIR: join(dir, "cache") },
       maxBuffer: 64 * 1024 * 1024,
     });

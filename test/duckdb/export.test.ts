@@ -4,11 +4,12 @@ import { tmpdir } from "node:os";
 import { dirname, join } from "node:path";
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
 import { DuckDBInstance } from "@duckdb/node-api";
-import { BIG_RESOURCE_ID, SEED_TABULAR } from "../../lib/sandbox/index.ts";
+import { BIG_RESOURCE_ID, SEED_TABULAR } from "../../sandbox/src/index.ts";
 import { Duck, planWindows, type Progress } from "../../lib/duckdb/index.ts";
 import { cachedDownload } from "../../lib/duckdb/cache.ts";
 import { loadResource, localSql } from "../../lib/duckdb/local.ts";
-import { eq, gte, lte, type TabularQuery } from "../../lib/tabular/index.ts";
+import { eq, gte, lte } from "../../lib/query/index.ts";
+import type { TabularQuery } from "../../lib/tabular/index.ts";
 import { testSandbox } from "../support/sandbox.ts";
 
 const CAP = 4_000;

@@ -5,7 +5,7 @@ import { join } from "node:path";
 import { RecordBatchStreamReader, tableFromIPC, type Table } from "apache-arrow";
 import { DuckDBInstance } from "@duckdb/node-api";
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
-import { SEED_TABULAR } from "../../lib/sandbox/index.ts";
+import { SEED_TABULAR } from "../../sandbox/src/index.ts";
 import { Duck, toRecordBatches } from "../../lib/duckdb/index.ts";
 import type { TabularQuery } from "../../lib/tabular/index.ts";
 import { API_KEY, testSandbox } from "../support/sandbox.ts";

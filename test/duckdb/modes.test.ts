@@ -4,7 +4,7 @@ import { mkdtemp, rm } from "node:fs/promises";
 import { tmpdir } from "node:os";
 import { join } from "node:path";
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
-import { SEED_TABULAR } from "../../lib/sandbox/index.ts";
+import { SEED_TABULAR } from "../../sandbox/src/index.ts";
 import { Duck } from "../../lib/duckdb/index.ts";
 import { cachedDownload } from "../../lib/duckdb/cache.ts";
 import type { Logger } from "../../lib/http/index.ts";

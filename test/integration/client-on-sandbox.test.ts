@@ -1,7 +1,7 @@
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
 import { csvParse } from "d3";
 import { and, collect, eq, isNotNull, lte, or, type DataGouv } from "../../lib/index.ts";
-import { BIG_RESOURCE_ID, SEED_TABULAR } from "../../lib/sandbox/index.ts";
+import { BIG_RESOURCE_ID, SEED_TABULAR } from "../../sandbox/src/index.ts";
 import { testSandbox } from "../support/sandbox.ts";
 
 /** The client against the sandbox over 127.0.0.1: every part of the read side, as users call it. */

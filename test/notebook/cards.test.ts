@@ -4,8 +4,8 @@ import { parseDataset, parseOrganization, parseResource } from "../../lib/catalo
 import { datasetCard, organizationCard, profileView, resourceCard } from "../../lib/notebook/index.ts";
 import { parseResourceProfile, profileColumns } from "../../lib/tabular/index.ts";
 
-/** Cards from real recorded payloads (lib/sandbox/seed, attributed in its README). */
-const seed = (path: string) => JSON.parse(readFileSync(new URL(`../../lib/sandbox/seed/${path}`, import.meta.url), "utf8"));
+/** Cards from real recorded payloads (sandbox/seed, attributed in its README). */
+const seed = (path: string) => JSON.parse(readFileSync(new URL(`../../sandbox/seed/${path}`, import.meta.url), "utf8"));
 const hrefs = (html: string) => [...html.matchAll(/href="([^"]+)"/g)].map((m) => m[1]);
 
 describe("catalog cards", () => {

@@ -4,7 +4,7 @@ import { readFileSync } from "node:fs";
 import { afterEach, describe, expect, it, vi } from "vitest";
 import { DISPLAY, rich, show, type MimeBundle } from "../../lib/notebook/index.ts";
 
-const seed = (path: string) => JSON.parse(readFileSync(new URL(`../../lib/sandbox/seed/${path}`, import.meta.url), "utf8"));
+const seed = (path: string) => JSON.parse(readFileSync(new URL(`../../sandbox/seed/${path}`, import.meta.url), "utf8"));
 const months = ["2025-01", "2025-02", "2025-03"].map((metric_month, i) => ({ __id: i + 1, dataset_id: "d1", metric_month, monthly_visit: 10 * (i + 1), monthly_download_resource: i }));
 
 describe("rich(x) knows what it is given", () => {

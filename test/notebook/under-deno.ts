@@ -3,8 +3,8 @@
  * under Deno with the project's node_modules, as the Deno kernel runs them. Prints one JSON line for the test to check.
  */
 import { DuckDBInstance } from "@duckdb/node-api";
-import { DataGouv } from "../../lib/index.ts";
-import { monthlyChart, show, table } from "../../lib/notebook/index.ts";
+import { DataGouv } from "datagouv-kit";
+import { monthlyChart, show, table } from "datagouv-kit/notebook";
 
 const dg = new DataGouv();
 const query = dg.tabular("0b5c5f6e-6e4a-4b5c-9a77-2c1f3c6b9a01").where("code_departement", "in", ["92", "93"]);

@@ -6,7 +6,7 @@ import { promisify } from "node:util";
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
 import { DataGouv } from "../../lib/client.ts";
 import { loadManifest, ManifestError, planPublish, publish, KEY_EXTRA } from "../../lib/publish/index.ts";
-import { SEED_ORGANIZATIONS, startSandbox, type Sandbox } from "../../lib/sandbox/index.ts";
+import { SEED_ORGANIZATIONS, startSandbox, type Sandbox } from "../../sandbox/src/index.ts";
 import { API_KEY, OTHER_KEY } from "../support/sandbox.ts";
 
 /** `datagouv publish` against a sandbox keeping its state on disk, restarted midway. */
@@ -33,7 +33,7 @@ async function stop(): Promise<void> {
 /** Runs the command line as a user would; resolves with its exit code and outputs. */
 async function cli(args: string[], env: Record<string, string | undefined> = {}): Promise<{ code: number; stdout: string; stderr: string }> {
   try {
-    const { stdout, stderr } = await run(process.execPath, ["loaders/datagouv.js", "publish", ...args], {
+    const { stdout, stderr } = await run(process.execPath, ["build/lib/cli/bin.js", "publish", ...args], {
       env: { ...process.env, DATAGOUV_SANDBOX_URL: sandbox.url, DATAGOUV_API_KEY: API_KEY, ...env },
     });
     return { code: 0, stdout, stderr };

@@ -5,7 +5,7 @@ import { join } from "node:path";
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
 import { DataGouv } from "../../lib/client.ts";
 import { DataGouvError } from "../../lib/http/index.ts";
-import { SEED_TABULAR } from "../../lib/sandbox/index.ts";
+import { SEED_TABULAR } from "../../sandbox/src/index.ts";
 import { API_KEY, get, OTHER_KEY, testSandbox } from "../support/sandbox.ts";
 
 /** The client's write side against the sandbox: what udata answers, surfaced as DataGouvErrors with what to do. */

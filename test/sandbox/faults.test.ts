@@ -1,6 +1,6 @@
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
 import { DataGouv, DataGouvError } from "../../lib/index.ts";
-import { parseFaults, SEED_TABULAR } from "../../lib/sandbox/index.ts";
+import { parseFaults, SEED_TABULAR } from "../../sandbox/src/index.ts";
 import { testSandbox } from "../support/sandbox.ts";
 
 let env: Awaited<ReturnType<typeof testSandbox>>;

@@ -1,7 +1,7 @@
 import { createHash } from "node:crypto";
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
 import { API_KEY, OTHER_KEY, get, testSandbox } from "../support/sandbox.ts";
-import { SEED_TABULAR } from "../../lib/sandbox/index.ts";
+import { SEED_TABULAR } from "../../sandbox/src/index.ts";
 
 let env: Awaited<ReturnType<typeof testSandbox>>;
 let api: string;

@@ -1,7 +1,7 @@
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
-import { SandboxDb } from "../../lib/sandbox/db.ts";
-import { createMetricsService, type CatalogIds } from "../../lib/sandbox/metrics/index.ts";
-import { generateMetrics } from "../../lib/sandbox/metrics/generate.ts";
+import { SandboxDb } from "../../sandbox/src/db.ts";
+import { createMetricsService, type CatalogIds } from "../../sandbox/src/metrics/index.ts";
+import { generateMetrics } from "../../sandbox/src/metrics/generate.ts";
 import { get } from "../support/sandbox.ts";
 import { mountApi } from "./helpers/mount.ts";
 

@@ -4,7 +4,7 @@ import { tmpdir } from "node:os";
 import { join } from "node:path";
 import { createInterface } from "node:readline";
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
-import { SEED_TABULAR } from "../../lib/sandbox/index.ts";
+import { SEED_TABULAR } from "../../sandbox/src/index.ts";
 
 const KEY = "persistence-key-0001";
 let dir: string;
@@ -21,7 +21,7 @@ afterAll(async () => {
 
 /** `datagouv sandbox --data DIR` in a child process; resolves with its URL once it prints "listening on". */
 async function start(): Promise<string> {
-  child = spawn(process.execPath, ["loaders/datagouv.js", "sandbox", "--data", dir, "--api-key", KEY, "--big-rows", "2000"], { stdio: ["ignore", "pipe", "pipe"] });
+  child = spawn(process.execPath, ["build/lib/cli/bin.js", "sandbox", "--data", dir, "--api-key", KEY, "--big-rows", "2000"], { stdio: ["ignore", "pipe", "pipe"] });
   child.stderr!.on("data", (chunk: Buffer) => (stderr += chunk.toString()));
   const lines = createInterface({ input: child.stdout! });
   for await (const line of lines) {

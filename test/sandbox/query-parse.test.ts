@@ -1,5 +1,5 @@
 import { describe, expect, it } from "vitest";
-import { decodeQueryString, MalformedQuery, ParserCrash, parseQueryString, queryParam, UnauthorizedParameters } from "../../lib/sandbox/query/parse.ts";
+import { decodeQueryString, MalformedQuery, ParserCrash, parseQueryString, queryParam, UnauthorizedParameters } from "../../sandbox/src/query/parse.ts";
 
 /** The parser's rules, as api-tabular's core/query.py applies them to a decoded query string. */
 

@@ -2,11 +2,11 @@ import { spawn, type ChildProcess } from "node:child_process";
 import { once } from "node:events";
 import { createInterface } from "node:readline";
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
-import { SEED_TABULAR } from "../../lib/sandbox/index.ts";
+import { SEED_TABULAR } from "../../sandbox/src/index.ts";
 
 /** `datagouv sandbox ARGS` as a child process, its stdout lines and stderr text collected. */
 function command(args: string[]): { child: ChildProcess; lines: string[]; stderr: () => string; exit: Promise<number | null> } {
-  const child = spawn(process.execPath, ["loaders/datagouv.js", "sandbox", ...args], { stdio: ["ignore", "pipe", "pipe"] });
+  const child = spawn(process.execPath, ["build/lib/cli/bin.js", "sandbox", ...args], { stdio: ["ignore", "pipe", "pipe"] });
   const lines: string[] = [];
   let stderr = "";
   createInterface({ input: child.stdout! }).on("line", (line) => lines.push(line));

@@ -3,7 +3,7 @@ import { csvParse } from "d3";
 import { readFileSync } from "node:fs";
 import { createRequire } from "node:module";
 import { get, testSandbox } from "../support/sandbox.ts";
-import { BIG_RESOURCE_ID } from "../../lib/sandbox/index.ts";
+import { BIG_RESOURCE_ID } from "../../sandbox/src/index.ts";
 
 const TEST = "aaaaaaaa-1111-bbbb-2222-cccccccccccc";
 const NULLS = "dddddddd-1111-eeee-1212-ffffffffffff";

@@ -3,9 +3,9 @@ import { mkdtempSync, readdirSync, rmSync } from "node:fs";
 import { get as httpGet, type IncomingMessage, type ServerResponse } from "node:http";
 import { tmpdir } from "node:os";
 import { join } from "node:path";
-import { SandboxDb } from "../../lib/sandbox/db.ts";
-import { createTabularService } from "../../lib/sandbox/tabular/index.ts";
-import { BIG_RESOURCE_ID } from "../../lib/sandbox/index.ts";
+import { SandboxDb } from "../../sandbox/src/db.ts";
+import { createTabularService } from "../../sandbox/src/tabular/index.ts";
+import { BIG_RESOURCE_ID } from "../../sandbox/src/index.ts";
 import { mountApi } from "./helpers/mount.ts";
 
 /** Streams (core/data.py): the whole result without holding it, whatever pace the client reads at. */

@@ -2,9 +2,9 @@ import { existsSync, mkdirSync, readdirSync, readFileSync, rmSync } from "node:f
 import { join } from "node:path";
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
 import type { Browser } from "playwright-core";
-import { startSandbox, type Sandbox } from "../../lib/sandbox/index.ts";
-import { buildSite } from "../../loaders/site-build.ts";
-import { serveSite } from "../../loaders/preview.ts";
+import { startSandbox, type Sandbox } from "../../sandbox/src/index.ts";
+import { buildSite } from "../../site/build.ts";
+import { serveSite } from "../../site/preview.ts";
 import { launchChromium } from "../support/browser.ts";
 
 /** The dashboard site, built from a clean state against a sandbox, then opened page by page in Debian's Chromium. */
@@ -115,7 +115,7 @@ describe("the dashboard site", () => {
   });
 
   it("keeps the cache for the same target and selection, and clears it when the page selection changes", async () => {
-    const { claimCache, siteConfig } = await import("../../loaders/site.ts");
+    const { claimCache, siteConfig } = await import("../../site/selection.ts");
     const config = await siteConfig();
     const lines: string[] = [];
     await claimCache(`${sandbox.url}/`, config, (line) => lines.push(line));
@@ -130,7 +130,7 @@ describe("the dashboard site", () => {
     const other = await startSandbox({ tabular: { bigRows: 1_000 }, apiKeys: ["site-test-key-0002"] });
     try {
       process.env.DATAGOUV_SANDBOX_URL = other.url;
-      const { claimCache, siteConfig } = await import("../../loaders/site.ts");
+      const { claimCache, siteConfig } = await import("../../site/selection.ts");
       const lines: string[] = [];
       await claimCache(`${other.url}/`, await siteConfig(), (line) => lines.push(line));
       expect(lines.join()).toMatch(/clearing it/);

@@ -1,4 +1,4 @@
-import { startSandbox, type Sandbox, type SandboxOptions } from "../../lib/sandbox/index.ts";
+import { startSandbox, type Sandbox, type SandboxOptions } from "../../sandbox/src/index.ts";
 import { DataGouv } from "../../lib/client.ts";
 
 export const API_KEY = "test-producer-key-0001";

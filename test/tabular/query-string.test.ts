@@ -1,7 +1,8 @@
 import { describe, expect, it } from "vitest";
 import { QueryError } from "../../lib/http/errors.ts";
 import { MetricsQuery } from "../../lib/metrics/index.ts";
-import { and, eq, filter, gt, isNotNull, lt, or, TabularQuery, OPERATORS } from "../../lib/tabular/index.ts";
+import { and, eq, filter, gt, isNotNull, lt, or, OPERATORS } from "../../lib/query/index.ts";
+import { TabularQuery } from "../../lib/tabular/index.ts";
 
 const rid = "aaaaaaaa-1111-bbbb-2222-cccccccccccc";
 const q = () => TabularQuery.of(rid);

@@ -1,6 +1,6 @@
 import { createServer, type ServerResponse } from "node:http";
 import type { AddressInfo } from "node:net";
-import type { SandboxApi } from "../../../lib/sandbox/types.ts";
+import type { SandboxApi } from "../../../sandbox/src/types.ts";
 
 /**
  * One sandbox API alone on 127.0.0.1 (random port), mounted as the sandbox's router mounts it, with each response

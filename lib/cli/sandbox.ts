@@ -1,0 +1,109 @@
+import { parseCommandLine } from "./args.ts";
+import { positiveInt } from "./main-api.ts";
+import { EXIT, UsageError } from "./exit.ts";
+
+export const USAGE = `usage: datagouv sandbox [--port N] [--host 127.0.0.1] [--data DIR] [--api-key KEY]... [--faults SPEC]
+                        [--rate-limit N/SECONDS] [--big-rows N]
+
+Runs the embedded data.gouv.fr on one port: the Main API at /api/1/ and /api/2/, the Tabular API at /tabular/api/,
+the Metrics API at /metrics/api/; health checks at /api/1/health/, /tabular/health/ and /metrics/health/.
+Prints "listening on URL" first, then serves until stopped (Ctrl-C, SIGTERM).
+Point the toolkit at it with DATAGOUV_SANDBOX_URL=URL.
+
+  --data DIR          keep the database and uploaded files in DIR across restarts (in memory otherwise)
+  --api-key KEY       a key accepted as X-API-KEY (repeatable, 8 characters or more): a producer who administers the
+                      sandbox's own organizations (Insee, La Poste, Sandbox data.gouv.fr); KEY@org-a,org-b (ids or
+                      slugs) limits it to those organizations; KEY!expired, KEY!revoked, KEY!inactive is refused with
+                      401 and that reason. Without any, one key is generated and printed on stderr
+  --faults SPEC       inject faults: "PATTERN:ACTION,…;…" with latency=MS, status=CODE, prob=P, nth=N[-M],
+                      reset-after=BYTES, truncate=BYTES, cut-request-after=BYTES, overload, seed=N
+                      (e.g. "/tabular/*:status=503,prob=0.2")
+  --rate-limit N/S    answer 429 past N requests per S seconds per client, with X-RateLimit-* headers
+  --big-rows N        rows of the large generated resource (default 1000000)
+
+The catalog and tables are real public data; the metrics are synthetic.`;
+
+/** What this command uses of the sandbox package, which the toolkit's users need not install. */
+interface SandboxPackage {
+  startSandbox(options: {
+    port: number;
+    host?: string;
+    dataDir?: string;
+    apiKeys?: string[];
+    faults?: string;
+    rateLimit?: { limit: number; windowMs: number };
+    tabular?: { bigRows?: number };
+    log?: (line: string) => void;
+  }): Promise<{ url: string; close(): Promise<void> }>;
+  parseFaults(spec: string | undefined): unknown;
+  parseApiKeys(keys: string[]): unknown;
+}
+
+const SANDBOX_PACKAGE = "datagouv-kit-sandbox";
+
+async function loadSandbox(): Promise<SandboxPackage> {
+  try {
+    return (await import(SANDBOX_PACKAGE)) as SandboxPackage;
+  } catch (error) {
+    const { code, message } = error as { code?: string; message?: string };
+    if (code === "ERR_MODULE_NOT_FOUND" && message?.includes(SANDBOX_PACKAGE)) {
+      throw new UsageError(`the sandbox is a package of its own: install it with \`npm install --save-dev ${SANDBOX_PACKAGE}\``);
+    }
+    throw error;
+  }
+}
+
+export async function main(argv: string[]): Promise<number> {
+  const { values } = parseCommandLine(argv, {
+    port: { type: "string", default: "0" },
+    host: { type: "string", default: "127.0.0.1" },
+    data: { type: "string" },
+    "api-key": { type: "string", multiple: true },
+    faults: { type: "string" },
+    "rate-limit": { type: "string" },
+    "big-rows": { type: "string" },
+  }, false);
+  if (values.help) {
+    process.stdout.write(`${USAGE}\n`);
+    return EXIT.ok;
+  }
+  const port = Number(values.port);
+  if (!Number.isInteger(port) || port < 0 || port > 65535) throw new UsageError(`--port takes a port number, not ${JSON.stringify(values.port)}`);
+  let rateLimit;
+  if (values["rate-limit"]) {
+    const match = /^(\d+)\/(\d+(?:\.\d+)?)$/.exec(values["rate-limit"]);
+    if (!match) throw new UsageError(`--rate-limit takes N/SECONDS (e.g. 100/60), not ${JSON.stringify(values["rate-limit"])}`);
+    rateLimit = { limit: Number(match[1]), windowMs: Number(match[2]) * 1000 };
+  }
+  const { parseApiKeys, parseFaults, startSandbox } = await loadSandbox();
+  // refuse a malformed fault spec or key before spending seconds on loading the data
+  try {
+    parseFaults(values.faults);
+    parseApiKeys(values["api-key"] ?? []);
+  } catch (error) {
+    throw new UsageError((error as Error).message);
+  }
+  const started = Date.now();
+  const sandbox = await startSandbox({
+    port,
+    host: values.host,
+    dataDir: values.data,
+    apiKeys: values["api-key"],
+    faults: values.faults,
+    rateLimit,
+    tabular: values["big-rows"] ? { bigRows: positiveInt(values["big-rows"], "--big-rows") } : undefined,
+    log: (line) => process.stderr.write(`sandbox: ${line}\n`),
+  }).catch((error: Error & { code?: string }) => {
+    if (error.code === "EADDRINUSE") throw new UsageError(`port ${port} is taken: choose another with --port, or --port 0 for a free one`);
+    throw error;
+  });
+  process.stdout.write(`listening on ${sandbox.url}\n`);
+  process.stderr.write(`sandbox: ready in ${((Date.now() - started) / 1000).toFixed(1)} s; export DATAGOUV_SANDBOX_URL=${sandbox.url}\n`);
+  await new Promise<void>((resolve) => {
+    const stop = () => resolve();
+    process.once("SIGINT", stop);
+    process.once("SIGTERM", stop);
+  });
+  await sandbox.close();
+  return EXIT.ok;
+}

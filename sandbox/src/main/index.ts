@@ -1,0 +1,53 @@
+import { readFileSync } from "node:fs";
+import type { SandboxApi, SandboxRequest } from "../types.ts";
+import { viewerOf, type Account } from "./accounts.ts";
+import { EXPORTS, serveExport } from "./exports.ts";
+import { handleRead } from "./read.ts";
+import { handleSpatial } from "./spatial.ts";
+import { MainError, NOT_FOUND, replyError } from "./respond.ts";
+import { handleWrite, type WriteContext } from "./write.ts";
+
+import { VERSION } from "datagouv-kit";
+import { SYNTHETIC_NOTE } from "../tabular/index.ts";
+
+export { CatalogStore } from "./store.ts";
+export { buildSeedCatalog } from "./seed.ts";
+export { parseApiKeys, generatedKey, type Account } from "./accounts.ts";
+
+const reference = JSON.parse(readFileSync(new URL("../../seed/main-api/reference.json", import.meta.url), "utf8"));
+
+/** The Main API (udata): reads, writes, catalog exports; `{"message"}` errors. */
+export function createMainApi(ctx: WriteContext & { accounts: Account[] }): SandboxApi {
+  return {
+    async handle(request: SandboxRequest): Promise<boolean> {
+      const method = request.req.method ?? "GET";
+      try {
+        if (request.path === "/api/1/health/" || request.path === "/api/2/health/") {
+          request.res.writeHead(200, { "content-type": "application/json" });
+          request.res.end(JSON.stringify({ status: "ok", version: VERSION, sandbox: true, note: SYNTHETIC_NOTE }));
+          return true;
+        }
+        const reading = method === "GET" || method === "HEAD";
+        const viewer = request.path.startsWith("/api/") ? viewerOf(request, ctx.accounts) : undefined;
+        if (reading) {
+          const exportMatch = /^\/api\/1\/site\/(\w+)\.csv$/.exec(request.path);
+          if (exportMatch && (EXPORTS as readonly string[]).includes(exportMatch[1])) {
+            await serveExport(ctx.store, request, exportMatch[1] as (typeof EXPORTS)[number]);
+            return true;
+          }
+        }
+        if (await handleWrite(ctx, request)) return true;
+        if (reading && (handleSpatial(request) || (await handleRead(ctx.store, request, reference, viewer)))) return true;
+        if (request.path.startsWith("/api/")) throw new MainError(reading ? 404 : 405, reading ? NOT_FOUND : "The method is not allowed for the requested URL.");
+        return false;
+      } catch (error) {
+        if (error instanceof MainError) {
+          replyError(request, error);
+          return true;
+        }
+        throw error;
+      }
+    },
+  };
+}
+
