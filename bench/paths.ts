@@ -15,7 +15,8 @@ const DAY_MS = 86_400_000;
 
 /** One appender call per column type; values arrive as JSON gives them. */
 function appendValue(appender: DuckDBAppender, column: ColumnSpec): (value: unknown) => void {
-  const nullable = (append: (value: never) => void) => (value: unknown) => (value === null || value === undefined ? appender.appendNull() : append(value as never));
+  const nullable = (append: (value: never) => void) => (value: unknown) =>
+    value === null || value === undefined ? appender.appendNull() : append(value as never);
   switch (column.type) {
     case "int":
       return nullable((v: number) => appender.appendBigInt(BigInt(v)));
@@ -36,7 +37,9 @@ function appendValue(appender: DuckDBAppender, column: ColumnSpec): (value: unkn
 
 /** DuckDB's appender, fed from the streaming JSON-array parser. Returns the rows loaded. */
 export async function appenderPath(duck: Duck, files: string[], columns: ColumnSpec[], table: string): Promise<number> {
-  await duck.run(`CREATE OR REPLACE TABLE ${quote(table)} (${columns.map((c) => `${quote(c.name)} ${SQL_TYPES[c.type]}`).join(", ")})`);
+  await duck.run(
+    `CREATE OR REPLACE TABLE ${quote(table)} (${columns.map((c) => `${quote(c.name)} ${SQL_TYPES[c.type]}`).join(", ")})`,
+  );
   const appender = await duck.connection.createAppender(table);
   const appenders = columns.map((c) => appendValue(appender, c));
   let rows = 0;
@@ -56,6 +59,7 @@ export async function appenderPath(duck: Duck, files: string[], columns: ColumnS
 /** The Arrow builders, decoding alone (no insert: @duckdb/node-api takes no Arrow input). Returns the rows decoded. */
 export async function arrowPath(files: string[], columns: ColumnSpec[]): Promise<number> {
   let rows = 0;
-  for (const file of files) for await (const batch of jsonStreamToBatches(createReadStream(file), columns)) rows += batch.numRows;
+  for (const file of files)
+    for await (const batch of jsonStreamToBatches(createReadStream(file), columns)) rows += batch.numRows;
   return rows;
 }

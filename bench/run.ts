@@ -56,20 +56,32 @@ function processCpu(pid: number | undefined): number | undefined {
  * ratio are timed alike, and the machine's noise only ever slows a run down.
  */
 const RUNS = 3;
-async function bestWithCpu(work: () => Promise<unknown>, sandboxPid?: number): Promise<{ seconds: number; here: number; sandbox?: number }> {
+async function bestWithCpu(
+  work: () => Promise<unknown>,
+  sandboxPid?: number,
+): Promise<{ seconds: number; here: number; sandbox?: number }> {
   let fastest = { seconds: Infinity, here: 0, sandbox: undefined as number | undefined };
   for (let i = 0; i < RUNS; i++) {
     const [here, sandbox] = [ownCpu(), processCpu(sandboxPid)];
     const seconds = await timed(work);
     const after = processCpu(sandboxPid);
-    if (seconds < fastest.seconds) fastest = { seconds, here: ownCpu() - here, sandbox: sandbox === undefined || after === undefined ? undefined : after - sandbox };
+    if (seconds < fastest.seconds)
+      fastest = {
+        seconds,
+        here: ownCpu() - here,
+        sandbox: sandbox === undefined || after === undefined ? undefined : after - sandbox,
+      };
   }
   return fastest;
 }
 const best = async (work: () => Promise<unknown>) => (await bestWithCpu(work)).seconds;
 
 async function startSandbox(dir: string): Promise<{ url: string; child: ChildProcess }> {
-  const child = spawn(process.execPath, ["build/lib/cli/bin.js", "sandbox", "--data", join(dir, "sandbox"), "--big-rows", String(ROWS)], { stdio: ["ignore", "pipe", "inherit"] });
+  const child = spawn(
+    process.execPath,
+    ["build/lib/cli/bin.js", "sandbox", "--data", join(dir, "sandbox"), "--big-rows", String(ROWS)],
+    { stdio: ["ignore", "pipe", "inherit"] },
+  );
   for await (const line of createInterface({ input: child.stdout! })) {
     const match = /^listening on (\S+)$/.exec(line);
     if (match) return { url: match[1], child };
@@ -88,27 +100,45 @@ async function main(): Promise<void> {
   const duck = await Duck.memory();
   const cores = availableParallelism();
   try {
-    say(`bench: sandbox at ${url}, resource of ${ROWS.toLocaleString("en")} rows, ${cores} cores; each side of a ratio is the best of ${RUNS} runs`);
+    say(
+      `bench: sandbox at ${url}, resource of ${ROWS.toLocaleString("en")} rows, ${cores} cores; each side of a ratio is the best of ${RUNS} runs`,
+    );
 
     // 1. Our export to Parquet vs DuckDB reading the same rows from a local file and writing Parquet.
     const ours = join(dir, "ours.parquet");
     const oursRun = await bestWithCpu(() => dg.tabular(BIG_RESOURCE_ID).toParquet(ours), child.pid);
     const oursSeconds = oursRun.seconds;
-    const { file: localCsv } = await cachedDownload(dg.http, `${url}/sandbox/files/${BIG_RESOURCE_ID}.csv`, { dir: join(dir, "cache") });
-    const duckRun = await bestWithCpu(() => duck.run(`COPY (SELECT * FROM read_csv(${literal(localCsv)})) TO ${literal(join(dir, "duck.parquet"))} (FORMAT parquet, COMPRESSION zstd)`));
+    const { file: localCsv } = await cachedDownload(dg.http, `${url}/sandbox/files/${BIG_RESOURCE_ID}.csv`, {
+      dir: join(dir, "cache"),
+    });
+    const duckRun = await bestWithCpu(() =>
+      duck.run(
+        `COPY (SELECT * FROM read_csv(${literal(localCsv)})) TO ${literal(join(dir, "duck.parquet"))} (FORMAT parquet, COMPRESSION zstd)`,
+      ),
+    );
     const duckSeconds = duckRun.seconds;
-    say(`export ${ROWS.toLocaleString("en")} rows to Parquet over HTTP vs DuckDB on a local file (both within ${DEFAULT_MEMORY_LIMIT}): ${(duckSeconds / oursSeconds).toFixed(2)} of DuckDB's speed (target >= 0.5) [${oursSeconds.toFixed(1)} s vs ${duckSeconds.toFixed(1)} s]`);
+    say(
+      `export ${ROWS.toLocaleString("en")} rows to Parquet over HTTP vs DuckDB on a local file (both within ${DEFAULT_MEMORY_LIMIT}): ${(duckSeconds / oursSeconds).toFixed(2)} of DuckDB's speed (target >= 0.5) [${oursSeconds.toFixed(1)} s vs ${duckSeconds.toFixed(1)} s]`,
+    );
     // within the default budget DuckDB writes the rows in order on one thread; a larger one lets it use every core
-    const wideSeconds = await best(() => dg.tabular(BIG_RESOURCE_ID).toParquet(join(dir, "wide.parquet"), { memoryLimit: WIDE_LIMIT }));
-    say(`  with memoryLimit ${WIDE_LIMIT}: ${(duckSeconds / wideSeconds).toFixed(2)} of DuckDB's speed [${wideSeconds.toFixed(1)} s]`);
+    const wideSeconds = await best(() =>
+      dg.tabular(BIG_RESOURCE_ID).toParquet(join(dir, "wide.parquet"), { memoryLimit: WIDE_LIMIT }),
+    );
+    say(
+      `  with memoryLimit ${WIDE_LIMIT}: ${(duckSeconds / wideSeconds).toFixed(2)} of DuckDB's speed [${wideSeconds.toFixed(1)} s]`,
+    );
     // the ceiling set by the server: its /data/csv/ windows (what the export reads) fetched and spooled, nothing else
     const transfer = await best(async () => (await remoteRows(dg.tabular(BIG_RESOURCE_ID), {}, "csv")).dispose());
-    say(`  of which the sandbox's streams alone (fetched and spooled): ${transfer.toFixed(1)} s, a ceiling of ${(duckSeconds / transfer).toFixed(2)} of DuckDB's speed`);
+    say(
+      `  of which the sandbox's streams alone (fetched and spooled): ${transfer.toFixed(1)} s, a ceiling of ${(duckSeconds / transfer).toFixed(2)} of DuckDB's speed`,
+    );
     if (oursRun.sandbox !== undefined) {
       // the server shares this machine's cores: the CPU both sides spend bounds the export's time from below
       const total = oursRun.here + oursRun.sandbox;
       const floor = total / cores;
-      say(`  CPU time: our export ${total.toFixed(2)} core-s (sandbox ${oursRun.sandbox.toFixed(2)}, this process ${oursRun.here.toFixed(2)}) vs DuckDB's ${duckRun.here.toFixed(2)}; on ${cores} cores the export takes at least ${floor.toFixed(2)} s, a bound of ${(duckSeconds / floor).toFixed(2)} of DuckDB's speed`);
+      say(
+        `  CPU time: our export ${total.toFixed(2)} core-s (sandbox ${oursRun.sandbox.toFixed(2)}, this process ${oursRun.here.toFixed(2)}) vs DuckDB's ${duckRun.here.toFixed(2)}; on ${cores} cores the export takes at least ${floor.toFixed(2)} s, a bound of ${(duckSeconds / floor).toFixed(2)} of DuckDB's speed`,
+      );
     }
 
     // 2. Our export vs a naive client paging /data/ at the maximum page size and building Arrow from the pages.
@@ -119,40 +149,103 @@ async function main(): Promise<void> {
       for await (const page of subset.pages({ pageSize: 200 })) rowsToBatch(page.data, columns);
     });
     const subsetSeconds = await best(() => subset.toArrow());
-    say(`export ${NAIVE_ROWS.toLocaleString("en")} rows to Arrow vs a naive client paging /data/ (page_size 200): ${(naiveSeconds / subsetSeconds).toFixed(1)}x faster (target >= 20) [${subsetSeconds.toFixed(1)} s vs ${naiveSeconds.toFixed(1)} s]`);
+    say(
+      `export ${NAIVE_ROWS.toLocaleString("en")} rows to Arrow vs a naive client paging /data/ (page_size 200): ${(naiveSeconds / subsetSeconds).toFixed(1)}x faster (target >= 20) [${subsetSeconds.toFixed(1)} s vs ${naiveSeconds.toFixed(1)} s]`,
+    );
 
     // 3. Which path: the rows' two streams fetched and spooled, then the same bytes into a DuckDB table by its own
     // readers (read_csv, read_json) and by the appender, and decoded by the Arrow builders.
     let spooledCsv: Rows | undefined;
     let spooledJson: Rows | undefined;
     try {
-      const csvTransfer = await timed(async () => (spooledCsv = await remoteRows(dg.tabular(BIG_RESOURCE_ID), {}, "csv")));
-      const jsonTransfer = await timed(async () => (spooledJson = await remoteRows(dg.tabular(BIG_RESOURCE_ID), {}, "json")));
-      say(`streams of ${ROWS.toLocaleString("en")} rows fetched and spooled: /data/csv/ ${(jsonTransfer / csvTransfer).toFixed(1)}x faster than /data/json/ [${csvTransfer.toFixed(1)} s vs ${jsonTransfer.toFixed(1)} s]`);
+      const csvTransfer = await timed(
+        async () => (spooledCsv = await remoteRows(dg.tabular(BIG_RESOURCE_ID), {}, "csv")),
+      );
+      const jsonTransfer = await timed(
+        async () => (spooledJson = await remoteRows(dg.tabular(BIG_RESOURCE_ID), {}, "json")),
+      );
+      say(
+        `streams of ${ROWS.toLocaleString("en")} rows fetched and spooled: /data/csv/ ${(jsonTransfer / csvTransfer).toFixed(1)}x faster than /data/json/ [${csvTransfer.toFixed(1)} s vs ${jsonTransfer.toFixed(1)} s]`,
+      );
       const files = spooledJson!.ordered!;
       const readCsv = await timed(() => duck.run(`CREATE OR REPLACE TABLE by_read_csv AS ${spooledCsv!.sql}`));
       const readJson = await timed(() => duck.run(`CREATE OR REPLACE TABLE by_read_json AS ${spooledJson!.sql}`));
       const appender = await timed(() => appenderPath(duck, files, spooledJson!.columns, "by_appender"));
       const arrow = await timed(() => arrowPath(files, spooledJson!.columns));
-      const [{ differ }] = await duck.all<{ differ: bigint }>("SELECT count(*) AS differ FROM ((FROM by_read_csv EXCEPT ALL FROM by_read_json) UNION ALL (FROM by_read_json EXCEPT ALL FROM by_read_csv))");
+      const [{ differ }] = await duck.all<{ differ: bigint }>(
+        "SELECT count(*) AS differ FROM ((FROM by_read_csv EXCEPT ALL FROM by_read_json) UNION ALL (FROM by_read_json EXCEPT ALL FROM by_read_csv))",
+      );
       if (differ !== 0n) throw new Error(`read_csv and read_json loaded different rows (${differ})`);
-      const paths = Object.entries({ "DuckDB read_csv (CSV stream)": readCsv, "DuckDB read_json": readJson, "DuckDB appender": appender, "Arrow builders": arrow }).sort((a, b) => a[1] - b[1]);
+      const paths = Object.entries({
+        "DuckDB read_csv (CSV stream)": readCsv,
+        "DuckDB read_json": readJson,
+        "DuckDB appender": appender,
+        "Arrow builders": arrow,
+      }).sort((a, b) => a[1] - b[1]);
       const [winner, best] = paths[0];
-      say(`paths over the same spooled ${ROWS.toLocaleString("en")} rows: ${winner} won; ${paths.slice(1).map(([name, time]) => `${(time / best).toFixed(1)}x faster than ${name}`).join(", ")} [${paths.map(([name, time]) => `${name} ${time.toFixed(1)} s`).join(", ")}]`);
+      say(
+        `paths over the same spooled ${ROWS.toLocaleString("en")} rows: ${winner} won; ${paths
+          .slice(1)
+          .map(([name, time]) => `${(time / best).toFixed(1)}x faster than ${name}`)
+          .join(", ")} [${paths.map(([name, time]) => `${name} ${time.toFixed(1)} s`).join(", ")}]`,
+      );
     } finally {
       await spooledCsv?.dispose();
       await spooledJson?.dispose();
-      await duck.run("DROP TABLE IF EXISTS by_read_csv; DROP TABLE IF EXISTS by_read_json; DROP TABLE IF EXISTS by_appender");
+      await duck.run(
+        "DROP TABLE IF EXISTS by_read_csv; DROP TABLE IF EXISTS by_read_json; DROP TABLE IF EXISTS by_appender",
+      );
     }
 
     // 4. Peak resident memory exporting 1,000,000 rows vs 100,000 rows, each in its own process.
-    const child100k = JSON.parse((await run(process.execPath, ["--import", "tsx", "bench/export-child.ts", url, BIG_RESOURCE_ID, String(NAIVE_ROWS + 1), join(dir, "m1.parquet")])).stdout);
-    const child1m = JSON.parse((await run(process.execPath, ["--import", "tsx", "bench/export-child.ts", url, BIG_RESOURCE_ID, String(ROWS + 1), join(dir, "m2.parquet")])).stdout);
+    const child100k = JSON.parse(
+      (
+        await run(process.execPath, [
+          "--import",
+          "tsx",
+          "bench/export-child.ts",
+          url,
+          BIG_RESOURCE_ID,
+          String(NAIVE_ROWS + 1),
+          join(dir, "m1.parquet"),
+        ])
+      ).stdout,
+    );
+    const child1m = JSON.parse(
+      (
+        await run(process.execPath, [
+          "--import",
+          "tsx",
+          "bench/export-child.ts",
+          url,
+          BIG_RESOURCE_ID,
+          String(ROWS + 1),
+          join(dir, "m2.parquet"),
+        ])
+      ).stdout,
+    );
     const growth = child1m.maxRssMB - child100k.maxRssMB;
     const signed = (mb: number) => `${mb >= 0 ? "+" : "-"}${Math.abs(mb).toFixed(0)} MB`;
-    say(`peak memory exporting ${child1m.rows.toLocaleString("en")} vs ${child100k.rows.toLocaleString("en")} rows: ${signed(growth)} (target <= 64 MB) [${child1m.maxRssMB.toFixed(0)} MB vs ${child100k.maxRssMB.toFixed(0)} MB]`);
-    const childWide = JSON.parse((await run(process.execPath, ["--import", "tsx", "bench/export-child.ts", url, BIG_RESOURCE_ID, String(ROWS + 1), join(dir, "m3.parquet"), WIDE_LIMIT])).stdout);
-    say(`  with memoryLimit ${WIDE_LIMIT}: ${signed(childWide.maxRssMB - child100k.maxRssMB)} [${childWide.maxRssMB.toFixed(0)} MB]`);
+    say(
+      `peak memory exporting ${child1m.rows.toLocaleString("en")} vs ${child100k.rows.toLocaleString("en")} rows: ${signed(growth)} (target <= 64 MB) [${child1m.maxRssMB.toFixed(0)} MB vs ${child100k.maxRssMB.toFixed(0)} MB]`,
+    );
+    const childWide = JSON.parse(
+      (
+        await run(process.execPath, [
+          "--import",
+          "tsx",
+          "bench/export-child.ts",
+          url,
+          BIG_RESOURCE_ID,
+          String(ROWS + 1),
+          join(dir, "m3.parquet"),
+          WIDE_LIMIT,
+        ])
+      ).stdout,
+    );
+    say(
+      `  with memoryLimit ${WIDE_LIMIT}: ${signed(childWide.maxRssMB - child100k.maxRssMB)} [${childWide.maxRssMB.toFixed(0)} MB]`,
+    );
 
     // 5. Metrics CSV into DuckDB vs DuckDB's own read_csv on a local copy (the largest model, repeated for a stable time).
     const repeat = 20;
@@ -164,15 +257,22 @@ async function main(): Promise<void> {
     const { writeFile } = await import("node:fs/promises");
     await writeFile(copy, await response.body.text());
     const localSeconds = await best(async () => {
-      for (let i = 0; i < repeat; i++) await duck.run(`CREATE OR REPLACE TABLE resources_local AS SELECT * FROM read_csv(${literal(copy)})`);
+      for (let i = 0; i < repeat; i++)
+        await duck.run(`CREATE OR REPLACE TABLE resources_local AS SELECT * FROM read_csv(${literal(copy)})`);
     });
     const [{ n }] = await duck.all<{ n: number }>("SELECT count(*)::INTEGER AS n FROM resources_metrics");
-    say(`Metrics CSV (${n.toLocaleString("en")} rows) into DuckDB over HTTP vs DuckDB's read_csv on a local copy: ${(localSeconds / metricsSeconds).toFixed(2)} of DuckDB's speed (target >= 0.5) [${((metricsSeconds / repeat) * 1000).toFixed(0)} ms vs ${((localSeconds / repeat) * 1000).toFixed(0)} ms]`);
+    say(
+      `Metrics CSV (${n.toLocaleString("en")} rows) into DuckDB over HTTP vs DuckDB's read_csv on a local copy: ${(localSeconds / metricsSeconds).toFixed(2)} of DuckDB's speed (target >= 0.5) [${((metricsSeconds / repeat) * 1000).toFixed(0)} ms vs ${((localSeconds / repeat) * 1000).toFixed(0)} ms]`,
+    );
     const metricsTransfer = await best(async () => {
       for (let i = 0; i < repeat; i++) for await (const _chunk of (await dg.metrics("resources").csv()).body);
     });
-    say(`  of which the sandbox's stream alone: ${((metricsTransfer / repeat) * 1000).toFixed(0)} ms, a ceiling of ${(localSeconds / metricsTransfer).toFixed(2)} of DuckDB's speed`);
-    say(`output sizes: ours ${((await stat(ours)).size / 1e6).toFixed(1)} MB, DuckDB ${((await stat(join(dir, "duck.parquet"))).size / 1e6).toFixed(1)} MB`);
+    say(
+      `  of which the sandbox's stream alone: ${((metricsTransfer / repeat) * 1000).toFixed(0)} ms, a ceiling of ${(localSeconds / metricsTransfer).toFixed(2)} of DuckDB's speed`,
+    );
+    say(
+      `output sizes: ours ${((await stat(ours)).size / 1e6).toFixed(1)} MB, DuckDB ${((await stat(join(dir, "duck.parquet"))).size / 1e6).toFixed(1)} MB`,
+    );
   } finally {
     clearTimeout(deadline);
     duck.close();

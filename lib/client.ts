@@ -1,5 +1,17 @@
 import { HttpClient, resolveEndpoints, type EndpointOptions, type HttpOptions, type Logger } from "./http/index.ts";
-import { Dataservices, Datasets, Discussions, Organizations, Posts, Reuses, Site, Spatial, Tags, Topics, Users } from "./catalog/index.ts";
+import {
+  Dataservices,
+  Datasets,
+  Discussions,
+  Organizations,
+  Posts,
+  Reuses,
+  Site,
+  Spatial,
+  Tags,
+  Topics,
+  Users,
+} from "./catalog/index.ts";
 import { TabularApi, TabularQuery } from "./tabular/index.ts";
 import { MetricsQuery, type MetricsModel } from "./metrics/index.ts";
 

@@ -14,7 +14,9 @@ log(`sandbox listening on ${sandbox.url}`);
 try {
   await buildSite((line) => log(line));
   log(`built dist/ in ${((Date.now() - started) / 1000).toFixed(0)} s`);
-  process.stdout.write("\nThe site is in dist/. Look at it with:\n\n  npm run preview     # serves dist/ on http://127.0.0.1:3000\n\n");
+  process.stdout.write(
+    "\nThe site is in dist/. Look at it with:\n\n  npm run preview     # serves dist/ on http://127.0.0.1:3000\n\n",
+  );
 } catch (error) {
   log((error as Error).message);
   process.exitCode = 1;

@@ -37,7 +37,10 @@ export async function siteConfig(): Promise<SiteConfig> {
  * cleared when the target or the configuration differs from the ones it was built for.
  */
 export async function claimCache(target: string, config: SiteConfig, log: (line: string) => void): Promise<void> {
-  const claim = JSON.stringify({ target, config: { organizations: config.organizations, datasets: config.datasets, resources: config.resources } });
+  const claim = JSON.stringify({
+    target,
+    config: { organizations: config.organizations, datasets: config.datasets, resources: config.resources },
+  });
   const previous = await readFile(CLAIM_FILE, "utf8").catch(() => undefined);
   if (previous !== undefined && previous !== claim) {
     log(`the cache holds outputs for another target or page selection (${previous}): clearing it`);
@@ -49,11 +52,17 @@ export async function claimCache(target: string, config: SiteConfig, log: (line:
 
 /** The pages to build, chosen once per claimed cache (a rebuild reuses it): the most visited organizations and datasets. */
 export async function selection(dg: DataGouv, config: SiteConfig): Promise<Selection> {
-  const cached = await readFile(SELECTION_FILE, "utf8").then((text) => JSON.parse(text) as Selection, () => undefined);
+  const cached = await readFile(SELECTION_FILE, "utf8").then(
+    (text) => JSON.parse(text) as Selection,
+    () => undefined,
+  );
   const target = dg.http.endpoints.main;
   if (cached) return cached;
   const health = await dg.http.json<{ synthetic?: boolean }>("metrics", "health/").catch(() => ({ synthetic: false }));
-  const topDatasets = await dg.metrics("datasets_total").sort("visit", "desc").first(config.datasets * 3);
+  const topDatasets = await dg
+    .metrics("datasets_total")
+    .sort("visit", "desc")
+    .first(config.datasets * 3);
   const datasets: Dataset[] = [];
   for (const { dataset_id } of topDatasets) {
     if (datasets.length >= config.datasets) break;
@@ -65,7 +74,8 @@ export async function selection(dg: DataGouv, config: SiteConfig): Promise<Selec
   const resources: string[] = [];
   for (const dataset of [...datasets, ...tabularDatasets]) {
     for (const resource of dataset.resources ?? []) {
-      if (resources.length >= config.resources || resources.includes(resource.id) || !isTabularResource(resource)) continue;
+      if (resources.length >= config.resources || resources.includes(resource.id) || !isTabularResource(resource))
+        continue;
       // metadata can claim a table the Tabular API no longer serves: its profile decides
       if (await dg.tabularApi.isTabular(resource, { confirm: true })) {
         resources.push(resource.id);
@@ -73,9 +83,23 @@ export async function selection(dg: DataGouv, config: SiteConfig): Promise<Selec
       }
     }
   }
-  const topOrganizations = await dg.metrics("organizations_total").sort("visit_dataset", "desc").first(config.organizations * 3);
-  const organizations = [...new Set([...topOrganizations.map((o) => o.organization_id), ...datasets.map((d) => d.organization?.id).filter((id): id is string => !!id)])].slice(0, config.organizations);
-  const chosen: Selection = { target, synthetic: health.synthetic === true, organizations, datasets: datasets.map((d) => d.id), resources };
+  const topOrganizations = await dg
+    .metrics("organizations_total")
+    .sort("visit_dataset", "desc")
+    .first(config.organizations * 3);
+  const organizations = [
+    ...new Set([
+      ...topOrganizations.map((o) => o.organization_id),
+      ...datasets.map((d) => d.organization?.id).filter((id): id is string => !!id),
+    ]),
+  ].slice(0, config.organizations);
+  const chosen: Selection = {
+    target,
+    synthetic: health.synthetic === true,
+    organizations,
+    datasets: datasets.map((d) => d.id),
+    resources,
+  };
   await writeAtomically(SELECTION_FILE, (temporary) => writeFile(temporary, JSON.stringify(chosen, null, 2)));
   return chosen;
 }
@@ -83,4 +107,3 @@ export async function selection(dg: DataGouv, config: SiteConfig): Promise<Selec
 export async function readSelection(): Promise<Selection> {
   return JSON.parse(await readFile(SELECTION_FILE, "utf8")) as Selection;
 }
-

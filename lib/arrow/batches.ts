@@ -6,7 +6,11 @@ import { jsonArrayRows } from "./json-array.ts";
 const PARSED_ROWS = 1_024;
 
 /** Record batches of `batchRows` rows from a `/data/json/` byte stream, typed by `columns`, built as the bytes arrive. */
-export async function* jsonStreamToBatches(chunks: AsyncIterable<Uint8Array | string>, columns: ColumnSpec[], batchRows = 65_536): AsyncGenerator<RecordBatch> {
+export async function* jsonStreamToBatches(
+  chunks: AsyncIterable<Uint8Array | string>,
+  columns: ColumnSpec[],
+  batchRows = 65_536,
+): AsyncGenerator<RecordBatch> {
   const builder = batchBuilder(columns, batchRows);
   for await (const rows of jsonArrayRows(chunks, Math.min(PARSED_ROWS, batchRows))) yield* builder.append(rows);
   const last = builder.flush();
@@ -26,7 +30,12 @@ export async function collectTable(batches: AsyncIterable<RecordBatch>, schema: 
 }
 
 /** Writes batches as Arrow IPC (file or stream format) to a byte sink, one batch at a time. */
-export async function writeIpc(batches: AsyncIterable<RecordBatch>, schema: Schema, sink: (bytes: Uint8Array) => Promise<void>, format: "file" | "stream" = "file"): Promise<number> {
+export async function writeIpc(
+  batches: AsyncIterable<RecordBatch>,
+  schema: Schema,
+  sink: (bytes: Uint8Array) => Promise<void>,
+  format: "file" | "stream" = "file",
+): Promise<number> {
   const writer = format === "file" ? new RecordBatchFileWriter() : new RecordBatchStreamWriter();
   let rows = 0;
   const drain = (async () => {

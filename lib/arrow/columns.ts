@@ -1,4 +1,19 @@
-import { Bool, DateDay, Float64, Int32, Int64, RecordBatch, Struct, TimestampMillisecond, Utf8, Field, Schema, makeData, type Data, type DataType } from "apache-arrow";
+import {
+  Bool,
+  DateDay,
+  Float64,
+  Int32,
+  Int64,
+  RecordBatch,
+  Struct,
+  TimestampMillisecond,
+  Utf8,
+  Field,
+  Schema,
+  makeData,
+  type Data,
+  type DataType,
+} from "apache-arrow";
 import type { PythonType } from "../query/ast.ts";
 import type { CsvProfile } from "../tabular/profile.ts";
 import { profileColumns } from "../tabular/profile.ts";
@@ -30,7 +45,9 @@ function numeric(value: unknown): number | undefined {
 export function arrowType(column: ColumnSpec): DataType {
   switch (column.type) {
     case "int":
-      return column.min !== undefined && column.max !== undefined && column.min >= -(2 ** 31) && column.max < 2 ** 31 ? new Int32() : new Int64();
+      return column.min !== undefined && column.max !== undefined && column.min >= -(2 ** 31) && column.max < 2 ** 31
+        ? new Int32()
+        : new Int64();
     case "float":
       return new Float64();
     case "bool":
@@ -49,11 +66,19 @@ export function arrowSchema(columns: ColumnSpec[]): Schema {
 }
 
 /** Record batches of rows typed by `columns` (the schema is made once, then each batch written into typed arrays). */
-export function batchEncoder(columns: ColumnSpec[]): { schema: Schema; encode(rows: readonly Record<string, unknown>[]): RecordBatch } {
+export function batchEncoder(columns: ColumnSpec[]): {
+  schema: Schema;
+  encode(rows: readonly Record<string, unknown>[]): RecordBatch;
+} {
   const schema = arrowSchema(columns);
   return {
     schema,
-    encode: (rows) => recordBatch(schema, rows.length, columns.map((c, i) => columnData(schema.fields[i].type, rows, c.name, c.type === "json"))),
+    encode: (rows) =>
+      recordBatch(
+        schema,
+        rows.length,
+        columns.map((c, i) => columnData(schema.fields[i].type, rows, c.name, c.type === "json")),
+      ),
   };
 }
 
@@ -66,12 +91,23 @@ function recordBatch(schema: Schema, length: number, children: Data[]): RecordBa
  * Record batches of `capacity` rows built as rows are appended, a few at a time (the last one shorter, by `flush`):
  * each row is written into the typed arrays as soon as it is appended, and can then be dropped.
  */
-export function batchBuilder(columns: ColumnSpec[], capacity: number): { schema: Schema; append(rows: readonly Record<string, unknown>[]): RecordBatch[]; flush(): RecordBatch | undefined } {
+export function batchBuilder(
+  columns: ColumnSpec[],
+  capacity: number,
+): {
+  schema: Schema;
+  append(rows: readonly Record<string, unknown>[]): RecordBatch[];
+  flush(): RecordBatch | undefined;
+} {
   const schema = arrowSchema(columns);
   const builders = columns.map((c, i) => columnBuilder(schema.fields[i].type, c.name, capacity, c.type === "json"));
   let length = 0;
   const finish = () => {
-    const batch = recordBatch(schema, length, builders.map((b) => b.finish()));
+    const batch = recordBatch(
+      schema,
+      length,
+      builders.map((b) => b.finish()),
+    );
     length = 0;
     return batch;
   };
@@ -79,7 +115,7 @@ export function batchBuilder(columns: ColumnSpec[], capacity: number): { schema:
     schema,
     append(rows) {
       const done: RecordBatch[] = [];
-      for (let from = 0; from < rows.length; ) {
+      for (let from = 0; from < rows.length;) {
         const to = Math.min(rows.length, from + capacity - length);
         for (const builder of builders) builder.append(rows, from, to);
         length += to - from;

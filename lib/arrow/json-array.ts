@@ -14,7 +14,10 @@ const WHITESPACE = new Set([32, 9, 10, 13]);
 const STRING_STOP = /["\\]/g;
 const STRUCTURE = /["{}[\]]/g;
 
-export async function* jsonArrayRows<R = Record<string, unknown>>(chunks: AsyncIterable<Uint8Array | string>, batchRows = 10_000): AsyncGenerator<R[]> {
+export async function* jsonArrayRows<R = Record<string, unknown>>(
+  chunks: AsyncIterable<Uint8Array | string>,
+  batchRows = 10_000,
+): AsyncGenerator<R[]> {
   // bytes are kept as they come and decoded once per part: "}" is one byte in UTF-8, never inside a character
   let pending: Buffer[] = []; // bytes not yet parsed, starting at a row boundary, after the opening bracket
   let length = 0; // total length of `pending`
@@ -23,11 +26,15 @@ export async function* jsonArrayRows<R = Record<string, unknown>>(chunks: AsyncI
   let ready: R[] = [];
 
   for await (const chunk of chunks) {
-    let bytes = typeof chunk === "string" ? Buffer.from(chunk) : Buffer.from(chunk.buffer, chunk.byteOffset, chunk.byteLength);
+    let bytes =
+      typeof chunk === "string" ? Buffer.from(chunk) : Buffer.from(chunk.buffer, chunk.byteOffset, chunk.byteLength);
     if (!started) {
       const open = bytes.findIndex((byte) => !WHITESPACE.has(byte));
       if (open < 0) continue;
-      if (bytes[open] !== 91 /* [ */) throw new SyntaxError(`expected a JSON array, got ${JSON.stringify(bytes.subarray(open, open + 40).toString())}`);
+      if (bytes[open] !== 91 /* [ */)
+        throw new SyntaxError(
+          `expected a JSON array, got ${JSON.stringify(bytes.subarray(open, open + 40).toString())}`,
+        );
       started = true;
       bytes = bytes.subarray(open + 1);
     }
@@ -46,7 +53,8 @@ export async function* jsonArrayRows<R = Record<string, unknown>>(chunks: AsyncI
       const text = joined.toString();
       const scanned = scan(text);
       if (scanned.close >= 0) {
-        if (text.slice(scanned.close + 1).trim()) throw new SyntaxError("unexpected data after the end of the JSON array");
+        if (text.slice(scanned.close + 1).trim())
+          throw new SyntaxError("unexpected data after the end of the JSON array");
         ended = true;
       }
       rows = parseRows<R>(text.slice(0, scanned.rowsEnd));
@@ -109,7 +117,7 @@ function scan(text: string): { rowsEnd: number; close: number } {
     i = found.index;
     const c = text.charCodeAt(i);
     if (c === 34 /* " */) {
-      for (let from = i + 1; ; ) {
+      for (let from = i + 1; ;) {
         STRING_STOP.lastIndex = from;
         const stop = STRING_STOP.exec(text);
         if (!stop) return { rowsEnd, close: -1 };

@@ -1,4 +1,14 @@
-import { Bool, DateDay, Float64, Int32, Int64, TimestampMillisecond, makeData, type Data, type DataType } from "apache-arrow";
+import {
+  Bool,
+  DateDay,
+  Float64,
+  Int32,
+  Int64,
+  TimestampMillisecond,
+  makeData,
+  type Data,
+  type DataType,
+} from "apache-arrow";
 
 /**
  * Arrow column data from row objects, written straight into typed arrays allocated once at the batch's size (Arrow's
@@ -74,7 +84,13 @@ function fit<T extends Int32Array | Float64Array | BigInt64Array | Uint8Array>(v
 class FixedWidth<T extends Int32Array | Float64Array> extends Builder {
   #values: T;
 
-  constructor(type: DataType, name: string, capacity: number, private readonly make: (length: number) => T, private readonly toNumber: (value: unknown) => number) {
+  constructor(
+    type: DataType,
+    name: string,
+    capacity: number,
+    private readonly make: (length: number) => T,
+    private readonly toNumber: (value: unknown) => number,
+  ) {
     super(type, name, capacity);
     this.#values = make(capacity);
   }
@@ -107,7 +123,12 @@ class Int64Words extends Builder {
   #values: BigInt64Array;
   #words: Int32Array;
 
-  constructor(type: DataType, name: string, capacity: number, private readonly toNumber: (value: unknown) => number) {
+  constructor(
+    type: DataType,
+    name: string,
+    capacity: number,
+    private readonly toNumber: (value: unknown) => number,
+  ) {
     super(type, name, capacity);
     this.#values = new BigInt64Array(capacity);
     this.#words = new Int32Array(this.#values.buffer);
@@ -175,7 +196,12 @@ class Utf8Text extends Builder {
   #texts: string[] = [];
   #end = 0;
 
-  constructor(type: DataType, name: string, capacity: number, private readonly json: boolean) {
+  constructor(
+    type: DataType,
+    name: string,
+    capacity: number,
+    private readonly json: boolean,
+  ) {
     super(type, name, capacity);
     this.#offsets = new Int32Array(capacity + 1);
   }
@@ -215,7 +241,14 @@ class Utf8Text extends Builder {
 export function columnBuilder(type: DataType, name: string, capacity: number, json = false): ColumnBuilder {
   if (type instanceof Int32) return new FixedWidth(type, name, capacity, (n) => new Int32Array(n), Number);
   if (type instanceof Float64) return new FixedWidth(type, name, capacity, (n) => new Float64Array(n), Number);
-  if (type instanceof DateDay) return new FixedWidth(type, name, capacity, (n) => new Int32Array(n), (v) => Math.floor(epochMs(v) / DAY_MS));
+  if (type instanceof DateDay)
+    return new FixedWidth(
+      type,
+      name,
+      capacity,
+      (n) => new Int32Array(n),
+      (v) => Math.floor(epochMs(v) / DAY_MS),
+    );
   if (type instanceof Int64) return new Int64Words(type, name, capacity, Number);
   if (type instanceof TimestampMillisecond) return new Int64Words(type, name, capacity, epochMs);
   if (type instanceof Bool) return new Booleans(type, name, capacity);

@@ -35,26 +35,59 @@ export class Reuses {
   }
 
   async get(idOrSlug: string, options: GetOptions = {}): Promise<Reuse> {
-    return parseReuse(await this.#http.json("main", `api/1/reuses/${encodeURIComponent(idOrSlug)}/`, { headers: maskHeaders(options), signal: options.signal, auth: options.auth }));
+    return parseReuse(
+      await this.#http.json("main", `api/1/reuses/${encodeURIComponent(idOrSlug)}/`, {
+        headers: maskHeaders(options),
+        signal: options.signal,
+        auth: options.auth,
+      }),
+    );
   }
 
   /** Publishes a reuse: title, description, url, type and topic are required; `datasets` links dataset ids. */
   async create(input: ReuseInput, options: WriteOptions = {}): Promise<Reuse> {
-    return parseReuse(await this.#http.json("main", "api/1/reuses/", { method: "POST", json: input, auth: true, signal: options.signal }));
+    return parseReuse(
+      await this.#http.json("main", "api/1/reuses/", {
+        method: "POST",
+        json: input,
+        auth: true,
+        signal: options.signal,
+      }),
+    );
   }
 
   async update(idOrSlug: string, patch: ReuseInput, options: WriteOptions = {}): Promise<Reuse> {
-    return parseReuse(await this.#http.json("main", `api/1/reuses/${encodeURIComponent(idOrSlug)}/`, { method: "PUT", json: patch, auth: true, idempotent: true, signal: options.signal }));
+    return parseReuse(
+      await this.#http.json("main", `api/1/reuses/${encodeURIComponent(idOrSlug)}/`, {
+        method: "PUT",
+        json: patch,
+        auth: true,
+        idempotent: true,
+        signal: options.signal,
+      }),
+    );
   }
 
   async delete(idOrSlug: string, options: WriteOptions = {}): Promise<void> {
-    await this.#http.json("main", `api/1/reuses/${encodeURIComponent(idOrSlug)}/`, { method: "DELETE", auth: true, signal: options.signal });
+    await this.#http.json("main", `api/1/reuses/${encodeURIComponent(idOrSlug)}/`, {
+      method: "DELETE",
+      auth: true,
+      signal: options.signal,
+    });
   }
 
   /** Links one more dataset to the reuse (linking it again changes nothing, so the request may be replayed). */
   async addDataset(reuseIdOrSlug: string, datasetId: string, options: WriteOptions = {}): Promise<Reuse> {
     const path = `api/1/reuses/${encodeURIComponent(reuseIdOrSlug)}/datasets/`;
-    return parseReuse(await this.#http.json("main", path, { method: "POST", json: { id: datasetId, class: "Dataset" }, auth: true, idempotent: true, signal: options.signal }));
+    return parseReuse(
+      await this.#http.json("main", path, {
+        method: "POST",
+        json: { id: datasetId, class: "Dataset" },
+        auth: true,
+        idempotent: true,
+        signal: options.signal,
+      }),
+    );
   }
 
   follow(idOrSlug: string): Promise<number> {
@@ -91,7 +124,12 @@ export class Dataservices {
   }
 
   async get(id: string, options: GetOptions = {}): Promise<Dataservice> {
-    return parseDataservice(await this.#http.json("main", `api/1/dataservices/${encodeURIComponent(id)}/`, { headers: maskHeaders(options), signal: options.signal }));
+    return parseDataservice(
+      await this.#http.json("main", `api/1/dataservices/${encodeURIComponent(id)}/`, {
+        headers: maskHeaders(options),
+        signal: options.signal,
+      }),
+    );
   }
 
   /**
@@ -101,8 +139,11 @@ export class Dataservices {
   async openapi(dataservice: Dataservice | string): Promise<Record<string, unknown>> {
     const service = typeof dataservice === "string" ? await this.get(dataservice) : dataservice;
     const url = service.machine_documentation_url;
-    if (!url) throw new TypeError(`dataservice ${service.id} (${service.title}) publishes no machine-readable documentation`);
-    const text = await this.#http.text("download", url, { headers: { accept: "application/json, application/yaml, text/yaml, */*" } });
+    if (!url)
+      throw new TypeError(`dataservice ${service.id} (${service.title}) publishes no machine-readable documentation`);
+    const text = await this.#http.text("download", url, {
+      headers: { accept: "application/json, application/yaml, text/yaml, */*" },
+    });
     const trimmed = text.trimStart();
     return (trimmed.startsWith("{") ? JSON.parse(trimmed) : parseYaml(text)) as Record<string, unknown>;
   }
@@ -134,17 +175,38 @@ export class Discussions {
 
   /** Opens a discussion on a dataset, reuse, dataservice or organization, with its first message. */
   async open(input: DiscussionInput, options: WriteOptions = {}): Promise<Discussion> {
-    return parseDiscussion(await this.#http.json("main", "api/1/discussions/", { method: "POST", json: input, auth: true, signal: options.signal }));
+    return parseDiscussion(
+      await this.#http.json("main", "api/1/discussions/", {
+        method: "POST",
+        json: input,
+        auth: true,
+        signal: options.signal,
+      }),
+    );
   }
 
   /** Adds a message; a closed discussion takes none (403). */
   async comment(id: string, comment: string, options: WriteOptions = {}): Promise<Discussion> {
-    return parseDiscussion(await this.#http.json("main", `api/1/discussions/${encodeURIComponent(id)}/`, { method: "POST", json: { comment }, auth: true, signal: options.signal }));
+    return parseDiscussion(
+      await this.#http.json("main", `api/1/discussions/${encodeURIComponent(id)}/`, {
+        method: "POST",
+        json: { comment },
+        auth: true,
+        signal: options.signal,
+      }),
+    );
   }
 
   /** Closes it, with a last message if given: only the subject's producers may (403 otherwise). */
   async close(id: string, comment?: string, options: WriteOptions = {}): Promise<Discussion> {
     const json = comment ? { comment, close: true } : { close: true };
-    return parseDiscussion(await this.#http.json("main", `api/1/discussions/${encodeURIComponent(id)}/`, { method: "POST", json, auth: true, signal: options.signal }));
+    return parseDiscussion(
+      await this.#http.json("main", `api/1/discussions/${encodeURIComponent(id)}/`, {
+        method: "POST",
+        json,
+        auth: true,
+        signal: options.signal,
+      }),
+    );
   }
 }

@@ -93,31 +93,53 @@ export class Datasets {
 
   /** v1, resources embedded. By id or slug. */
   async get(idOrSlug: string, options: GetOptions = {}): Promise<Dataset> {
-    const body = await this.#http.json("main", `api/1/datasets/${encodeURIComponent(idOrSlug)}/`, { headers: maskHeaders(options), signal: options.signal, auth: options.auth });
+    const body = await this.#http.json("main", `api/1/datasets/${encodeURIComponent(idOrSlug)}/`, {
+      headers: maskHeaders(options),
+      signal: options.signal,
+      auth: options.auth,
+    });
     return options.fields ? (body as Dataset) : parseDataset(body);
   }
 
   /** v2: resources as a link to their paged list. */
   async getV2(idOrSlug: string, options: GetOptions = {}): Promise<DatasetV2> {
-    const body = await this.#http.json("main", `api/2/datasets/${encodeURIComponent(idOrSlug)}/`, { headers: maskHeaders(options), signal: options.signal });
+    const body = await this.#http.json("main", `api/2/datasets/${encodeURIComponent(idOrSlug)}/`, {
+      headers: maskHeaders(options),
+      signal: options.signal,
+    });
     return options.fields ? (body as DatasetV2) : parseDatasetV2(body);
   }
 
   /** `GET /api/2/datasets/{id}/resources/`, paged (default 50 a page), optionally by type or text. */
-  resources(datasetId: string, filters: { type?: string; q?: string } = {}, options: ListOptions = {}): Listing<Resource> {
-    return new Listing(this.#http, `api/2/datasets/${encodeURIComponent(datasetId)}/resources/`, { ...filters }, options, parseResource);
+  resources(
+    datasetId: string,
+    filters: { type?: string; q?: string } = {},
+    options: ListOptions = {},
+  ): Listing<Resource> {
+    return new Listing(
+      this.#http,
+      `api/2/datasets/${encodeURIComponent(datasetId)}/resources/`,
+      { ...filters },
+      options,
+      parseResource,
+    );
   }
 
   /** One resource by id, wherever it is (v2; community resources too), with its dataset's id. */
   async resource(resourceId: string, options: GetOptions = {}): Promise<ResourceWithDataset> {
-    const body = await this.#http.json("main", `api/2/datasets/resources/${encodeURIComponent(resourceId)}/`, { headers: maskHeaders(options), signal: options.signal });
+    const body = await this.#http.json("main", `api/2/datasets/resources/${encodeURIComponent(resourceId)}/`, {
+      headers: maskHeaders(options),
+      signal: options.signal,
+    });
     return parseResourceWithDataset(body);
   }
 
   /** One resource of a dataset (v1). */
   async datasetResource(datasetId: string, resourceId: string, options: GetOptions = {}): Promise<Resource> {
     const path = `api/1/datasets/${encodeURIComponent(datasetId)}/resources/${encodeURIComponent(resourceId)}/`;
-    return parseResource(await this.#http.json("main", path, { headers: maskHeaders(options), signal: options.signal }));
+    return parseResource(
+      await this.#http.json("main", path, { headers: maskHeaders(options), signal: options.signal }),
+    );
   }
 
   licenses(): Promise<License[]> {
@@ -152,12 +174,27 @@ export class Datasets {
 
   /** Creates a dataset (`private: true` for a draft); a create is never replayed, so it runs at most once. */
   async create(input: DatasetInput, options: WriteOptions = {}): Promise<Dataset> {
-    return parseDataset(await this.#http.json("main", "api/1/datasets/", { method: "POST", json: input, auth: true, signal: options.signal }));
+    return parseDataset(
+      await this.#http.json("main", "api/1/datasets/", {
+        method: "POST",
+        json: input,
+        auth: true,
+        signal: options.signal,
+      }),
+    );
   }
 
   /** Changes the fields given, leaving the others as they are. */
   async update(idOrSlug: string, patch: DatasetInput, options: WriteOptions = {}): Promise<Dataset> {
-    return parseDataset(await this.#http.json("main", this.#path(idOrSlug), { method: "PUT", json: patch, auth: true, idempotent: true, signal: options.signal }));
+    return parseDataset(
+      await this.#http.json("main", this.#path(idOrSlug), {
+        method: "PUT",
+        json: patch,
+        auth: true,
+        idempotent: true,
+        signal: options.signal,
+      }),
+    );
   }
 
   /** Deletes a dataset (udata keeps it, marked deleted: `update(id, { deleted: null })` restores it). */
@@ -166,9 +203,20 @@ export class Datasets {
   }
 
   /** Adds a remote resource: a link to a file or an API somewhere else. */
-  async createResource(datasetId: string, input: ResourceInput & { url: string; title: string }, options: WriteOptions = {}): Promise<Resource> {
+  async createResource(
+    datasetId: string,
+    input: ResourceInput & { url: string; title: string },
+    options: WriteOptions = {},
+  ): Promise<Resource> {
     const path = `${this.#path(datasetId)}resources/`;
-    return parseResource(await this.#http.json("main", path, { method: "POST", json: { filetype: "remote", ...input }, auth: true, signal: options.signal }));
+    return parseResource(
+      await this.#http.json("main", path, {
+        method: "POST",
+        json: { filetype: "remote", ...input },
+        auth: true,
+        signal: options.signal,
+      }),
+    );
   }
 
   /**
@@ -176,28 +224,66 @@ export class Datasets {
    * names the resource after the file; `updateResource` sets the rest. Never retried: a cut upload fails, and the
    * resource stays as it was.
    */
-  async uploadResource(datasetId: string, file: string, options: WriteOptions & { resourceId?: string; filename?: string; onProgress?: UploadProgress } = {}): Promise<Resource> {
-    const path = options.resourceId ? `${this.#path(datasetId)}resources/${encodeURIComponent(options.resourceId)}/upload/` : `${this.#path(datasetId)}upload/`;
+  async uploadResource(
+    datasetId: string,
+    file: string,
+    options: WriteOptions & { resourceId?: string; filename?: string; onProgress?: UploadProgress } = {},
+  ): Promise<Resource> {
+    const path = options.resourceId
+      ? `${this.#path(datasetId)}resources/${encodeURIComponent(options.resourceId)}/upload/`
+      : `${this.#path(datasetId)}upload/`;
     const upload = await multipartFile(file, { filename: options.filename, onProgress: options.onProgress });
     try {
-      return parseResource(await this.#http.json("main", path, { method: "POST", body: upload.body, headers: upload.headers, auth: true, signal: options.signal, timeoutMs: 300_000 }));
+      return parseResource(
+        await this.#http.json("main", path, {
+          method: "POST",
+          body: upload.body,
+          headers: upload.headers,
+          auth: true,
+          signal: options.signal,
+          timeoutMs: 300_000,
+        }),
+      );
     } finally {
       upload.body.destroy();
     }
   }
 
-  async updateResource(datasetId: string, resourceId: string, patch: ResourceInput, options: WriteOptions = {}): Promise<Resource> {
+  async updateResource(
+    datasetId: string,
+    resourceId: string,
+    patch: ResourceInput,
+    options: WriteOptions = {},
+  ): Promise<Resource> {
     const path = `${this.#path(datasetId)}resources/${encodeURIComponent(resourceId)}/`;
-    return parseResource(await this.#http.json("main", path, { method: "PUT", json: patch, auth: true, idempotent: true, signal: options.signal }));
+    return parseResource(
+      await this.#http.json("main", path, {
+        method: "PUT",
+        json: patch,
+        auth: true,
+        idempotent: true,
+        signal: options.signal,
+      }),
+    );
   }
 
   async deleteResource(datasetId: string, resourceId: string, options: WriteOptions = {}): Promise<void> {
-    await this.#http.json("main", `${this.#path(datasetId)}resources/${encodeURIComponent(resourceId)}/`, { method: "DELETE", auth: true, signal: options.signal });
+    await this.#http.json("main", `${this.#path(datasetId)}resources/${encodeURIComponent(resourceId)}/`, {
+      method: "DELETE",
+      auth: true,
+      signal: options.signal,
+    });
   }
 
   /** Puts the dataset's resources in this order: every resource id, each once. */
   async reorderResources(datasetId: string, resourceIds: string[], options: WriteOptions = {}): Promise<Resource[]> {
-    const body = await this.#http.json<unknown[]>("main", `${this.#path(datasetId)}resources/`, { method: "PUT", json: resourceIds, auth: true, idempotent: true, signal: options.signal });
+    const body = await this.#http.json<unknown[]>("main", `${this.#path(datasetId)}resources/`, {
+      method: "PUT",
+      json: resourceIds,
+      auth: true,
+      idempotent: true,
+      signal: options.signal,
+    });
     return body.map((resource, i) => parseResource(resource, `resources[${i}]`));
   }
 

@@ -31,7 +31,14 @@ export class Listing<T> implements AsyncIterable<T> {
   readonly #parse: (value: unknown, where: string) => T;
   readonly #windowed: boolean;
 
-  constructor(http: HttpClient, path: string, query: Record<string, unknown>, options: ListOptions, parse: (value: unknown, where: string) => T, windowed = false) {
+  constructor(
+    http: HttpClient,
+    path: string,
+    query: Record<string, unknown>,
+    options: ListOptions,
+    parse: (value: unknown, where: string) => T,
+    windowed = false,
+  ) {
     this.#http = http;
     this.#path = path;
     this.#query = query;
@@ -42,7 +49,9 @@ export class Listing<T> implements AsyncIterable<T> {
       const page = options.page ?? 1;
       const size = options.pageSize ?? 20;
       if (page * size > SEARCH_WINDOW) {
-        throw new QueryError(`search results stop at ${SEARCH_WINDOW}: page ${page} of ${size} is beyond them; narrow the query with filters`);
+        throw new QueryError(
+          `search results stop at ${SEARCH_WINDOW}: page ${page} of ${size} is beyond them; narrow the query with filters`,
+        );
       }
     }
   }
@@ -50,13 +59,25 @@ export class Listing<T> implements AsyncIterable<T> {
   pages(): AsyncGenerator<Page<T>> {
     const headers = this.#options.fields ? { "x-fields": this.#options.fields } : undefined;
     const fetchPage = async (url: string, query?: Record<string, unknown>) =>
-      parsePage(await this.#http.json("main", url, { query: query as Query | undefined, headers, signal: this.#options.signal, auth: this.#options.auth }), this.#parse, this.#path);
+      parsePage(
+        await this.#http.json("main", url, {
+          query: query as Query | undefined,
+          headers,
+          signal: this.#options.signal,
+          auth: this.#options.auth,
+        }),
+        this.#parse,
+        this.#path,
+      );
     const source: PageSource<Page<T>> = {
-      first: () => fetchPage(this.#path, { ...this.#query, page: this.#options.page, page_size: this.#options.pageSize }),
+      first: () =>
+        fetchPage(this.#path, { ...this.#query, page: this.#options.page, page_size: this.#options.pageSize }),
       next: (page) => {
         if (!page.next_page) return null;
         if (this.#windowed && (page.page + 1) * page.page_size > SEARCH_WINDOW) {
-          this.#http.logger.warn(`search results stop at ${SEARCH_WINDOW} (${page.total} matched): narrow the query to see the rest`);
+          this.#http.logger.warn(
+            `search results stop at ${SEARCH_WINDOW} (${page.total} matched): narrow the query to see the rest`,
+          );
           return null;
         }
         return page.next_page;
@@ -92,7 +113,12 @@ export class Listing<T> implements AsyncIterable<T> {
 }
 
 /** `GET …/suggest/?q=`: a plain list of short objects, for autocompletion. */
-export async function suggestions(http: HttpClient, path: string, q: string, size = 10): Promise<Record<string, unknown>[]> {
+export async function suggestions(
+  http: HttpClient,
+  path: string,
+  q: string,
+  size = 10,
+): Promise<Record<string, unknown>[]> {
   const items = await http.json<unknown[]>("main", path, { query: { q, size } });
   if (!Array.isArray(items)) throw new TypeError(`${path}: expected a list of suggestions`);
   return items as Record<string, unknown>[];

@@ -29,7 +29,10 @@ export class Organizations {
   }
 
   async get(idOrSlug: string, options: GetOptions = {}): Promise<Organization> {
-    const body = await this.#http.json("main", `api/1/organizations/${encodeURIComponent(idOrSlug)}/`, { headers: maskHeaders(options), signal: options.signal });
+    const body = await this.#http.json("main", `api/1/organizations/${encodeURIComponent(idOrSlug)}/`, {
+      headers: maskHeaders(options),
+      signal: options.signal,
+    });
     return options.fields ? (body as Organization) : parseOrganization(body);
   }
 
@@ -43,12 +46,21 @@ export class Organizations {
 
   /** Its public datasets (`GET /api/1/organizations/{org}/datasets/`); with `{ auth: true }`, its drafts too for its members. */
   datasets(idOrSlug: string, filters: { sort?: string; q?: string } = {}, options: ListOptions = {}): Listing<Dataset> {
-    return new Listing(this.#http, `api/1/organizations/${encodeURIComponent(idOrSlug)}/datasets/`, { ...filters }, options, parseDataset);
+    return new Listing(
+      this.#http,
+      `api/1/organizations/${encodeURIComponent(idOrSlug)}/datasets/`,
+      { ...filters },
+      options,
+      parseDataset,
+    );
   }
 
   /** Its reuses (a plain list in udata, not paged). */
   async reuses(idOrSlug: string): Promise<Reuse[]> {
-    const body = await this.#http.json<unknown[]>("main", `api/1/organizations/${encodeURIComponent(idOrSlug)}/reuses/`);
+    const body = await this.#http.json<unknown[]>(
+      "main",
+      `api/1/organizations/${encodeURIComponent(idOrSlug)}/reuses/`,
+    );
     return body.map((reuse, i) => parseReuse(reuse, `reuses[${i}]`));
   }
 
@@ -65,7 +77,12 @@ export class Users {
   }
 
   async get(idOrSlug: string, options: GetOptions = {}): Promise<User> {
-    return parseUser(await this.#http.json("main", `api/1/users/${encodeURIComponent(idOrSlug)}/`, { headers: maskHeaders(options), signal: options.signal }));
+    return parseUser(
+      await this.#http.json("main", `api/1/users/${encodeURIComponent(idOrSlug)}/`, {
+        headers: maskHeaders(options),
+        signal: options.signal,
+      }),
+    );
   }
 
   /** The account the API key belongs to. */

@@ -1,4 +1,18 @@
-import type { Dataservice, Dataset, DatasetV2, Discussion, Organization, Page, Post, Resource, ResourceWithDataset, Reuse, SiteInfo, Topic, User } from "./models.ts";
+import type {
+  Dataservice,
+  Dataset,
+  DatasetV2,
+  Discussion,
+  Organization,
+  Page,
+  Post,
+  Resource,
+  ResourceWithDataset,
+  Reuse,
+  SiteInfo,
+  Topic,
+  User,
+} from "./models.ts";
 
 /**
  * Light checks of what the toolkit relies on. A payload that does not fit is reported with the field's path; a payload
@@ -26,23 +40,44 @@ function check<T>(value: unknown, where: string, shape: Shape): T {
     const actual = kindOf(record[field]);
     if (actual === "undefined" && optional) continue;
     if (actual === "null" && nullable === "null") continue;
-    if (actual !== kind) throw new PayloadError(`${where}.${field}: expected ${kind}${nullable ? " or null" : ""}, got ${actual}`);
+    if (actual !== kind)
+      throw new PayloadError(`${where}.${field}: expected ${kind}${nullable ? " or null" : ""}, got ${actual}`);
   }
   return value as T;
 }
 
 export function parseResource(value: unknown, where = "resource"): Resource {
-  return check<Resource>(value, where, { id: "string", title: "string|null?", url: "string", extras: "object?", format: "string|null?", filesize: "number|null?" });
+  return check<Resource>(value, where, {
+    id: "string",
+    title: "string|null?",
+    url: "string",
+    extras: "object?",
+    format: "string|null?",
+    filesize: "number|null?",
+  });
 }
 
 export function parseDataset(value: unknown, where = "dataset"): Dataset {
-  const dataset = check<Dataset>(value, where, { id: "string", title: "string", slug: "string", tags: "array?", resources: "array?", organization: "object|null?", extras: "object?" });
+  const dataset = check<Dataset>(value, where, {
+    id: "string",
+    title: "string",
+    slug: "string",
+    tags: "array?",
+    resources: "array?",
+    organization: "object|null?",
+    extras: "object?",
+  });
   dataset.resources?.forEach((resource, i) => parseResource(resource, `${where}.resources[${i}]`));
   return dataset;
 }
 
 export function parseDatasetV2(value: unknown, where = "dataset"): DatasetV2 {
-  const dataset = check<DatasetV2>(value, where, { id: "string", title: "string", slug: "string", resources: "object" });
+  const dataset = check<DatasetV2>(value, where, {
+    id: "string",
+    title: "string",
+    slug: "string",
+    resources: "object",
+  });
   check(dataset.resources, `${where}.resources`, { href: "string", total: "number" });
   return dataset;
 }
@@ -54,7 +89,13 @@ export function parseResourceWithDataset(value: unknown, where = "resource"): Re
 }
 
 export function parseOrganization(value: unknown, where = "organization"): Organization {
-  return check<Organization>(value, where, { id: "string", name: "string", slug: "string", members: "array?", badges: "array?" });
+  return check<Organization>(value, where, {
+    id: "string",
+    name: "string",
+    slug: "string",
+    members: "array?",
+    badges: "array?",
+  });
 }
 
 export function parseUser(value: unknown, where = "user"): User {
@@ -66,7 +107,12 @@ export function parseReuse(value: unknown, where = "reuse"): Reuse {
 }
 
 export function parseDataservice(value: unknown, where = "dataservice"): Dataservice {
-  return check<Dataservice>(value, where, { id: "string", title: "string", machine_documentation_url: "string|null?", base_api_url: "string|null?" });
+  return check<Dataservice>(value, where, {
+    id: "string",
+    title: "string",
+    machine_documentation_url: "string|null?",
+    base_api_url: "string|null?",
+  });
 }
 
 export function parseDiscussion(value: unknown, where = "discussion"): Discussion {
@@ -89,7 +135,15 @@ export function parseSite(value: unknown, where = "site"): SiteInfo {
 
 /** The pager envelope, each item checked with `item`. */
 export function parsePage<T>(value: unknown, item: (value: unknown, where: string) => T, where = "page"): Page<T> {
-  const page = check<Page<T>>(value, where, { data: "array", page: "number", page_size: "number", total: "number", next_page: "string|null?", previous_page: "string|null?", facets: "object?" });
+  const page = check<Page<T>>(value, where, {
+    data: "array",
+    page: "number",
+    page_size: "number",
+    total: "number",
+    next_page: "string|null?",
+    previous_page: "string|null?",
+    facets: "object?",
+  });
   page.data.forEach((entry, i) => item(entry, `${where}.data[${i}]`));
   return page;
 }

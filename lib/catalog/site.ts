@@ -39,13 +39,26 @@ export class Topics {
     return parseTopic(await this.#http.json("main", `api/2/topics/${encodeURIComponent(idOrSlug)}/`));
   }
 
-  search(filters: { q?: string; tag?: string | string[]; sort?: string } = {}, options: ListOptions = {}): Listing<Topic> {
+  search(
+    filters: { q?: string; tag?: string | string[]; sort?: string } = {},
+    options: ListOptions = {},
+  ): Listing<Topic> {
     return new Listing(this.#http, "api/2/topics/search/", { ...filters }, options, parseTopic, true);
   }
 
   /** What a topic gathers (datasets, reuses, dataservices), paged. */
-  elements(idOrSlug: string, filters: { class?: string; q?: string } = {}, options: ListOptions = {}): Listing<Record<string, unknown>> {
-    return new Listing(this.#http, `api/2/topics/${encodeURIComponent(idOrSlug)}/elements/`, { ...filters }, options, (value, where) => anyObject<Record<string, unknown>>(value, where));
+  elements(
+    idOrSlug: string,
+    filters: { class?: string; q?: string } = {},
+    options: ListOptions = {},
+  ): Listing<Record<string, unknown>> {
+    return new Listing(
+      this.#http,
+      `api/2/topics/${encodeURIComponent(idOrSlug)}/elements/`,
+      { ...filters },
+      options,
+      (value, where) => anyObject<Record<string, unknown>>(value, where),
+    );
   }
 }
 

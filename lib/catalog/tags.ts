@@ -7,7 +7,12 @@ export const MAX_TAG_LENGTH = 96;
  * cut at 96 characters; "" for one shorter than 3, which udata drops.
  */
 export function normalizeTag(tag: string): string {
-  const slug = tag.toLowerCase().normalize("NFKD").replace(/[\u0300-\u036f]/g, "").replace(/[^a-z0-9]+/g, "-").replace(/^-+|-+$/g, "");
+  const slug = tag
+    .toLowerCase()
+    .normalize("NFKD")
+    .replace(/[\u0300-\u036f]/g, "")
+    .replace(/[^a-z0-9]+/g, "-")
+    .replace(/^-+|-+$/g, "");
   return slug.length < MIN_TAG_LENGTH ? "" : slug.slice(0, MAX_TAG_LENGTH);
 }
 

@@ -17,7 +17,10 @@ export interface MultipartFile {
  * A `multipart/form-data` body carrying one file under `field`, streamed from disk chunk by chunk (a large file is
  * never held in memory), with its exact Content-Length so the server knows from the start how much is coming.
  */
-export async function multipartFile(path: string, options: { field?: string; filename?: string; onProgress?: UploadProgress } = {}): Promise<MultipartFile> {
+export async function multipartFile(
+  path: string,
+  options: { field?: string; filename?: string; onProgress?: UploadProgress } = {},
+): Promise<MultipartFile> {
   const { size } = await stat(path);
   const boundary = `----datagouv-${randomBytes(12).toString("hex")}`;
   const filename = (options.filename ?? basename(path)).replace(/["\r\n]/g, "_");

@@ -8,7 +8,11 @@ import { pipeline } from "node:stream/promises";
  * Produces an output file with `write(path)`: at `output` when given (written atomically), otherwise in a temporary
  * directory from which it is copied to stdout once complete, so stdout never carries half a result.
  */
-export async function deliver(output: string | undefined, extension: string, write: (path: string) => Promise<number>): Promise<number> {
+export async function deliver(
+  output: string | undefined,
+  extension: string,
+  write: (path: string) => Promise<number>,
+): Promise<number> {
   if (output) return write(output);
   const dir = await mkdtemp(join(tmpdir(), "datagouv-out-"));
   try {

@@ -14,7 +14,18 @@ export class UsageError extends Error {
   override readonly name = "UsageError";
 }
 
-const IO_CODES = new Set(["ENOSPC", "EACCES", "EPERM", "EROFS", "EISDIR", "ENOTDIR", "EEXIST", "EMFILE", "EDQUOT", "ENOENT"]);
+const IO_CODES = new Set([
+  "ENOSPC",
+  "EACCES",
+  "EPERM",
+  "EROFS",
+  "EISDIR",
+  "ENOTDIR",
+  "EEXIST",
+  "EMFILE",
+  "EDQUOT",
+  "ENOENT",
+]);
 
 /** Prints an error the way a person reading a terminal wants it, and says which exit code it deserves. */
 export function reportError(error: unknown, stderr: NodeJS.WritableStream = process.stderr): number {
@@ -31,13 +42,20 @@ export function reportError(error: unknown, stderr: NodeJS.WritableStream = proc
   const message = String((error as Error)?.message ?? "");
   // DuckDB reports its own file errors as "IO Error: …" without a Node error code
   if (/^IO Error:/.test(message)) {
-    const what = /No space left on device|Disk quota exceeded/i.test(message) ? "the disk is full" : message.replace(/^IO Error:\s*/, "");
+    const what = /No space left on device|Disk quota exceeded/i.test(message)
+      ? "the disk is full"
+      : message.replace(/^IO Error:\s*/, "");
     stderr.write(`datagouv: cannot write the output: ${what}. Nothing was left half-written.\n`);
     return EXIT.io;
   }
   if (code && IO_CODES.has(code)) {
     const path = (error as { path?: string }).path;
-    const what = code === "ENOSPC" || code === "EDQUOT" ? "the disk is full" : code === "ENOENT" ? "no such file or directory" : (error as Error).message;
+    const what =
+      code === "ENOSPC" || code === "EDQUOT"
+        ? "the disk is full"
+        : code === "ENOENT"
+          ? "no such file or directory"
+          : (error as Error).message;
     stderr.write(`datagouv: cannot write or read ${path ?? "a file"}: ${what}. Nothing was left half-written.\n`);
     return EXIT.io;
   }

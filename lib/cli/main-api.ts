@@ -28,12 +28,26 @@ export async function datasetsMain(argv: string[]): Promise<number> {
     if (action === "search") {
       const limit = positiveInt(values.limit, "--limit");
       const listing = dg.datasets.search(
-        { q: term, organization: values.organization, tag: values.tag, format: values.format, sort: values.sort as never },
+        {
+          q: term,
+          organization: values.organization,
+          tag: values.tag,
+          format: values.format,
+          sort: values.sort as never,
+        },
         { limit, pageSize: Math.min(limit, 100) },
       );
       const found = await listing.all();
       if (process.stdout.isTTY && !values.json) {
-        printTable(found.map((d) => ({ id: d.id, title: d.title, organization: d.organization?.name, updated: d.last_update?.slice(0, 10) })), ["id", "title", "organization", "updated"]);
+        printTable(
+          found.map((d) => ({
+            id: d.id,
+            title: d.title,
+            organization: d.organization?.name,
+            updated: d.last_update?.slice(0, 10),
+          })),
+          ["id", "title", "organization", "updated"],
+        );
       } else printJson(found);
       return EXIT.ok;
     }
@@ -81,7 +95,8 @@ export async function organizationsMain(argv: string[]): Promise<number> {
 
 export function positiveInt(text: string | undefined, flag: string): number {
   const n = Number(text);
-  if (!Number.isInteger(n) || n <= 0) throw new UsageError(`${flag} takes a positive whole number, not ${JSON.stringify(text)}`);
+  if (!Number.isInteger(n) || n <= 0)
+    throw new UsageError(`${flag} takes a positive whole number, not ${JSON.stringify(text)}`);
   return n;
 }
 

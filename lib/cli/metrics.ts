@@ -24,7 +24,10 @@ export async function main(argv: string[]): Promise<number> {
   }
   if (positionals.length !== 1) throw new UsageError(`expected one model\n${USAGE}`);
   const [model] = positionals;
-  if (!Object.hasOwn(METRICS_MODELS, model)) throw new UsageError(`unknown model ${JSON.stringify(model)}: use one of ${Object.keys(METRICS_MODELS).join(", ")}`);
+  if (!Object.hasOwn(METRICS_MODELS, model))
+    throw new UsageError(
+      `unknown model ${JSON.stringify(model)}: use one of ${Object.keys(METRICS_MODELS).join(", ")}`,
+    );
   const format = outputFormat(values.format, values.output);
   const memoryLimit = memoryLimitOption(values["memory-limit"]);
   const dg = new DataGouv();
@@ -36,7 +39,9 @@ export async function main(argv: string[]): Promise<number> {
     }
     process.stderr.write(`datagouv: ${query}\n`);
     const progress = progressReporter();
-    const rows = await deliver(values.output, format, (path) => toFile(query, path, format, { memoryLimit, progress: progress.update }));
+    const rows = await deliver(values.output, format, (path) =>
+      toFile(query, path, format, { memoryLimit, progress: progress.update }),
+    );
     progress.done(rows);
     if (values.output) process.stderr.write(`datagouv: wrote ${rows.toLocaleString("en")} rows to ${values.output}\n`);
     return EXIT.ok;

@@ -1,7 +1,10 @@
 import type { Progress } from "../duckdb/spool.ts";
 
 /** A progress line on stderr for long transfers: rewritten in place on a terminal, a line every few seconds otherwise. */
-export function progressReporter(stderr: NodeJS.WriteStream = process.stderr): { update(progress: Progress): void; done(rows?: number): void } {
+export function progressReporter(stderr: NodeJS.WriteStream = process.stderr): {
+  update(progress: Progress): void;
+  done(rows?: number): void;
+} {
   const started = Date.now();
   let last = Date.now();
   let latest: Progress | undefined;
@@ -20,7 +23,9 @@ export function progressReporter(stderr: NodeJS.WriteStream = process.stderr): {
     },
     done(rows) {
       if (!latest) return;
-      stderr.write(`${stderr.isTTY ? "\r" : ""}${line(latest)}${rows === undefined ? "" : `, ${rows.toLocaleString("en")} rows`}${stderr.isTTY ? "\x1b[K" : ""}\n`);
+      stderr.write(
+        `${stderr.isTTY ? "\r" : ""}${line(latest)}${rows === undefined ? "" : `, ${rows.toLocaleString("en")} rows`}${stderr.isTTY ? "\x1b[K" : ""}\n`,
+      );
     },
   };
 }

@@ -1,5 +1,13 @@
 import { DataGouv } from "../client.ts";
-import { applyPlan, formatPlan, loadManifest, ManifestError, MANIFEST_SCHEMA, planJson, planPublish } from "../publish/index.ts";
+import {
+  applyPlan,
+  formatPlan,
+  loadManifest,
+  ManifestError,
+  MANIFEST_SCHEMA,
+  planJson,
+  planPublish,
+} from "../publish/index.ts";
 import { parseCommandLine, printJson } from "./args.ts";
 import { EXIT, UsageError } from "./exit.ts";
 import { progressReporter } from "./progress.ts";
@@ -74,7 +82,10 @@ export async function main(argv: string[]): Promise<number> {
       },
     });
     if (values.json) printJson({ plan: planJson(plan), result });
-    else process.stdout.write(`done: ${result.writes} change${result.writes === 1 ? "" : "s"} made; dataset ${result.datasetId}${result.page ? ` (${result.page})` : ""}\n`);
+    else
+      process.stdout.write(
+        `done: ${result.writes} change${result.writes === 1 ? "" : "s"} made; dataset ${result.datasetId}${result.page ? ` (${result.page})` : ""}\n`,
+      );
     return EXIT.ok;
   } finally {
     await dg.close();
@@ -83,6 +94,8 @@ export async function main(argv: string[]): Promise<number> {
 
 function manifestProblem(error: unknown): number {
   if (!(error instanceof ManifestError)) throw error;
-  process.stderr.write(`datagouv: the manifest cannot be published as it is:\n${error.problems.map((p) => `  ${p}`).join("\n")}\n`);
+  process.stderr.write(
+    `datagouv: the manifest cannot be published as it is:\n${error.problems.map((p) => `  ${p}`).join("\n")}\n`,
+  );
   return EXIT.usage;
 }

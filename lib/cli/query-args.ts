@@ -32,26 +32,44 @@ export function applyWhere<Q extends QueryBuilder<Q>>(query: Q, where: string): 
   const key = equals < 0 ? where : where.slice(0, equals);
   const value = equals < 0 ? undefined : where.slice(equals + 1);
   const split = key.lastIndexOf("__");
-  if (split <= 0) throw new UsageError(`--where ${JSON.stringify(where)}: expected column__operator=value, e.g. population__greater=10000`);
+  if (split <= 0)
+    throw new UsageError(
+      `--where ${JSON.stringify(where)}: expected column__operator=value, e.g. population__greater=10000`,
+    );
   const column = key.slice(0, split);
   const op = key.slice(split + 2);
-  if (!(OPERATORS as readonly string[]).includes(op)) throw new UsageError(`--where ${JSON.stringify(where)}: unknown operator ${JSON.stringify(op)}; use one of ${OPERATORS.join(", ")}`);
+  if (!(OPERATORS as readonly string[]).includes(op))
+    throw new UsageError(
+      `--where ${JSON.stringify(where)}: unknown operator ${JSON.stringify(op)}; use one of ${OPERATORS.join(", ")}`,
+    );
   if ((op === "isnull" || op === "isnotnull") !== (value === undefined)) {
-    throw new UsageError(`--where ${JSON.stringify(where)}: ${op === "isnull" || op === "isnotnull" ? `${op} takes no value` : `${op} needs a value (column__${op}=value)`}`);
+    throw new UsageError(
+      `--where ${JSON.stringify(where)}: ${op === "isnull" || op === "isnotnull" ? `${op} takes no value` : `${op} needs a value (column__${op}=value)`}`,
+    );
   }
   const list = op === "in" || op === "notin";
   return query.where(column, op as Operator, list ? value!.split(",") : value);
 }
 
-export function applyQueryOptions<Q extends QueryBuilder<Q>>(query: Q, values: { where?: string[]; sort?: string; columns?: string; "group-by"?: string[]; agg?: string[] }): Q {
+export function applyQueryOptions<Q extends QueryBuilder<Q>>(
+  query: Q,
+  values: { where?: string[]; sort?: string; columns?: string; "group-by"?: string[]; agg?: string[] },
+): Q {
   let q = query;
   for (const where of values.where ?? []) q = applyWhere(q, where);
   if (values.sort) {
     const [column, direction = "asc"] = values.sort.split(":");
-    if (direction !== "asc" && direction !== "desc") throw new UsageError(`--sort ${JSON.stringify(values.sort)}: expected column or column:desc`);
+    if (direction !== "asc" && direction !== "desc")
+      throw new UsageError(`--sort ${JSON.stringify(values.sort)}: expected column or column:desc`);
     q = q.sort(column, direction);
   }
-  if (values.columns) q = q.columns(values.columns.split(",").map((c) => c.trim()).filter(Boolean));
+  if (values.columns)
+    q = q.columns(
+      values.columns
+        .split(",")
+        .map((c) => c.trim())
+        .filter(Boolean),
+    );
   for (const column of values["group-by"] ?? []) q = q.groupBy(column);
   for (const agg of values.agg ?? []) {
     const [column, op] = agg.split(":");
@@ -64,8 +82,10 @@ export function applyQueryOptions<Q extends QueryBuilder<Q>>(query: Q, values: {
 }
 
 export function outputFormat(format: string | undefined, output: string | undefined): Format {
-  const chosen = format ?? (output ? /\.(\w+)$/.exec(output)?.[1]?.replace(/^(ipc|feather)$/, "arrow") : undefined) ?? "csv";
-  if (!(FORMATS as readonly string[]).includes(chosen)) throw new UsageError(`unknown format ${JSON.stringify(chosen)}: use ${FORMATS.join(", ")}`);
+  const chosen =
+    format ?? (output ? /\.(\w+)$/.exec(output)?.[1]?.replace(/^(ipc|feather)$/, "arrow") : undefined) ?? "csv";
+  if (!(FORMATS as readonly string[]).includes(chosen))
+    throw new UsageError(`unknown format ${JSON.stringify(chosen)}: use ${FORMATS.join(", ")}`);
   return chosen as Format;
 }
 

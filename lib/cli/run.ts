@@ -3,14 +3,32 @@ import { EXIT, reportError } from "./exit.ts";
 
 /** Each command is a function of its argv; its module loads only when the command runs. */
 const COMMANDS: Record<string, { summary: string; load: () => Promise<(argv: string[]) => Promise<number>> }> = {
-  tabular: { summary: "query a tabular resource's rows into csv, json, ndjson, arrow or parquet", load: async () => (await import("./tabular.ts")).main },
-  metrics: { summary: "query a Metrics API model (monthly visits and downloads)", load: async () => (await import("./metrics.ts")).main },
+  tabular: {
+    summary: "query a tabular resource's rows into csv, json, ndjson, arrow or parquet",
+    load: async () => (await import("./tabular.ts")).main,
+  },
+  metrics: {
+    summary: "query a Metrics API model (monthly visits and downloads)",
+    load: async () => (await import("./metrics.ts")).main,
+  },
   datasets: { summary: "search or get datasets", load: async () => (await import("./main-api.ts")).datasetsMain },
   resources: { summary: "get a resource", load: async () => (await import("./main-api.ts")).resourcesMain },
-  organizations: { summary: "get an organization", load: async () => (await import("./main-api.ts")).organizationsMain },
-  catalog: { summary: "load the site-wide exports and metrics totals into one DuckDB database; report on it", load: async () => (await import("./catalog-database.ts")).main },
-  publish: { summary: "make a dataset and its resources on data.gouv.fr match a manifest (YAML or JSON)", load: async () => (await import("./publish.ts")).main },
-  sandbox: { summary: "run the embedded data.gouv.fr sandbox on loopback", load: async () => (await import("./sandbox.ts")).main },
+  organizations: {
+    summary: "get an organization",
+    load: async () => (await import("./main-api.ts")).organizationsMain,
+  },
+  catalog: {
+    summary: "load the site-wide exports and metrics totals into one DuckDB database; report on it",
+    load: async () => (await import("./catalog-database.ts")).main,
+  },
+  publish: {
+    summary: "make a dataset and its resources on data.gouv.fr match a manifest (YAML or JSON)",
+    load: async () => (await import("./publish.ts")).main,
+  },
+  sandbox: {
+    summary: "run the embedded data.gouv.fr sandbox on loopback",
+    load: async () => (await import("./sandbox.ts")).main,
+  },
 };
 
 export function usage(): string {

@@ -47,32 +47,40 @@ async function loadSandbox(): Promise<SandboxPackage> {
   } catch (error) {
     const { code, message } = error as { code?: string; message?: string };
     if (code === "ERR_MODULE_NOT_FOUND" && message?.includes(SANDBOX_PACKAGE)) {
-      throw new UsageError(`the sandbox is a package of its own: install it with \`npm install --save-dev ${SANDBOX_PACKAGE}\``);
+      throw new UsageError(
+        `the sandbox is a package of its own: install it with \`npm install --save-dev ${SANDBOX_PACKAGE}\``,
+      );
     }
     throw error;
   }
 }
 
 export async function main(argv: string[]): Promise<number> {
-  const { values } = parseCommandLine(argv, {
-    port: { type: "string", default: "0" },
-    host: { type: "string", default: "127.0.0.1" },
-    data: { type: "string" },
-    "api-key": { type: "string", multiple: true },
-    faults: { type: "string" },
-    "rate-limit": { type: "string" },
-    "big-rows": { type: "string" },
-  }, false);
+  const { values } = parseCommandLine(
+    argv,
+    {
+      port: { type: "string", default: "0" },
+      host: { type: "string", default: "127.0.0.1" },
+      data: { type: "string" },
+      "api-key": { type: "string", multiple: true },
+      faults: { type: "string" },
+      "rate-limit": { type: "string" },
+      "big-rows": { type: "string" },
+    },
+    false,
+  );
   if (values.help) {
     process.stdout.write(`${USAGE}\n`);
     return EXIT.ok;
   }
   const port = Number(values.port);
-  if (!Number.isInteger(port) || port < 0 || port > 65535) throw new UsageError(`--port takes a port number, not ${JSON.stringify(values.port)}`);
+  if (!Number.isInteger(port) || port < 0 || port > 65535)
+    throw new UsageError(`--port takes a port number, not ${JSON.stringify(values.port)}`);
   let rateLimit;
   if (values["rate-limit"]) {
     const match = /^(\d+)\/(\d+(?:\.\d+)?)$/.exec(values["rate-limit"]);
-    if (!match) throw new UsageError(`--rate-limit takes N/SECONDS (e.g. 100/60), not ${JSON.stringify(values["rate-limit"])}`);
+    if (!match)
+      throw new UsageError(`--rate-limit takes N/SECONDS (e.g. 100/60), not ${JSON.stringify(values["rate-limit"])}`);
     rateLimit = { limit: Number(match[1]), windowMs: Number(match[2]) * 1000 };
   }
   const { parseApiKeys, parseFaults, startSandbox } = await loadSandbox();
@@ -94,11 +102,14 @@ export async function main(argv: string[]): Promise<number> {
     tabular: values["big-rows"] ? { bigRows: positiveInt(values["big-rows"], "--big-rows") } : undefined,
     log: (line) => process.stderr.write(`sandbox: ${line}\n`),
   }).catch((error: Error & { code?: string }) => {
-    if (error.code === "EADDRINUSE") throw new UsageError(`port ${port} is taken: choose another with --port, or --port 0 for a free one`);
+    if (error.code === "EADDRINUSE")
+      throw new UsageError(`port ${port} is taken: choose another with --port, or --port 0 for a free one`);
     throw error;
   });
   process.stdout.write(`listening on ${sandbox.url}\n`);
-  process.stderr.write(`sandbox: ready in ${((Date.now() - started) / 1000).toFixed(1)} s; export DATAGOUV_SANDBOX_URL=${sandbox.url}\n`);
+  process.stderr.write(
+    `sandbox: ready in ${((Date.now() - started) / 1000).toFixed(1)} s; export DATAGOUV_SANDBOX_URL=${sandbox.url}\n`,
+  );
   await new Promise<void>((resolve) => {
     const stop = () => resolve();
     process.once("SIGINT", stop);

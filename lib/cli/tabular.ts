@@ -22,12 +22,28 @@ ${QUERY_HELP}
   --refresh               download the file again even if the cached copy is current (local mode)`;
 
 /** Runs the query where `mode` says, into `path`; local runs report their download through the client's logger. */
-export function runTabular(query: TabularQuery, mode: "remote" | "local", format: Format, path: string, options: { refresh?: boolean; memoryLimit?: string; progress?: ReturnType<typeof progressReporter> } = {}): Promise<number> {
-  return toFile(query, path, format, { mode, refresh: options.refresh, memoryLimit: options.memoryLimit, progress: options.progress?.update });
+export function runTabular(
+  query: TabularQuery,
+  mode: "remote" | "local",
+  format: Format,
+  path: string,
+  options: { refresh?: boolean; memoryLimit?: string; progress?: ReturnType<typeof progressReporter> } = {},
+): Promise<number> {
+  return toFile(query, path, format, {
+    mode,
+    refresh: options.refresh,
+    memoryLimit: options.memoryLimit,
+    progress: options.progress?.update,
+  });
 }
 
 export async function main(argv: string[]): Promise<number> {
-  const { values, positionals } = parseCommandLine(argv, { ...QUERY_OPTIONS, local: { type: "boolean" }, remote: { type: "boolean" }, refresh: { type: "boolean" } });
+  const { values, positionals } = parseCommandLine(argv, {
+    ...QUERY_OPTIONS,
+    local: { type: "boolean" },
+    remote: { type: "boolean" },
+    refresh: { type: "boolean" },
+  });
   if (values.help) {
     process.stdout.write(`${USAGE}\n`);
     return EXIT.ok;
@@ -39,10 +55,16 @@ export async function main(argv: string[]): Promise<number> {
   const dg = new DataGouv();
   try {
     const query = applyQueryOptions(dg.tabular(positionals[0]), values);
-    const choice = values.local ? { mode: "local" as const, reason: "--local" } : values.remote ? { mode: "remote" as const, reason: "--remote" } : await chooseMode(query);
+    const choice = values.local
+      ? { mode: "local" as const, reason: "--local" }
+      : values.remote
+        ? { mode: "remote" as const, reason: "--remote" }
+        : await chooseMode(query);
     process.stderr.write(`datagouv: ${describeChoice(choice)}: ${query}\n`);
     const progress = progressReporter();
-    const rows = await deliver(values.output, format, (path) => runTabular(query, choice.mode, format, path, { refresh: values.refresh, memoryLimit, progress }));
+    const rows = await deliver(values.output, format, (path) =>
+      runTabular(query, choice.mode, format, path, { refresh: values.refresh, memoryLimit, progress }),
+    );
     progress.done(rows);
     if (values.output) process.stderr.write(`datagouv: wrote ${rows.toLocaleString("en")} rows to ${values.output}\n`);
     return EXIT.ok;

@@ -41,8 +41,18 @@ export async function cachedDownload(http: HttpClient, url: string, options: Cac
   const key = createHash("sha256").update(url).digest("hex").slice(0, 32);
   const file = join(dir, `${key}.data`);
   const metaFile = join(dir, `${key}.json`);
-  const entry = options.refresh ? undefined : await readFile(metaFile, "utf8").then((text) => JSON.parse(text) as Entry, () => undefined);
-  const present = entry ? await stat(file).then(() => true, () => false) : false;
+  const entry = options.refresh
+    ? undefined
+    : await readFile(metaFile, "utf8").then(
+        (text) => JSON.parse(text) as Entry,
+        () => undefined,
+      );
+  const present = entry
+    ? await stat(file).then(
+        () => true,
+        () => false,
+      )
+    : false;
   const headers: Record<string, string> = {};
   if (entry && present) {
     if (entry.etag) headers["if-none-match"] = entry.etag;
@@ -53,9 +63,18 @@ export async function cachedDownload(http: HttpClient, url: string, options: Cac
     await response.body.dump();
     return { file, status: "revalidated", size: entry.size };
   }
-  const size = await writeAtomically(file, (temporary) => spoolResponse(http, "download", response, temporary, (chunk) => options.onBytes?.(chunk.length)));
-  const header = (name: string) => (typeof response.headers[name] === "string" ? (response.headers[name] as string) : undefined);
-  const next: Entry = { url, etag: header("etag"), lastModified: header("last-modified"), fetchedAt: new Date().toISOString(), size };
+  const size = await writeAtomically(file, (temporary) =>
+    spoolResponse(http, "download", response, temporary, (chunk) => options.onBytes?.(chunk.length)),
+  );
+  const header = (name: string) =>
+    typeof response.headers[name] === "string" ? (response.headers[name] as string) : undefined;
+  const next: Entry = {
+    url,
+    etag: header("etag"),
+    lastModified: header("last-modified"),
+    fetchedAt: new Date().toISOString(),
+    size,
+  };
   await writeAtomically(metaFile, (temporary) => writeFile(temporary, JSON.stringify(next)));
   return { file, status: "downloaded", size };
 }

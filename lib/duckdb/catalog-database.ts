@@ -12,13 +12,24 @@ import { quote } from "../query/sql.ts";
  * The whole catalog in one DuckDB database: the site-wide exports (datasets, resources, organizations, reuses,
  * dataservices, in udata's `;`-separated CSV) and the Metrics API's `_total` tables plus the site's months.
  */
-export const METRICS_TABLES = ["datasets_total", "resources_total", "organizations_total", "reuses_total", "dataservices_total", "site"] as const;
+export const METRICS_TABLES = [
+  "datasets_total",
+  "resources_total",
+  "organizations_total",
+  "reuses_total",
+  "dataservices_total",
+  "site",
+] as const;
 
 export interface CatalogBuild {
   tables: Record<string, number>;
 }
 
-export async function buildCatalogDatabase(http: HttpClient, path: string, options: CacheOptions & { log?: (line: string) => void } = {}): Promise<CatalogBuild> {
+export async function buildCatalogDatabase(
+  http: HttpClient,
+  path: string,
+  options: CacheOptions & { log?: (line: string) => void } = {},
+): Promise<CatalogBuild> {
   const temporary = `${path}.${process.pid}.tmp`;
   await rm(temporary, { force: true });
   const instance = await DuckDBInstance.create(temporary, { autoinstall_known_extensions: "false" });
@@ -29,8 +40,12 @@ export async function buildCatalogDatabase(http: HttpClient, path: string, optio
     for (const kind of CATALOG_EXPORTS) {
       const url = http.url("main", `api/1/site/${kind}.csv`);
       const cached = await cachedDownload(http, url, options);
-      options.log?.(`${kind}: ${cached.status === "revalidated" ? "unchanged since the last download" : `downloaded ${(cached.size / 1e6).toFixed(1)} MB`}`);
-      await duck.run(`CREATE TABLE ${quote(kind)} AS SELECT * FROM read_csv(${literal(cached.file)}, delim = ';', quote = '"', escape = '"', header = true, normalize_names = false)`);
+      options.log?.(
+        `${kind}: ${cached.status === "revalidated" ? "unchanged since the last download" : `downloaded ${(cached.size / 1e6).toFixed(1)} MB`}`,
+      );
+      await duck.run(
+        `CREATE TABLE ${quote(kind)} AS SELECT * FROM read_csv(${literal(cached.file)}, delim = ';', quote = '"', escape = '"', header = true, normalize_names = false)`,
+      );
       tables[kind] = await count(duck, kind);
     }
     for (const model of METRICS_TABLES) {

@@ -17,7 +17,11 @@ export class Duck implements Queryable {
    * budget (`DEFAULT_MEMORY_LIMIT` unless given): past it DuckDB spills to disk rather than growing with the export.
    */
   static async memory(memoryLimit: string = DEFAULT_MEMORY_LIMIT): Promise<Duck> {
-    const instance = await DuckDBInstance.create(":memory:", { autoinstall_known_extensions: "false", memory_limit: checkMemoryLimit(memoryLimit), temp_directory: tmpdir() });
+    const instance = await DuckDBInstance.create(":memory:", {
+      autoinstall_known_extensions: "false",
+      memory_limit: checkMemoryLimit(memoryLimit),
+      temp_directory: tmpdir(),
+    });
     return new Duck(await instance.connect(), instance);
   }
 
@@ -51,7 +55,8 @@ export const DEFAULT_MEMORY_LIMIT = "128MB";
 
 /** A size DuckDB's memory_limit takes ("512MB", "2GiB"), returned as is; anything else is refused with an example. */
 export function checkMemoryLimit(size: string): string {
-  if (!/^\d+(\.\d+)?\s*(B|KB|MB|GB|TB|KiB|MiB|GiB|TiB)$/i.test(size.trim())) throw new TypeError(`memory limit ${JSON.stringify(size)}: expected a size such as 512MB or 2GB`);
+  if (!/^\d+(\.\d+)?\s*(B|KB|MB|GB|TB|KiB|MiB|GiB|TiB)$/i.test(size.trim()))
+    throw new TypeError(`memory limit ${JSON.stringify(size)}: expected a size such as 512MB or 2GB`);
   return size.trim();
 }
 

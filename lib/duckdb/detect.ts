@@ -48,9 +48,12 @@ export async function detectColumns(db: Queryable, table: string, columns: strin
   columns.forEach((column, i) => {
     const c = ident(column);
     selects.push(`count(nullif(trim(${c}), '')) AS n${i}`);
-    for (const type of TYPE_ORDER) selects.push(`count(*) FILTER (WHERE regexp_matches(trim(${c}), '${PATTERNS[type]}')) AS ${type}${i}`);
+    for (const type of TYPE_ORDER)
+      selects.push(`count(*) FILTER (WHERE regexp_matches(trim(${c}), '${PATTERNS[type]}')) AS ${type}${i}`);
     selects.push(`count(*) FILTER (WHERE json_valid(${c}) AND regexp_matches(${c}, '${PATTERNS.json}')) AS jsonok${i}`);
-    FORMATS.forEach(([, pattern], f) => selects.push(`count(*) FILTER (WHERE regexp_matches(trim(${c}), '${pattern}')) AS f${f}_${i}`));
+    FORMATS.forEach(([, pattern], f) =>
+      selects.push(`count(*) FILTER (WHERE regexp_matches(trim(${c}), '${pattern}')) AS f${f}_${i}`),
+    );
   });
   const [counts] = await db.all<Record<string, bigint>>(`SELECT ${selects.join(", ")} FROM ${ident(table)}`);
   return columns.map((name, i) => {
@@ -63,7 +66,15 @@ export async function detectColumns(db: Queryable, table: string, columns: strin
     else if (all(`date${i}`)) type = "date";
     else if (all(`datetime${i}`)) type = "datetime";
     else if (all(`json${i}`) && all(`jsonok${i}`)) type = "json";
-    let format: string = { string: "string", int: "int", float: "float", bool: "booleen", date: "date", datetime: "datetime_naive", json: "json" }[type];
+    let format: string = {
+      string: "string",
+      int: "int",
+      float: "float",
+      bool: "booleen",
+      date: "date",
+      datetime: "datetime_naive",
+      json: "json",
+    }[type];
     if (type === "string") {
       const found = FORMATS.findIndex((_, f) => all(`f${f}_${i}`));
       if (found >= 0) format = FORMATS[found][0];
@@ -71,7 +82,6 @@ export async function detectColumns(db: Queryable, table: string, columns: strin
     return { name, type, format };
   });
 }
-
 
 /** The expression turning a text column into its detected type. */
 export function castExpression(column: DetectedColumn): string {
@@ -87,7 +97,12 @@ export function castExpression(column: DetectedColumn): string {
 }
 
 /** Statistics of a typed table, shaped as csv-detective's `profile` section, plus the whole profile around it. */
-export async function computeProfile(db: Queryable, table: string, columns: DetectedColumn[], source: { encoding: string; separator: string }): Promise<CsvProfile> {
+export async function computeProfile(
+  db: Queryable,
+  table: string,
+  columns: DetectedColumn[],
+  source: { encoding: string; separator: string },
+): Promise<CsvProfile> {
   const t = ident(table);
   const [{ total }] = await db.all<{ total: number }>(`SELECT count(*)::INTEGER AS total FROM ${t}`);
   const stats: Record<string, ColumnStats> = {};
@@ -99,20 +114,32 @@ export async function computeProfile(db: Queryable, table: string, columns: Dete
     const numeric = column.type === "int" || column.type === "float";
     const [summary] = await db.all<Record<string, number | null>>(
       `SELECT count(DISTINCT ${c})::INTEGER AS nb_distinct, (count(*) - count(${c}))::INTEGER AS nb_missing_values` +
-        (numeric ? `, min(${c})::DOUBLE AS min, max(${c})::DOUBLE AS max, avg(${c})::DOUBLE AS mean, stddev_samp(${c})::DOUBLE AS std` : "") +
+        (numeric
+          ? `, min(${c})::DOUBLE AS min, max(${c})::DOUBLE AS max, avg(${c})::DOUBLE AS mean, stddev_samp(${c})::DOUBLE AS std`
+          : "") +
         ` FROM ${t}`,
     );
-    const tops = column.type === "json" ? [] : await db.all<{ value: unknown; count: number }>(
-      `SELECT ${c}${column.type === "date" || column.type === "datetime" ? "::VARCHAR" : ""} AS value, count(*)::INTEGER AS count FROM ${t} WHERE ${c} IS NOT NULL GROUP BY 1 ORDER BY 2 DESC, 1 LIMIT 10`,
-    );
-    stats[column.name] = { tops: tops.map(({ value, count }) => ({ count, value: typeof value === "bigint" ? Number(value) : value })), ...summary };
-    if (numeric) for (const key of ["min", "max", "mean", "std"] as const) stats[column.name][key] = round(stats[column.name][key] as number | null);
+    const tops =
+      column.type === "json"
+        ? []
+        : await db.all<{ value: unknown; count: number }>(
+            `SELECT ${c}${column.type === "date" || column.type === "datetime" ? "::VARCHAR" : ""} AS value, count(*)::INTEGER AS count FROM ${t} WHERE ${c} IS NOT NULL GROUP BY 1 ORDER BY 2 DESC, 1 LIMIT 10`,
+          );
+    stats[column.name] = {
+      tops: tops.map(({ value, count }) => ({ count, value: typeof value === "bigint" ? Number(value) : value })),
+      ...summary,
+    };
+    if (numeric)
+      for (const key of ["min", "max", "mean", "std"] as const)
+        stats[column.name][key] = round(stats[column.name][key] as number | null);
     detections[column.name] = { python_type: column.type, format: column.format, score: 1 };
     (formats[column.format] ??= []).push(column.name);
     if (!numeric && total > 0 && Number(summary.nb_distinct) <= Math.min(25, total / 2)) categorical.push(column.name);
   }
   const [{ duplicates }] = columns.length
-    ? await db.all<{ duplicates: number }>(`SELECT (count(*) - (SELECT count(*) FROM (SELECT DISTINCT ${columns.map((c) => ident(c.name)).join(", ")} FROM ${t})))::INTEGER AS duplicates FROM ${t}`)
+    ? await db.all<{ duplicates: number }>(
+        `SELECT (count(*) - (SELECT count(*) FROM (SELECT DISTINCT ${columns.map((c) => ident(c.name)).join(", ")} FROM ${t})))::INTEGER AS duplicates FROM ${t}`,
+      )
     : [{ duplicates: 0 }];
   return {
     encoding: source.encoding,
@@ -124,8 +151,12 @@ export async function computeProfile(db: Queryable, table: string, columns: Dete
     heading_columns: 0,
     trailing_columns: 0,
     categorical,
-    columns_fields: Object.fromEntries(columns.map((c) => [c.name, { python_type: c.type, format: c.format, score: 1 }])),
-    columns_labels: Object.fromEntries(columns.map((c) => [c.name, { python_type: c.type, format: c.format, score: 1 }])),
+    columns_fields: Object.fromEntries(
+      columns.map((c) => [c.name, { python_type: c.type, format: c.format, score: 1 }]),
+    ),
+    columns_labels: Object.fromEntries(
+      columns.map((c) => [c.name, { python_type: c.type, format: c.format, score: 1 }]),
+    ),
     columns: detections,
     formats,
     profile: stats,

@@ -15,7 +15,12 @@ import type { AnyQuery, ExportOptions, Rows } from "./rows.ts";
 export type { ExportOptions } from "./rows.ts";
 
 /** Prepares the rows on `duck`, hands them to `work`, and cleans up whatever happens. */
-async function withRows<T>(query: AnyQuery, duck: Duck, options: ExportOptions, work: (rows: Rows) => Promise<T>): Promise<T> {
+async function withRows<T>(
+  query: AnyQuery,
+  duck: Duck,
+  options: ExportOptions,
+  work: (rows: Rows) => Promise<T>,
+): Promise<T> {
   const rows = await prepareRows(query, duck, options);
   try {
     return await work(rows);
@@ -25,7 +30,11 @@ async function withRows<T>(query: AnyQuery, duck: Duck, options: ExportOptions, 
 }
 
 /** The same, on a DuckDB database of its own (bounded memory, spilling to disk), closed afterwards. */
-async function withOwnDuck<T>(query: AnyQuery, options: ExportOptions, work: (rows: Rows, duck: Duck) => Promise<T>): Promise<T> {
+async function withOwnDuck<T>(
+  query: AnyQuery,
+  options: ExportOptions,
+  work: (rows: Rows, duck: Duck) => Promise<T>,
+): Promise<T> {
   const duck = await Duck.memory(options.memoryLimit);
   try {
     return await withRows(query, duck, options, (rows) => work(rows, duck));
@@ -43,7 +52,10 @@ export function toParquet(query: AnyQuery, path: string, options: ExportOptions 
 export function toDuckDB(query: AnyQuery, duck: Duck, table: string, options: ExportOptions = {}): Promise<number> {
   return withRows(query, duck, options, async (rows) => {
     // CREATE TABLE AS answers the rows it inserted
-    const [{ Count }] = await duck.all<{ Count: bigint }>(`CREATE OR REPLACE TABLE ${quote(table)} AS ${rows.sql}`, rows.params);
+    const [{ Count }] = await duck.all<{ Count: bigint }>(
+      `CREATE OR REPLACE TABLE ${quote(table)} AS ${rows.sql}`,
+      rows.params,
+    );
     return Number(Count);
   });
 }
@@ -84,7 +96,11 @@ async function openBatches(query: AnyQuery, options: ExportOptions): Promise<Ope
   }
 }
 
-async function withBatches<T>(query: AnyQuery, options: ExportOptions, work: (batches: AsyncGenerator<RecordBatch>, columns: ColumnSpec[]) => Promise<T>): Promise<T> {
+async function withBatches<T>(
+  query: AnyQuery,
+  options: ExportOptions,
+  work: (batches: AsyncGenerator<RecordBatch>, columns: ColumnSpec[]) => Promise<T>,
+): Promise<T> {
   const open = await openBatches(query, options);
   try {
     return await work(open.batches, open.columns);
@@ -110,7 +126,9 @@ export function toArrow(query: AnyQuery, options: ExportOptions = {}): Promise<T
 
 /** The rows as an Arrow IPC file (or stream, with `ipcFormat`), batch by batch, written atomically. Returns the number of rows. */
 export function toIpc(query: AnyQuery, path: string, options: ExportOptions = {}): Promise<number> {
-  return withBatches(query, options, (batches, columns) => writeAtomically(path, (temporary) => ipcFile(temporary, batches, columns, options.ipcFormat)));
+  return withBatches(query, options, (batches, columns) =>
+    writeAtomically(path, (temporary) => ipcFile(temporary, batches, columns, options.ipcFormat)),
+  );
 }
 
 /** A Tabular or Metrics query's rows to a file in any of the formats, written atomically. */
@@ -133,7 +151,12 @@ async function* batches(duck: Duck, rows: Rows): AsyncGenerator<RecordBatch> {
   yield* jsonStreamToBatches(createReadStream(json), rows.columns);
 }
 
-async function ipcFile(path: string, batches: AsyncIterable<RecordBatch>, columns: ColumnSpec[], format: "file" | "stream" = "file"): Promise<number> {
+async function ipcFile(
+  path: string,
+  batches: AsyncIterable<RecordBatch>,
+  columns: ColumnSpec[],
+  format: "file" | "stream" = "file",
+): Promise<number> {
   const handle = await open(path, "w");
   try {
     return await writeIpc(batches, arrowSchema(columns), async (bytes) => void (await handle.write(bytes)), format);
@@ -148,7 +171,12 @@ export type Format = (typeof FORMATS)[number];
 
 /** COPY options per text/columnar format (arrow is written from record batches instead). */
 export function copyOptions(format: Exclude<Format, "arrow">): string {
-  return { csv: "FORMAT csv, HEADER true", json: "FORMAT json, ARRAY true", ndjson: "FORMAT json", parquet: "FORMAT parquet, COMPRESSION zstd" }[format];
+  return {
+    csv: "FORMAT csv, HEADER true",
+    json: "FORMAT json, ARRAY true",
+    ndjson: "FORMAT json",
+    parquet: "FORMAT parquet, COMPRESSION zstd",
+  }[format];
 }
 
 /**
@@ -156,7 +184,14 @@ export function copyOptions(format: Exclude<Format, "arrow">): string {
  * number of rows. Arrow goes through DuckDB's JSON writer and the Arrow builders, typed by `columns` (by default, as
  * DuckDB describes the result).
  */
-export async function sqlToFile(duck: Duck, sql: string, params: unknown[], path: string, format: Format, columns?: ColumnSpec[]): Promise<number> {
+export async function sqlToFile(
+  duck: Duck,
+  sql: string,
+  params: unknown[],
+  path: string,
+  format: Format,
+  columns?: ColumnSpec[],
+): Promise<number> {
   return writeAtomically(path, async (temporary) => {
     if (format !== "arrow") return copyTo(duck, sql, params, temporary, copyOptions(format));
     const specs = columns ?? (await describe(duck, sql, params));
@@ -192,6 +227,16 @@ async function copyTo(duck: Duck, sql: string, params: unknown[], file: string, 
 async function describe(duck: Duck, sql: string, params: unknown[]): Promise<ColumnSpec[]> {
   const rows = await duck.all<{ column_name: string; column_type: string }>(`DESCRIBE ${sql}`, params);
   const type = (sql: string): PythonType =>
-    /INT/.test(sql) ? "int" : /DOUBLE|FLOAT|DECIMAL|REAL/.test(sql) ? "float" : sql === "BOOLEAN" ? "bool" : sql === "DATE" ? "date" : /TIMESTAMP/.test(sql) ? "datetime" : "string";
+    /INT/.test(sql)
+      ? "int"
+      : /DOUBLE|FLOAT|DECIMAL|REAL/.test(sql)
+        ? "float"
+        : sql === "BOOLEAN"
+          ? "bool"
+          : sql === "DATE"
+            ? "date"
+            : /TIMESTAMP/.test(sql)
+              ? "datetime"
+              : "string";
   return rows.map((r) => ({ name: r.column_name, type: type(r.column_type) }));
 }

@@ -1,5 +1,15 @@
 export { Duck, literal } from "./connection.ts";
-export { toArrow, toDuckDB, toIpc, toParquet, toRecordBatches, toFile, sqlToFile, FORMATS, type Format } from "./export.ts";
+export {
+  toArrow,
+  toDuckDB,
+  toIpc,
+  toParquet,
+  toRecordBatches,
+  toFile,
+  sqlToFile,
+  FORMATS,
+  type Format,
+} from "./export.ts";
 export type { ExportOptions } from "./rows.ts";
 export { chooseMode, type Mode, type ModeChoice } from "./mode.ts";
 export { loadCsv, type Runnable } from "./ingest.ts";

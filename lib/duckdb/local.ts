@@ -28,15 +28,23 @@ export interface LocalTable {
   download: "downloaded" | "revalidated";
 }
 
-export async function loadResource(http: HttpClient, resourceId: string, duck: Duck, options: CacheOptions & { table?: string } = {}): Promise<LocalTable> {
+export async function loadResource(
+  http: HttpClient,
+  resourceId: string,
+  duck: Duck,
+  options: CacheOptions & { table?: string } = {},
+): Promise<LocalTable> {
   const { resource } = await new Datasets(http).resource(resourceId);
   if (!/csv/i.test(`${resource.format ?? ""} ${resource.mime ?? ""} ${resource.url}`)) {
-    throw new TypeError(`resource ${resourceId} is ${resource.format ?? "of an unknown format"}, not CSV: local queries read CSV files`);
+    throw new TypeError(
+      `resource ${resourceId} is ${resource.format ?? "of an unknown format"}, not CSV: local queries read CSV files`,
+    );
   }
   const cached = await cachedDownload(http, resource.url, options);
   // the Tabular API's profile types the columns when it has one; otherwise the content does
   const known = await new TabularApi(http).profile(resourceId).then(
-    ({ profile }) => Object.fromEntries(profileColumns(profile).map((c) => [c.name, c.type])) as Record<string, PythonType>,
+    ({ profile }) =>
+      Object.fromEntries(profileColumns(profile).map((c) => [c.name, c.type])) as Record<string, PythonType>,
     (error: unknown) => {
       if (error instanceof DataGouvError && (error.status === 404 || error.status === 410)) return undefined;
       throw error;
@@ -44,7 +52,12 @@ export async function loadResource(http: HttpClient, resourceId: string, duck: D
   );
   const table = options.table ?? `resource_${resourceId.replace(/\W/g, "")}`;
   const { columns } = await loadCsv(duck, cached.file, table, known);
-  return { table, types: Object.fromEntries([["__id", "int"], ...columns.map((c) => [c.name, c.type])]), url: resource.url, download: cached.status };
+  return {
+    table,
+    types: Object.fromEntries([["__id", "int"], ...columns.map((c) => [c.name, c.type])]),
+    url: resource.url,
+    download: cached.status,
+  };
 }
 
 /** The query as SQL over a locally loaded resource. */
@@ -72,13 +85,19 @@ export async function localRows(query: TabularQuery, duck: Duck, options: Export
       table,
       onBytes: (n) => options.progress?.({ bytes: (bytes += n), label: query.resourceId }),
     });
-    say(options.logger ?? http.logger, `${local.download === "revalidated" ? "using the cached file (unchanged on the server)" : "downloaded the file"}: ${local.url}`);
+    say(
+      options.logger ?? http.logger,
+      `${local.download === "revalidated" ? "using the cached file (unchanged on the server)" : "downloaded the file"}: ${local.url}`,
+    );
     const all = await withRanges(duck, local);
     const typeOf = (name: string): ColumnSpec => all.find((c) => c.name === name) ?? { name, type: "string" };
     const columns = outputColumns(query.spec, typeOf, all);
     const { sql, params } = localSql(query, local);
     // JSON comes back from the API without spaces; json() writes the file's text the same way
-    const typed = columns.map((c) => `${c.type === "json" ? `json(${quote(c.name)})` : `CAST(${quote(c.name)} AS ${SQL_TYPES[c.type]})`} AS ${quote(c.name)}`);
+    const typed = columns.map(
+      (c) =>
+        `${c.type === "json" ? `json(${quote(c.name)})` : `CAST(${quote(c.name)} AS ${SQL_TYPES[c.type]})`} AS ${quote(c.name)}`,
+    );
     return { sql: `SELECT ${typed.join(", ")} FROM (${sql})`, params, columns, scratch, dispose };
   } catch (error) {
     await dispose();
@@ -92,7 +111,9 @@ async function withRanges(duck: Duck, local: LocalTable): Promise<ColumnSpec[]> 
   const ints = columns.filter((c) => c.type === "int");
   if (!ints.length) return columns;
   const ranges = ints.map((c, i) => `min(${quote(c.name)})::DOUBLE AS lo${i}, max(${quote(c.name)})::DOUBLE AS hi${i}`);
-  const [found] = await duck.all<Record<string, number | null>>(`SELECT ${ranges.join(", ")} FROM ${quote(local.table)}`);
+  const [found] = await duck.all<Record<string, number | null>>(
+    `SELECT ${ranges.join(", ")} FROM ${quote(local.table)}`,
+  );
   ints.forEach((c, i) => {
     c.min = found[`lo${i}`] ?? undefined;
     c.max = found[`hi${i}`] ?? undefined;

@@ -20,7 +20,8 @@ export async function chooseMode(query: TabularQuery): Promise<ModeChoice> {
   try {
     await api.profile(query.resourceId);
   } catch (error) {
-    if (error instanceof DataGouvError && (error.status === 404 || error.status === 410)) return { mode: "local", reason: "the Tabular API does not serve this resource" };
+    if (error instanceof DataGouvError && (error.status === 404 || error.status === 410))
+      return { mode: "local", reason: "the Tabular API does not serve this resource" };
     throw error;
   }
   if (query.isAggregation && !(await api.aggregationAllowed(query.resourceId))) {
@@ -37,7 +38,10 @@ export function describeChoice(choice: ModeChoice): string {
 export async function resolveMode(query: AnyQuery, options: ExportOptions): Promise<"remote" | "local"> {
   const mode = options.mode ?? "remote";
   if (!isTabular(query)) {
-    if (mode === "local") throw new TypeError(`metrics queries run on the Metrics API only (there is no file to run ${query.model} on locally): use mode "remote" or "auto"`);
+    if (mode === "local")
+      throw new TypeError(
+        `metrics queries run on the Metrics API only (there is no file to run ${query.model} on locally): use mode "remote" or "auto"`,
+      );
     return "remote";
   }
   if (mode !== "auto") return mode;
@@ -50,6 +54,13 @@ export async function resolveMode(query: AnyQuery, options: ExportOptions): Prom
  * The query's rows prepared on `duck`, fetched from the API or computed from the resource's file, as `options.mode`
  * says. Remote Tabular rows come as `stream` says: CSV for DuckDB to read, JSON for the Arrow builders.
  */
-export async function prepareRows(query: AnyQuery, duck: Duck, options: ExportOptions, stream: StreamFormat = "csv"): Promise<Rows> {
-  return (await resolveMode(query, options)) === "remote" ? remoteRows(query, options, stream) : localRows(query as TabularQuery, duck, options);
+export async function prepareRows(
+  query: AnyQuery,
+  duck: Duck,
+  options: ExportOptions,
+  stream: StreamFormat = "csv",
+): Promise<Rows> {
+  return (await resolveMode(query, options)) === "remote"
+    ? remoteRows(query, options, stream)
+    : localRows(query as TabularQuery, duck, options);
 }

@@ -34,7 +34,11 @@ interface Source {
   stream(query: AnyQuery, signal?: AbortSignal): Promise<HttpResponse>;
 }
 
-function fetched(spec: QuerySpec, typeOf: (name: string) => ColumnSpec, all: ColumnSpec[]): { columns: ColumnSpec[]; dropId: boolean } {
+function fetched(
+  spec: QuerySpec,
+  typeOf: (name: string) => ColumnSpec,
+  all: ColumnSpec[],
+): { columns: ColumnSpec[]; dropId: boolean } {
   const dropId = !spec.aggregations.length && spec.columns !== undefined && !spec.columns.includes("__id");
   const columns = outputColumns(spec, typeOf, all);
   return { columns: dropId ? [typeOf("__id"), ...columns] : columns, dropId };
@@ -53,23 +57,50 @@ async function tabularSource(query: TabularQuery, wanted: StreamFormat): Promise
   const base = dropId ? query.columns(["__id", ...query.spec.columns!]) : query;
   // PostgREST writes the CSV header's names as they are: one holding a line break would be read as rows; and with a
   // single column (an aggregation's), a NULL is an empty line, and an empty result's lone newlines would read as one
-  const format = wanted === "csv" && (columns.length < 2 || columns.some((c) => /[\r\n]/.test(c.name))) ? "json" : wanted;
-  const stream = (q: AnyQuery, signal?: AbortSignal) => (format === "json" ? (q as TabularQuery).json(signal) : (q as TabularQuery).csv(signal));
-  return { http, api: "tabular", label: query.resourceId, format, spec: query.spec, isAggregation: query.isAggregation, base, columns, dropId, stream };
+  const format =
+    wanted === "csv" && (columns.length < 2 || columns.some((c) => /[\r\n]/.test(c.name))) ? "json" : wanted;
+  const stream = (q: AnyQuery, signal?: AbortSignal) =>
+    format === "json" ? (q as TabularQuery).json(signal) : (q as TabularQuery).csv(signal);
+  return {
+    http,
+    api: "tabular",
+    label: query.resourceId,
+    format,
+    spec: query.spec,
+    isAggregation: query.isAggregation,
+    base,
+    columns,
+    dropId,
+    stream,
+  };
 }
 
 /** A Metrics query: the `/data/csv/` stream, typed from the model's known columns (counts as integers). */
 function metricsSource(query: MetricsQuery<MetricsModel>): Source {
   const http = bound(query);
   const names: readonly string[] = isKnownModel(query.model) ? METRICS_MODELS[query.model] : [];
-  if (!names.length) throw new TypeError(`unknown metrics model ${JSON.stringify(query.model)}: columnar exports know ${Object.keys(METRICS_MODELS).join(", ")}`);
+  if (!names.length)
+    throw new TypeError(
+      `unknown metrics model ${JSON.stringify(query.model)}: columnar exports know ${Object.keys(METRICS_MODELS).join(", ")}`,
+    );
   const typeOf = (name: string): ColumnSpec => {
     const kind = metricsColumnType(name);
     return { name, type: kind === "count" || kind === "id" ? "int" : kind === "month" ? "date" : "string" };
   };
   const { columns, dropId } = fetched(query.spec, typeOf, names.map(typeOf));
   const base = dropId ? query.columns(["__id", ...query.spec.columns!]) : query;
-  return { http, api: "metrics", label: query.model, format: "csv", spec: query.spec, isAggregation: query.isAggregation, base, columns, dropId, stream: (q, signal) => (q as MetricsQuery<MetricsModel>).csv(signal) };
+  return {
+    http,
+    api: "metrics",
+    label: query.model,
+    format: "csv",
+    spec: query.spec,
+    isAggregation: query.isAggregation,
+    base,
+    columns,
+    dropId,
+    stream: (q, signal) => (q as MetricsQuery<MetricsModel>).csv(signal),
+  };
 }
 
 // both query classes satisfy RowQuery of themselves; the engine only needs that much of them
@@ -114,7 +145,10 @@ function serverCap(error: unknown): number | undefined {
 /** Spools the query in one stream (no cap given), or in `__id` windows under `cap`. */
 async function spool(source: Source, options: ExportOptions, dir: string, cap: number | undefined): Promise<string[]> {
   const concurrency = options.concurrency ?? 2;
-  const windows: IdWindow[] = source.isAggregation || cap === undefined ? [{ from: null, to: null }] : await planWindows(rowsOf(source), cap, concurrency);
+  const windows: IdWindow[] =
+    source.isAggregation || cap === undefined
+      ? [{ from: null, to: null }]
+      : await planWindows(rowsOf(source), cap, concurrency);
   const label = `${source.label}${windows.length > 1 ? ` (${windows.length} windows)` : ""}`;
   let bytes = 0;
   let rows = 0;
@@ -123,18 +157,27 @@ async function spool(source: Source, options: ExportOptions, dir: string, cap: n
   const signal = options.signal ? AbortSignal.any([options.signal, stop.signal]) : stop.signal;
   return mapLimit(windows, concurrency, async (window, i) => {
     const file = join(dir, `window-${String(i).padStart(5, "0")}.${source.format}`);
-    const response = await source.stream(within(rowsOf(source), window.from, window.to) as unknown as AnyQuery, signal).catch((error: unknown) => {
-      stop.abort();
-      throw error;
-    });
+    const response = await source
+      .stream(within(rowsOf(source), window.from, window.to) as unknown as AnyQuery, signal)
+      .catch((error: unknown) => {
+        stop.abort();
+        throw error;
+      });
     const count = rowCounter(source.format);
     const progress = options.progress;
-    await spoolResponse(source.http, source.api, response, file, progress && ((chunk) => {
-      bytes += chunk.length;
-      rows += count(chunk);
-      // aggregated rows have no __id to count
-      progress({ bytes, rows: source.isAggregation ? undefined : rows, label });
-    })).catch((error: unknown) => {
+    await spoolResponse(
+      source.http,
+      source.api,
+      response,
+      file,
+      progress &&
+        ((chunk) => {
+          bytes += chunk.length;
+          rows += count(chunk);
+          // aggregated rows have no __id to count
+          progress({ bytes, rows: source.isAggregation ? undefined : rows, label });
+        }),
+    ).catch((error: unknown) => {
       stop.abort();
       throw error;
     });
@@ -170,7 +213,13 @@ export async function liveBatches(query: AnyQuery, options: ExportOptions): Prom
   return { columns, batches: decodeWindows(source, columns, whole, windows, options) };
 }
 
-async function* decodeWindows(source: Source, columns: ColumnSpec[], whole: HttpResponse | undefined, windows: IdWindow[], options: ExportOptions): AsyncGenerator<RecordBatch> {
+async function* decodeWindows(
+  source: Source,
+  columns: ColumnSpec[],
+  whole: HttpResponse | undefined,
+  windows: IdWindow[],
+  options: ExportOptions,
+): AsyncGenerator<RecordBatch> {
   const label = `${source.label}${windows.length > 1 ? ` (${windows.length} windows)` : ""}`;
   const totals = { bytes: 0, rows: 0 };
   if (whole) {
@@ -178,7 +227,8 @@ async function* decodeWindows(source: Source, columns: ColumnSpec[], whole: Http
     return;
   }
   // the next window is asked for while this one is decoded, so that the server prepares it meanwhile; one ahead at most
-  const ask = (i: number) => quiet(source.stream(within(rowsOf(source), windows[i].from, windows[i].to) as unknown as AnyQuery, options.signal));
+  const ask = (i: number) =>
+    quiet(source.stream(within(rowsOf(source), windows[i].from, windows[i].to) as unknown as AnyQuery, options.signal));
   let next = windows.length ? ask(0) : undefined;
   try {
     for (let i = 0; i < windows.length; i++) {
@@ -188,7 +238,10 @@ async function* decodeWindows(source: Source, columns: ColumnSpec[], whole: Http
     }
   } finally {
     // a consumer that stops early, or a failure, leaves the request ahead unread: release it
-    next?.then((response) => response.body.destroy(), () => {});
+    next?.then(
+      (response) => response.body.destroy(),
+      () => {},
+    );
   }
 }
 
@@ -199,7 +252,13 @@ function quiet<T>(promise: Promise<T>): Promise<T> {
 }
 
 /** A response's body as it arrives, with progress; a transfer cut short is the HTTP layer's error, named as such. */
-async function* arriving(source: Source, response: HttpResponse, label: string, totals: { bytes: number; rows: number }, options: ExportOptions): AsyncGenerator<Buffer> {
+async function* arriving(
+  source: Source,
+  response: HttpResponse,
+  label: string,
+  totals: { bytes: number; rows: number },
+  options: ExportOptions,
+): AsyncGenerator<Buffer> {
   const count = rowCounter("json");
   try {
     for await (const chunk of response.body as AsyncIterable<Buffer>) {
@@ -228,9 +287,10 @@ function readSql(source: Source, files: string[]): string {
   const text = (c: ColumnSpec) => month(c) || (source.format === "csv" && c.type === "json");
   const struct = source.columns.map((c) => `${quote(c.name)}: '${text(c) ? "VARCHAR" : SQL_TYPES[c.type]}'`).join(", ");
   const list = `[${files.map(literal).join(", ")}]`;
-  const from = source.format === "json"
-    ? `read_json(${list}, format = 'array', columns = {${struct}})`
-    : `read_csv(${list}, header = true, delim = ',', quote = '"', escape = '"', allow_quoted_nulls = false, auto_detect = false, columns = {${struct}})`;
+  const from =
+    source.format === "json"
+      ? `read_json(${list}, format = 'array', columns = {${struct}})`
+      : `read_csv(${list}, header = true, delim = ',', quote = '"', escape = '"', allow_quoted_nulls = false, auto_detect = false, columns = {${struct}})`;
   const output = source.columns
     .filter((c) => !(source.dropId && c.name === "__id"))
     .map((c) => {

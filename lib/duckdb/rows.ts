@@ -55,7 +55,10 @@ export interface Rows {
 }
 
 export function bound(query: AnyQuery): HttpClient {
-  if (!query.http) throw new TypeError("this query is not bound to a client: use dg.tabular(rid) / dg.metrics(model), or query.bind(dg.http)");
+  if (!query.http)
+    throw new TypeError(
+      "this query is not bound to a client: use dg.tabular(rid) / dg.metrics(model), or query.bind(dg.http)",
+    );
   return query.http;
 }
 

@@ -12,7 +12,13 @@ export interface Progress {
 }
 
 /** Writes a response's body to a file as it arrives (constant memory), showing each chunk as it passes. */
-export async function spoolResponse(http: HttpClient, api: Api, response: HttpResponse, file: string, onChunk?: (chunk: Buffer) => void): Promise<number> {
+export async function spoolResponse(
+  http: HttpClient,
+  api: Api,
+  response: HttpResponse,
+  file: string,
+  onChunk?: (chunk: Buffer) => void,
+): Promise<number> {
   let bytes = 0;
   const count = new Transform({
     transform(chunk: Buffer, _encoding, callback) {

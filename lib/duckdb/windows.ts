@@ -27,7 +27,11 @@ export interface IdWindow {
 export async function planWindows<Q extends RowQuery<Q>>(query: Q, cap: number, concurrency = 4): Promise<IdWindow[]> {
   // the count and the first and last ids are asked for at once (one round trip instead of three)
   const ids = query.onlyFilters().columns(["__id"]);
-  const [counted, [first], [last]] = await Promise.all([query.count(), ids.sort("__id", "asc").first<{ __id: number }>(1), ids.sort("__id", "desc").first<{ __id: number }>(1)]);
+  const [counted, [first], [last]] = await Promise.all([
+    query.count(),
+    ids.sort("__id", "asc").first<{ __id: number }>(1),
+    ids.sort("__id", "desc").first<{ __id: number }>(1),
+  ]);
   const total = counted ?? 0;
   if (total <= cap) return [{ from: null, to: null, count: total }];
   const low = first?.__id ?? 1;
@@ -38,7 +42,10 @@ export async function planWindows<Q extends RowQuery<Q>>(query: Q, cap: number, 
   let pending = split(low, high, estimate) as { from: number; to: number }[];
   const done: IdWindow[] = [];
   while (pending.length > 0) {
-    const counted = await mapLimit(pending, concurrency, async (w) => ({ ...w, count: (await within(query, w.from, w.to).count()) ?? 0 }));
+    const counted = await mapLimit(pending, concurrency, async (w) => ({
+      ...w,
+      count: (await within(query, w.from, w.to).count()) ?? 0,
+    }));
     pending = [];
     for (const w of counted) {
       if (w.count <= cap) done.push(w);
@@ -69,7 +76,11 @@ export function within<Q extends RowQuery<Q>>(query: Q, from: number | null, to:
  * Runs `work` on every item with at most `limit` at once, results in input order. After a failure no new item starts,
  * and the failure is thrown once the items under way have settled (so that what they write can be cleaned up).
  */
-export async function mapLimit<T, R>(items: T[], limit: number, work: (item: T, index: number) => Promise<R>): Promise<R[]> {
+export async function mapLimit<T, R>(
+  items: T[],
+  limit: number,
+  work: (item: T, index: number) => Promise<R>,
+): Promise<R[]> {
   const results: R[] = new Array(items.length);
   let next = 0;
   let failure: { error: unknown } | undefined;

@@ -2,7 +2,16 @@ import { Agent, interceptors, type Dispatcher } from "undici";
 import { VERSION } from "../version.ts";
 import { type Endpoints } from "./endpoints.ts";
 import { DataGouvError, hintFor, kindOfFailure, networkHint, parseErrorBody, type Api } from "./errors.ts";
-import { DEFAULT_RETRY, IDEMPOTENT_METHODS, RETRY_ERROR_CODES, RETRY_STATUSES, isOverloadRedirect, rateLimitResetMs, retryDecision, type RetryPolicy } from "./retry.ts";
+import {
+  DEFAULT_RETRY,
+  IDEMPOTENT_METHODS,
+  RETRY_ERROR_CODES,
+  RETRY_STATUSES,
+  isOverloadRedirect,
+  rateLimitResetMs,
+  retryDecision,
+  type RetryPolicy,
+} from "./retry.ts";
 
 export type QueryValue = string | number | boolean | null | undefined | readonly (string | number | boolean)[];
 /** A query: key/values (arrays repeat the key), or a string already encoded as the server wants it. */
@@ -121,14 +130,25 @@ export class HttpClient {
         await response.body.dump();
         if (isOverloadRedirect(status, headers)) {
           throw new DataGouvError({
-            api, method, url, status, kind: "overloaded",
+            api,
+            method,
+            url,
+            status,
+            kind: "overloaded",
             serverMessage: `redirected to ${String(headers.location)}`,
             hint: "The platform is overloaded; retry later",
           });
         }
         const location = headers.location;
         if (typeof location !== "string" || hop >= MAX_REDIRECTS || (options.accept ?? []).includes(status)) {
-          throw new DataGouvError({ api, method, url, status, kind: "http", serverMessage: `redirect to ${String(location)}` });
+          throw new DataGouvError({
+            api,
+            method,
+            url,
+            status,
+            kind: "http",
+            serverMessage: `redirect to ${String(location)}`,
+          });
         }
         url = new URL(location, url).toString();
         continue;
@@ -139,15 +159,23 @@ export class HttpClient {
   }
 
   async json<T>(api: Api, path: string, options: RequestOptions = {}): Promise<T> {
-    const response = await this.request(api, path, { ...options, headers: { accept: "application/json", ...options.headers } });
+    const response = await this.request(api, path, {
+      ...options,
+      headers: { accept: "application/json", ...options.headers },
+    });
     const text = await this.#readBody(api, options.method ?? "GET", response);
     if (response.status === 204 || text.trim() === "") return undefined as T;
     try {
       return JSON.parse(text) as T;
     } catch (cause) {
       throw new DataGouvError({
-        api, method: options.method ?? "GET", url: response.url, status: response.status, kind: "http",
-        serverMessage: `the response is not JSON: ${text.slice(0, 120)}`, cause,
+        api,
+        method: options.method ?? "GET",
+        url: response.url,
+        status: response.status,
+        kind: "http",
+        serverMessage: `the response is not JSON: ${text.slice(0, 120)}`,
+        cause,
       });
     }
   }
@@ -189,7 +217,11 @@ export class HttpClient {
     if (options.auth) {
       if (!this.#apiKey) {
         throw new DataGouvError({
-          api, method, url, kind: "http", status: 401,
+          api,
+          method,
+          url,
+          kind: "http",
+          status: 401,
           serverMessage: "no API key configured",
           hint: "Set DATAGOUV_API_KEY or pass apiKey: writes need a key from your data.gouv.fr profile",
         });
@@ -220,7 +252,11 @@ export class HttpClient {
       if (cause instanceof DataGouvError) throw cause;
       const kind = kindOfFailure(cause);
       throw new DataGouvError({
-        api, method, url, kind, cause: this.#scrub(cause),
+        api,
+        method,
+        url,
+        kind,
+        cause: this.#scrub(cause),
         serverMessage: this.#redact(String((cause as Error)?.message ?? cause)),
         hint: networkHint(kind),
       });
@@ -240,7 +276,11 @@ export class HttpClient {
     if (cause instanceof DataGouvError) return cause;
     const kind = kindOfFailure(cause);
     return new DataGouvError({
-      api, method, url, kind, cause: this.#scrub(cause),
+      api,
+      method,
+      url,
+      kind,
+      cause: this.#scrub(cause),
       serverMessage: `the response was cut off: ${this.#redact(String((cause as Error)?.message ?? cause))}`,
       hint: kind === "aborted" ? undefined : "The connection broke mid-response; retry",
     });
@@ -255,10 +295,16 @@ export class HttpClient {
     }
     const parsed = parseErrorBody(this.#redact(text));
     const retryAfter = response.headers["retry-after"];
-    const retryAfterSeconds = retryAfter !== undefined && Number.isFinite(Number(retryAfter)) ? Number(retryAfter) : undefined;
+    const retryAfterSeconds =
+      retryAfter !== undefined && Number.isFinite(Number(retryAfter)) ? Number(retryAfter) : undefined;
     const sentry = response.headers["x-sentry-id"];
     return new DataGouvError({
-      api, method, url, status: response.status, kind: "http", ...parsed,
+      api,
+      method,
+      url,
+      status: response.status,
+      kind: "http",
+      ...parsed,
       errorId: parsed.errorId ?? (typeof sentry === "string" ? sentry : undefined),
       hint: hintFor(api, response.status, parsed),
       retryAfterSeconds,

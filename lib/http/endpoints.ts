@@ -40,11 +40,19 @@ export interface EndpointOptions {
   metrics?: string;
 }
 
-export function resolveEndpoints(options: EndpointOptions = {}, environment: Record<string, string | undefined> = process.env): Endpoints {
-  const sandboxUrl = options.sandboxUrl ?? (options.env === undefined || options.env === "sandbox" ? environment.DATAGOUV_SANDBOX_URL : undefined);
+export function resolveEndpoints(
+  options: EndpointOptions = {},
+  environment: Record<string, string | undefined> = process.env,
+): Endpoints {
+  const sandboxUrl =
+    options.sandboxUrl ??
+    (options.env === undefined || options.env === "sandbox" ? environment.DATAGOUV_SANDBOX_URL : undefined);
   let base: Endpoints;
   if (sandboxUrl) base = sandboxEndpoints(checkUrl(sandboxUrl, "sandbox URL (DATAGOUV_SANDBOX_URL)"));
-  else if (options.env === "sandbox") throw new TypeError('env "sandbox" needs a sandbox URL: pass sandboxUrl or set DATAGOUV_SANDBOX_URL (start one with `npx datagouv sandbox`)');
+  else if (options.env === "sandbox")
+    throw new TypeError(
+      'env "sandbox" needs a sandbox URL: pass sandboxUrl or set DATAGOUV_SANDBOX_URL (start one with `npx datagouv sandbox`)',
+    );
   else if (options.env === "demo") base = DEMO;
   else if (options.env === undefined || options.env === "prod") base = PROD;
   else throw new TypeError(`unknown env ${JSON.stringify(options.env)}: use "prod", "demo" or "sandbox"`);
@@ -62,7 +70,8 @@ function checkUrl(url: string, what: string): string {
   } catch {
     throw new TypeError(`the ${what} base URL is not a URL: ${JSON.stringify(url)}`);
   }
-  if (parsed.protocol !== "http:" && parsed.protocol !== "https:") throw new TypeError(`the ${what} base URL must be http or https: ${url}`);
+  if (parsed.protocol !== "http:" && parsed.protocol !== "https:")
+    throw new TypeError(`the ${what} base URL must be http or https: ${url}`);
   return url;
 }
 

@@ -63,8 +63,35 @@ export class DataGouvError extends Error {
   }
 
   toJSON(): Omit<ErrorDetails, "cause"> & { message: string } {
-    const { api, method, url, kind, status, serverMessage, title, detail, fieldErrors, hint, retryAfterSeconds, errorId } = this;
-    return { message: this.message, api, method, url, kind, status, serverMessage, title, detail, fieldErrors, hint, retryAfterSeconds, errorId };
+    const {
+      api,
+      method,
+      url,
+      kind,
+      status,
+      serverMessage,
+      title,
+      detail,
+      fieldErrors,
+      hint,
+      retryAfterSeconds,
+      errorId,
+    } = this;
+    return {
+      message: this.message,
+      api,
+      method,
+      url,
+      kind,
+      status,
+      serverMessage,
+      title,
+      detail,
+      fieldErrors,
+      hint,
+      retryAfterSeconds,
+      errorId,
+    };
   }
 }
 
@@ -76,7 +103,12 @@ export class QueryError extends Error {
   override readonly name = "QueryError";
 }
 
-const API_NAMES: Record<Api, string> = { main: "Main API", tabular: "Tabular API", metrics: "Metrics API", download: "download" };
+const API_NAMES: Record<Api, string> = {
+  main: "Main API",
+  tabular: "Tabular API",
+  metrics: "Metrics API",
+  download: "download",
+};
 
 function composeMessage(d: ErrorDetails): string {
   const what = d.kind === "http" ? `${d.status}` : d.kind === "overloaded" ? `${d.status ?? 302} overloaded` : d.kind;
@@ -84,7 +116,9 @@ function composeMessage(d: ErrorDetails): string {
   const server = [d.title, d.serverMessage].filter((x) => x && x.length > 0).join(": ");
   if (server) message += ` — ${server}`;
   if (d.fieldErrors && Object.keys(d.fieldErrors).length > 0) {
-    message += ` (${Object.entries(d.fieldErrors).map(([field, msg]) => `${field}: ${Array.isArray(msg) ? msg.join(", ") : String(msg)}`).join("; ")})`;
+    message += ` (${Object.entries(d.fieldErrors)
+      .map(([field, msg]) => `${field}: ${Array.isArray(msg) ? msg.join(", ") : String(msg)}`)
+      .join("; ")})`;
   }
   if (d.hint) message += `. ${d.hint}`;
   return message;
@@ -129,8 +163,10 @@ export function parseErrorBody(text: string): ParsedErrorBody {
   }
   const parsed: ParsedErrorBody = {};
   if (typeof record.message === "string") parsed.serverMessage = record.message;
-  if (record.errors && typeof record.errors === "object" && !Array.isArray(record.errors)) parsed.fieldErrors = record.errors as Record<string, unknown>;
-  if (parsed.serverMessage === undefined && parsed.fieldErrors === undefined) parsed.serverMessage = trimmed.slice(0, 500);
+  if (record.errors && typeof record.errors === "object" && !Array.isArray(record.errors))
+    parsed.fieldErrors = record.errors as Record<string, unknown>;
+  if (parsed.serverMessage === undefined && parsed.fieldErrors === undefined)
+    parsed.serverMessage = trimmed.slice(0, 500);
   return parsed;
 }
 
@@ -146,7 +182,7 @@ export function hintFor(api: Api, status: number, parsed: ParsedErrorBody): stri
     return "Streams stop at 50,000 rows: add filters, or use the windowed export (toParquet/toArrow, `datagouv tabular … --output`), which splits the query by __id";
   }
   if (/Unauthorized parameters/i.test(parsed.title ?? "") || /Aggregation parameters/i.test(msg)) {
-    return "The Tabular API allows aggregation only for some resources: run the same query locally with DuckDB (`--local`, or query.run({ mode: \"local\" }))";
+    return 'The Tabular API allows aggregation only for some resources: run the same query locally with DuckDB (`--local`, or query.run({ mode: "local" }))';
   }
   if (/Malformed query/i.test(msg)) return "Check the filter syntax: column__operator=value, with a known operator";
   if (parsed.title === "Database error" && /does not exist/i.test(msg)) {
@@ -154,12 +190,15 @@ export function hintFor(api: Api, status: number, parsed: ParsedErrorBody): stri
       ? "Check the model and column names (see METRICS_MODELS)"
       : "Check the column names against the resource's profile";
   }
-  if (parsed.title === "Database error" && /invalid input syntax/i.test(msg)) return "A value does not fit the column's type (see the resource's profile)";
+  if (parsed.title === "Database error" && /invalid input syntax/i.test(msg))
+    return "A value does not fit the column's type (see the resource's profile)";
   switch (status) {
     case 401:
       return "Check the API key (DATAGOUV_API_KEY or the apiKey option): it is missing, invalid, expired or revoked; create one in your data.gouv.fr profile";
     case 403:
-      return api === "main" ? "This account may not change that object: is it a member of the owning organization?" : undefined;
+      return api === "main"
+        ? "This account may not change that object: is it a member of the owning organization?"
+        : undefined;
     case 404:
       if (api === "tabular") {
         return "The Tabular API does not serve this resource: it may not exist, not be a tabular file, be too large, or not be parsed yet; download the file instead or run the query locally (`--local`)";

@@ -23,7 +23,11 @@ export async function* pages<P>(source: PageSource<P>): AsyncGenerator<P> {
   }
 }
 
-export async function* items<P, T>(source: PageSource<P>, itemsOf: (page: P) => readonly T[], limit = Infinity): AsyncGenerator<T> {
+export async function* items<P, T>(
+  source: PageSource<P>,
+  itemsOf: (page: P) => readonly T[],
+  limit = Infinity,
+): AsyncGenerator<T> {
   if (limit <= 0) return;
   let count = 0;
   for await (const page of pages(source)) {

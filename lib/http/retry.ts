@@ -13,7 +13,14 @@ export const DEFAULT_RETRY: RetryPolicy = { retries: 4, minDelayMs: 500, maxDela
 
 /** Statuses worth another try: rate limited, bad gateway, unavailable, gateway timeout, and the overload redirect. */
 export const RETRY_STATUSES = [429, 502, 503, 504, 302];
-export const RETRY_ERROR_CODES = ["ECONNRESET", "ECONNREFUSED", "EPIPE", "ETIMEDOUT", "UND_ERR_SOCKET", "UND_ERR_CONNECT_TIMEOUT"];
+export const RETRY_ERROR_CODES = [
+  "ECONNRESET",
+  "ECONNREFUSED",
+  "EPIPE",
+  "ETIMEDOUT",
+  "UND_ERR_SOCKET",
+  "UND_ERR_CONNECT_TIMEOUT",
+];
 /** Methods that may be replayed; a write is retried only when the caller says it is idempotent. */
 export const IDEMPOTENT_METHODS = ["GET", "HEAD", "OPTIONS"];
 
@@ -61,7 +68,8 @@ export function retryDecision(policy: RetryPolicy): RetryHandler.RetryCallback {
     if (!methods.includes((opts.method ?? "GET").toUpperCase())) return callback(err);
     if (state.counter > policy.retries) return callback(err);
     if (statusCode !== undefined && statusCode !== null) {
-      if (statusCode === 302 ? !isOverloadRedirect(statusCode, headers) : !RETRY_STATUSES.includes(statusCode)) return callback(err);
+      if (statusCode === 302 ? !isOverloadRedirect(statusCode, headers) : !RETRY_STATUSES.includes(statusCode))
+        return callback(err);
     } else if (code && code !== "UND_ERR_REQ_RETRY" && !RETRY_ERROR_CODES.includes(code)) {
       return callback(err);
     }

@@ -43,7 +43,8 @@ export class MetricsQuery<M extends MetricsModel = MetricsModel> extends Runnabl
   months(from?: string, to?: string): MetricsQuery<M> {
     let query: MetricsQuery<M> = this;
     for (const month of [from, to]) {
-      if (month !== undefined && !MONTH.test(month)) throw new QueryError(`months are written YYYY-MM, not ${JSON.stringify(month)}`);
+      if (month !== undefined && !MONTH.test(month))
+        throw new QueryError(`months are written YYYY-MM, not ${JSON.stringify(month)}`);
     }
     if (from !== undefined) query = query.where("metric_month", "greater", from);
     if (to !== undefined) query = query.where("metric_month", "less", to);

@@ -12,7 +12,9 @@ type PlotOptions = Parameters<PlotModule["plot"]>[0];
 async function draw(build: (Plot: PlotModule) => PlotOptions): Promise<string> {
   const [Plot, { parseHTML }] = await Promise.all([import("@observablehq/plot"), import("linkedom")]);
   const { document } = parseHTML("<!doctype html><html><body></body></html>");
-  const figure = Plot.plot({ ...build(Plot), document: document as unknown as Document }) as unknown as { outerHTML: string };
+  const figure = Plot.plot({ ...build(Plot), document: document as unknown as Document }) as unknown as {
+    outerHTML: string;
+  };
   return figure.outerHTML;
 }
 
@@ -33,7 +35,10 @@ export interface ChartOptions {
 }
 
 /** Each measure summed per month: rows of several datasets (or resources…) give one line per measure, not a zigzag. */
-export function monthlyTotals(rows: MonthRowLike[], measures: string[]): { month: string; totals: Record<string, number> }[] {
+export function monthlyTotals(
+  rows: MonthRowLike[],
+  measures: string[],
+): { month: string; totals: Record<string, number> }[] {
   const byMonth = new Map<string, Record<string, number>>();
   for (const row of rows) {
     const month = String(row.metric_month).slice(0, 7);
@@ -45,9 +50,15 @@ export function monthlyTotals(rows: MonthRowLike[], measures: string[]): { month
 }
 
 /** Metrics over months, one line per measure, each labelled at its end (no legend, so the SVG stands alone). */
-export async function monthlyChart(rows: MonthRowLike[], measures: string[], options: ChartOptions = {}): Promise<RichBundle> {
+export async function monthlyChart(
+  rows: MonthRowLike[],
+  measures: string[],
+  options: ChartOptions = {},
+): Promise<RichBundle> {
   const months = monthlyTotals(rows, measures);
-  const points = months.flatMap(({ month, totals }) => measures.map((measure) => ({ month: new Date(`${month}-01T00:00:00Z`), value: totals[measure], measure })));
+  const points = months.flatMap(({ month, totals }) =>
+    measures.map((measure) => ({ month: new Date(`${month}-01T00:00:00Z`), value: totals[measure], measure })),
+  );
   const svg = await draw((Plot) => ({
     width: options.width ?? 720,
     height: options.height ?? 300,
@@ -57,17 +68,40 @@ export async function monthlyChart(rows: MonthRowLike[], measures: string[], opt
     color: { domain: measures },
     marks: [
       Plot.ruleY([0]),
-      Plot.lineY(points, { x: "month", y: "value", stroke: "measure", marker: months.length === 1 ? "circle" : undefined }),
-      Plot.text(points, Plot.selectLast({ x: "month", y: "value", z: "measure", text: "measure", fill: "measure", textAnchor: "start", dx: 4 })),
+      Plot.lineY(points, {
+        x: "month",
+        y: "value",
+        stroke: "measure",
+        marker: months.length === 1 ? "circle" : undefined,
+      }),
+      Plot.text(
+        points,
+        Plot.selectLast({
+          x: "month",
+          y: "value",
+          z: "measure",
+          text: "measure",
+          fill: "measure",
+          textAnchor: "start",
+          dx: 4,
+        }),
+      ),
     ],
   }));
   const last = months.at(-1);
   const plain = `${options.title ?? "metrics"}: ${months.length} months${last ? `, last ${last.month}: ${measures.map((m) => `${m} ${last.totals[m]}`).join(", ")}` : ""}`;
-  return chartBundle(svg, plain, options.title, { months: months.map(({ month, totals }) => ({ metric_month: month, ...totals })) });
+  return chartBundle(svg, plain, options.title, {
+    months: months.map(({ month, totals }) => ({ metric_month: month, ...totals })),
+  });
 }
 
 /** Horizontal bars of a value per label, largest first. */
-export async function barChart(rows: Record<string, unknown>[], label: string, value: string, options: ChartOptions = {}): Promise<RichBundle> {
+export async function barChart(
+  rows: Record<string, unknown>[],
+  label: string,
+  value: string,
+  options: ChartOptions = {},
+): Promise<RichBundle> {
   const data = rows.map((row) => ({ label: String(row[label]), value: Number(row[value] ?? 0) }));
   const svg = await draw((Plot) => ({
     width: options.width ?? 720,

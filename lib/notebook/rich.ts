@@ -14,11 +14,19 @@ type Json = Record<string, unknown>;
 const isObject = (x: unknown): x is Json => !!x && typeof x === "object" && !Array.isArray(x);
 const has = (x: Json, ...keys: string[]) => keys.every((k) => k in x);
 
-export const isDataset = (x: unknown): x is Dataset | DatasetV2 => isObject(x) && has(x, "id", "title", "slug") && ("resources" in x || "license" in x || "frequency" in x);
-export const isOrganization = (x: unknown): x is Organization => isObject(x) && has(x, "id", "name", "slug") && !("title" in x) && ("badges" in x || "members" in x || "logo" in x || "business_number_id" in x);
-export const isResource = (x: unknown): x is Resource => isObject(x) && has(x, "id", "title", "url") && !("slug" in x) && ("format" in x || "filetype" in x);
-export const isProfile = (x: unknown): x is ResourceProfile => isObject(x) && isObject(x.profile) && "dataset_id" in x && "indexes" in x;
-const isResourceWithDataset = (x: unknown): x is ResourceWithDataset => isObject(x) && "dataset_id" in x && isResource(x.resource);
+export const isDataset = (x: unknown): x is Dataset | DatasetV2 =>
+  isObject(x) && has(x, "id", "title", "slug") && ("resources" in x || "license" in x || "frequency" in x);
+export const isOrganization = (x: unknown): x is Organization =>
+  isObject(x) &&
+  has(x, "id", "name", "slug") &&
+  !("title" in x) &&
+  ("badges" in x || "members" in x || "logo" in x || "business_number_id" in x);
+export const isResource = (x: unknown): x is Resource =>
+  isObject(x) && has(x, "id", "title", "url") && !("slug" in x) && ("format" in x || "filetype" in x);
+export const isProfile = (x: unknown): x is ResourceProfile =>
+  isObject(x) && isObject(x.profile) && "dataset_id" in x && "indexes" in x;
+const isResourceWithDataset = (x: unknown): x is ResourceWithDataset =>
+  isObject(x) && "dataset_id" in x && isResource(x.resource);
 
 /** The Metrics API's monthly counts: `monthly_*` columns, so totals over all months are left to tables. */
 export function monthlyMeasures(rows: unknown[]): string[] | null {
@@ -47,7 +55,10 @@ function metricsView(rows: MonthRowLike[], measures: string[], options: TableOpt
 function plainValue(value: unknown): Rich {
   let plain: string;
   try {
-    plain = typeof value === "string" ? value : (JSON.stringify(value, (_, v) => (typeof v === "bigint" ? v.toString() : v), 2) ?? String(value));
+    plain =
+      typeof value === "string"
+        ? value
+        : (JSON.stringify(value, (_, v) => (typeof v === "bigint" ? v.toString() : v), 2) ?? String(value));
   } catch {
     plain = String(value);
   }

@@ -10,7 +10,11 @@ interface TslabDisplay {
 }
 
 const isBundle = (x: unknown): x is MimeBundle =>
-  !!x && typeof x === "object" && !Array.isArray(x) && typeof (x as MimeBundle)["text/plain"] === "string" && Object.keys(x).every((k) => k.includes("/"));
+  !!x &&
+  typeof x === "object" &&
+  !Array.isArray(x) &&
+  typeof (x as MimeBundle)["text/plain"] === "string" &&
+  Object.keys(x).every((k) => k.includes("/"));
 
 /** tslab sends one MIME type per message: the richest one the bundle has. */
 const TSLAB_ORDER = ["image/svg+xml", "text/html", "text/plain"];

@@ -37,18 +37,36 @@ interface Sample {
 }
 
 export function isArrowTable(value: unknown): value is Table {
-  return !!value && typeof value === "object" && "schema" in value && "numRows" in value && typeof (value as Table).getChild === "function";
+  return (
+    !!value &&
+    typeof value === "object" &&
+    "schema" in value &&
+    "numRows" in value &&
+    typeof (value as Table).getChild === "function"
+  );
 }
 
 export function isDuckDBReader(value: unknown): value is DuckDBReaderLike {
   const reader = value as DuckDBReaderLike;
-  return !!value && typeof value === "object" && typeof reader.deduplicatedColumnNames === "function" && typeof reader.value === "function" && typeof reader.done === "boolean";
+  return (
+    !!value &&
+    typeof value === "object" &&
+    typeof reader.deduplicatedColumnNames === "function" &&
+    typeof reader.value === "function" &&
+    typeof reader.done === "boolean"
+  );
 }
 
 function fromArrow(source: Table, maxRows: number): Sample {
   const columns = source.schema.fields.map((f) => ({ name: f.name, type: String(f.type) }));
   // Arrow hands dates and timestamps back as epoch milliseconds
-  const readers = columns.map((c) => (/^Date/.test(c.type) ? (v: unknown) => (v == null ? v : new Date(Number(v)).toISOString().slice(0, 10)) : /^Timestamp/.test(c.type) ? (v: unknown) => (v == null ? v : new Date(Number(v)).toISOString()) : (v: unknown) => v));
+  const readers = columns.map((c) =>
+    /^Date/.test(c.type)
+      ? (v: unknown) => (v == null ? v : new Date(Number(v)).toISOString().slice(0, 10))
+      : /^Timestamp/.test(c.type)
+        ? (v: unknown) => (v == null ? v : new Date(Number(v)).toISOString())
+        : (v: unknown) => v,
+  );
   const rows: Row[] = [];
   for (let i = 0; i < Math.min(maxRows, source.numRows); i++) {
     const row = (source.get(i)?.toJSON() ?? {}) as Row;
@@ -62,7 +80,8 @@ function fromDuckDB(reader: DuckDBReaderLike, maxRows: number): Sample {
   const types = reader.columnTypes();
   const columns = names.map((name, k) => ({ name, type: String(types[k]) }));
   const rows: Row[] = [];
-  for (let r = 0; r < Math.min(maxRows, reader.currentRowCount); r++) rows.push(Object.fromEntries(names.map((name, k) => [name, reader.value(k, r)])));
+  for (let r = 0; r < Math.min(maxRows, reader.currentRowCount); r++)
+    rows.push(Object.fromEntries(names.map((name, k) => [name, reader.value(k, r)])));
   return { columns, rows, total: reader.currentRowCount, partial: !reader.done };
 }
 
@@ -76,18 +95,23 @@ function jsType(sample: unknown): string {
 function fromRows(source: Row[], maxRows: number): Sample {
   const rows = source.slice(0, maxRows);
   const names = [...new Set(rows.flatMap((r) => Object.keys(r)))];
-  const columns = names.map((name) => ({ name, type: jsType(rows.find((r) => r[name] !== null && r[name] !== undefined)?.[name]) }));
+  const columns = names.map((name) => ({
+    name,
+    type: jsType(rows.find((r) => r[name] !== null && r[name] !== undefined)?.[name]),
+  }));
   return { columns, rows, total: source.length };
 }
 
-const isPlainObject = (value: object) => Array.isArray(value) || [Object.prototype, null].includes(Object.getPrototypeOf(value));
+const isPlainObject = (value: object) =>
+  Array.isArray(value) || [Object.prototype, null].includes(Object.getPrototypeOf(value));
 
 /** A cell as text: plain objects as JSON, other objects (DuckDB values, Arrow vectors) by their own toString. */
 function text(value: unknown): string {
   if (value === null || value === undefined) return "";
   if (typeof value === "bigint") return value.toString();
   if (value instanceof Date) return value.toISOString();
-  if (typeof value === "object" && isPlainObject(value)) return JSON.stringify(value, (_, v) => (typeof v === "bigint" ? v.toString() : v));
+  if (typeof value === "object" && isPlainObject(value))
+    return JSON.stringify(value, (_, v) => (typeof v === "bigint" ? v.toString() : v));
   return String(value);
 }
 
@@ -98,7 +122,8 @@ function jsonValue(value: unknown): unknown {
   if (typeof value === "bigint") return Number.isSafeInteger(Number(value)) ? Number(value) : value.toString();
   if (value instanceof Date) return value.toISOString();
   // DuckDB's DECIMAL comes as an object that knows its double
-  if (value !== null && typeof value === "object" && typeof (value as { toDouble?: unknown }).toDouble === "function") return (value as { toDouble(): number }).toDouble();
+  if (value !== null && typeof value === "object" && typeof (value as { toDouble?: unknown }).toDouble === "function")
+    return (value as { toDouble(): number }).toDouble();
   if (value !== null && typeof value === "object" && !isPlainObject(value)) return String(value);
   return value;
 }
@@ -122,12 +147,21 @@ export function table(source: Row[] | Table | DuckDBReaderLike, options: TableOp
   const maxRows = options.maxRows ?? 20;
   const maxColumns = options.maxColumns ?? 40;
   const maxCell = options.maxCell ?? 80;
-  const sample = isArrowTable(source) ? fromArrow(source, maxRows) : isDuckDBReader(source) ? fromDuckDB(source, maxRows) : fromRows(source, maxRows);
+  const sample = isArrowTable(source)
+    ? fromArrow(source, maxRows)
+    : isDuckDBReader(source)
+      ? fromDuckDB(source, maxRows)
+      : fromRows(source, maxRows);
   const { rows, total } = sample;
   const columns = sample.columns.slice(0, maxColumns);
 
   const head = `${options.title ? `${options.title}: ` : ""}${total.toLocaleString("en")} rows${sample.partial ? " read so far" : ""} × ${sample.columns.length} columns`;
-  const shown = [rows.length < total && `first ${rows.length} rows`, columns.length < sample.columns.length && `first ${columns.length} columns`].filter(Boolean).join(", ");
+  const shown = [
+    rows.length < total && `first ${rows.length} rows`,
+    columns.length < sample.columns.length && `first ${columns.length} columns`,
+  ]
+    .filter(Boolean)
+    .join(", ");
   const plain = [
     head,
     columns.map((c) => `${c.name}: ${c.type}`).join(", "),
@@ -141,5 +175,8 @@ export function table(source: Row[] | Table | DuckDBReaderLike, options: TableOp
     schema: { fields: columns.map((c) => ({ name: c.name, type: schemaType(c.type) })) },
     data: rows.map((r) => Object.fromEntries(columns.map((c) => [c.name, jsonValue(r[c.name])]))),
   };
-  return displayable({ "text/plain": plain, "text/html": html, "application/vnd.dataresource+json": resource }, { rows: total, columns: sample.columns });
+  return displayable(
+    { "text/plain": plain, "text/html": html, "application/vnd.dataresource+json": resource },
+    { rows: total, columns: sample.columns },
+  );
 }

@@ -33,7 +33,10 @@ export async function applyPlan(dg: DataGouv, plan: Plan, options: ApplyOptions 
   let page = plan.dataset.page;
   const publishLater = plan.dataset.action === "create" && !plan.manifest.private && plan.resources.length > 0;
   if (plan.dataset.action === "create") {
-    const created = await dg.datasets.create({ ...plan.dataset.payload, private: publishLater ? true : plan.dataset.payload.private }, { signal });
+    const created = await dg.datasets.create(
+      { ...plan.dataset.payload, private: publishLater ? true : plan.dataset.payload.private },
+      { signal },
+    );
     datasetId = created.id;
     page = String(created.page ?? "");
     writes++;
@@ -68,7 +71,12 @@ export async function applyPlan(dg: DataGouv, plan: Plan, options: ApplyOptions 
   return { datasetId: datasetId!, page, resources: ids, writes };
 }
 
-async function applyResource(dg: DataGouv, datasetId: string, step: ResourceStep, options: ApplyOptions): Promise<string> {
+async function applyResource(
+  dg: DataGouv,
+  datasetId: string,
+  step: ResourceStep,
+  options: ApplyOptions,
+): Promise<string> {
   const signal = options.signal;
   switch (step.action) {
     case "unchanged":
@@ -77,7 +85,13 @@ async function applyResource(dg: DataGouv, datasetId: string, step: ResourceStep
       await dg.datasets.updateResource(datasetId, step.resourceId!, step.payload, { signal });
       return step.resourceId!;
     case "create":
-      return (await dg.datasets.createResource(datasetId, { ...step.payload, title: step.title, url: String(step.payload.url) }, { signal })).id;
+      return (
+        await dg.datasets.createResource(
+          datasetId,
+          { ...step.payload, title: step.title, url: String(step.payload.url) },
+          { signal },
+        )
+      ).id;
     case "upload": {
       const file = step.file!;
       const uploaded = await dg.datasets.uploadResource(datasetId, file, {

@@ -5,7 +5,14 @@ import { planPublish, type Plan } from "./plan.ts";
 
 export { applyPlan, type ApplyOptions, type PublishResult } from "./apply.ts";
 export { formatPlan, planJson } from "./format.ts";
-export { loadManifest, parseManifest, ManifestError, MANIFEST_SCHEMA, type Manifest, type ManifestResource } from "./manifest.ts";
+export {
+  loadManifest,
+  parseManifest,
+  ManifestError,
+  MANIFEST_SCHEMA,
+  type Manifest,
+  type ManifestResource,
+} from "./manifest.ts";
 export { planPublish, KEY_EXTRA, type Plan, type DatasetStep, type ResourceStep, type Change } from "./plan.ts";
 
 /**
@@ -14,7 +21,11 @@ export { planPublish, KEY_EXTRA, type Plan, type DatasetStep, type ResourceStep,
  *
  *   const { plan, result } = await publish(dg, "publish.yaml");
  */
-export async function publish(dg: DataGouv, manifestPath: string, options: ApplyOptions & { dryRun?: boolean } = {}): Promise<{ plan: Plan; result?: PublishResult }> {
+export async function publish(
+  dg: DataGouv,
+  manifestPath: string,
+  options: ApplyOptions & { dryRun?: boolean } = {},
+): Promise<{ plan: Plan; result?: PublishResult }> {
   const plan = await planPublish(dg, await loadManifest(manifestPath));
   if (options.dryRun) return { plan };
   return { plan, result: await applyPlan(dg, plan, options) };

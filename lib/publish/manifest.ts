@@ -75,7 +75,9 @@ function nodeAt(doc: Document, path: (string | number)[]): Node | null {
 function keyNodeAt(doc: Document, path: (string | number)[], key: string): Node | null {
   const parent = nodeAt(doc, path);
   if (!isMap(parent)) return parent;
-  return (parent.items.find((p) => (p.key as { value?: unknown } | null)?.value === key)?.key as Node | undefined) ?? parent;
+  return (
+    (parent.items.find((p) => (p.key as { value?: unknown } | null)?.value === key)?.key as Node | undefined) ?? parent
+  );
 }
 
 const KNOWN = (schema: unknown) => Object.keys((schema as { properties: Record<string, unknown> }).properties);
@@ -102,7 +104,12 @@ function closest(name: string, known: string[]): string | undefined {
 }
 
 function describe(error: ErrorObject, path: (string | number)[]): string {
-  const where = path.length ? path.map((p) => (typeof p === "number" ? `[${p}]` : `.${p}`)).join("").replace(/^\./, "") : "the manifest";
+  const where = path.length
+    ? path
+        .map((p) => (typeof p === "number" ? `[${p}]` : `.${p}`))
+        .join("")
+        .replace(/^\./, "")
+    : "the manifest";
   switch (error.keyword) {
     case "additionalProperties": {
       const name = String(error.params.additionalProperty);
@@ -115,7 +122,8 @@ function describe(error: ErrorObject, path: (string | number)[]): string {
       return `${where} must be one of ${(error.params.allowedValues as unknown[]).map((v) => JSON.stringify(v)).join(", ")}`;
     case "pattern":
       if (path.at(-1) === "url") return `${where} must be an http(s) URL`;
-      if (path.at(-1) === "key") return `${where} must be letters, digits, ".", "_" or "-", starting with a letter or digit`;
+      if (path.at(-1) === "key")
+        return `${where} must be letters, digits, ".", "_" or "-", starting with a letter or digit`;
       return `${where} must look like ${path.at(-2) === "temporal_coverage" ? "YYYY-MM-DD" : error.params.pattern}`;
     case "uniqueItems":
       return `${where} lists the same value twice`;
@@ -144,13 +152,17 @@ export async function parseManifest(text: string, path: string): Promise<Manifes
   const doc = parseDocument(text, { lineCounter, prettyErrors: false, uniqueKeys: true });
   const lineOfNode = (node: Node | null | undefined) => (node?.range ? lineCounter.linePos(node.range[0]).line : 1);
   const problems: { line: number; message: string }[] = [];
-  for (const error of doc.errors) problems.push({ line: error.linePos?.[0].line ?? 1, message: error.message.split("\n")[0] });
+  for (const error of doc.errors)
+    problems.push({ line: error.linePos?.[0].line ?? 1, message: error.message.split("\n")[0] });
   if (extname(path).toLowerCase() === ".json" && !problems.length) {
     try {
       JSON.parse(text);
     } catch (error) {
       const at = /position (\d+)/.exec(String((error as Error).message));
-      problems.push({ line: at ? lineCounter.linePos(Number(at[1])).line : 1, message: `not valid JSON: ${(error as Error).message}` });
+      problems.push({
+        line: at ? lineCounter.linePos(Number(at[1])).line : 1,
+        message: `not valid JSON: ${(error as Error).message}`,
+      });
     }
   }
   if (problems.length) throw new ManifestError(path, problems);
@@ -159,17 +171,29 @@ export async function parseManifest(text: string, path: string): Promise<Manifes
     const seen = new Set<string>();
     // a failed oneOf/anyOf also reports its branches' "required": keep the summary only
     const errors = validate.errors ?? [];
-    const summarized = new Set(errors.filter((e) => e.keyword === "oneOf" || e.keyword === "anyOf").map((e) => e.instancePath));
+    const summarized = new Set(
+      errors.filter((e) => e.keyword === "oneOf" || e.keyword === "anyOf").map((e) => e.instancePath),
+    );
     for (const error of errors) {
-      if (error.keyword === "required" && summarized.has(error.instancePath) && /oneOf|anyOf/.test(error.schemaPath)) continue;
-      const path = error.instancePath.split("/").slice(1).map((s) => (/^\d+$/.test(s) ? Number(s) : s.replace(/~1/g, "/").replace(/~0/g, "~")));
-      const node = error.keyword === "additionalProperties" ? keyNodeAt(doc, path, String(error.params.additionalProperty)) : nodeAt(doc, path);
+      if (error.keyword === "required" && summarized.has(error.instancePath) && /oneOf|anyOf/.test(error.schemaPath))
+        continue;
+      const path = error.instancePath
+        .split("/")
+        .slice(1)
+        .map((s) => (/^\d+$/.test(s) ? Number(s) : s.replace(/~1/g, "/").replace(/~0/g, "~")));
+      const node =
+        error.keyword === "additionalProperties"
+          ? keyNodeAt(doc, path, String(error.params.additionalProperty))
+          : nodeAt(doc, path);
       const message = describe(error, path);
       if (seen.has(message)) continue;
       seen.add(message);
       problems.push({ line: lineOfNode(node), message });
     }
-    throw new ManifestError(path, problems.sort((a, b) => a.line - b.line));
+    throw new ManifestError(
+      path,
+      problems.sort((a, b) => a.line - b.line),
+    );
   }
   const data = value as Record<string, any>;
   const base = dirname(resolve(path));
@@ -178,16 +202,37 @@ export async function parseManifest(text: string, path: string): Promise<Manifes
   for (const [i, r] of ((data.resources ?? []) as Record<string, any>[]).entries()) {
     const line = lineOfNode(nodeAt(doc, ["resources", i]));
     const key = String(r.key ?? r.title).trim();
-    if (keys.has(key)) problems.push({ line, message: `resources[${i}] has the same key as the resource on line ${keys.get(key)} ("${key}"): give one of them a distinct "key"` });
+    if (keys.has(key))
+      problems.push({
+        line,
+        message: `resources[${i}] has the same key as the resource on line ${keys.get(key)} ("${key}"): give one of them a distinct "key"`,
+      });
     keys.set(key, line);
     const file = r.file ? resolve(base, r.file) : undefined;
     if (file) {
       const info = await stat(file).catch(() => null);
-      if (!info) problems.push({ line: lineOfNode(nodeAt(doc, ["resources", i, "file"])), message: `resources[${i}].file: ${r.file} does not exist (paths are relative to the manifest)` });
-      else if (!info.isFile()) problems.push({ line: lineOfNode(nodeAt(doc, ["resources", i, "file"])), message: `resources[${i}].file: ${r.file} is not a file` });
+      if (!info)
+        problems.push({
+          line: lineOfNode(nodeAt(doc, ["resources", i, "file"])),
+          message: `resources[${i}].file: ${r.file} does not exist (paths are relative to the manifest)`,
+        });
+      else if (!info.isFile())
+        problems.push({
+          line: lineOfNode(nodeAt(doc, ["resources", i, "file"])),
+          message: `resources[${i}].file: ${r.file} is not a file`,
+        });
     }
     const format = r.format ?? (file ? extname(file).slice(1).toLowerCase() || undefined : undefined);
-    resources.push({ key, title: r.title, description: r.description, file, url: r.url, type: r.type ?? "main", format, line });
+    resources.push({
+      key,
+      title: r.title,
+      description: r.description,
+      file,
+      url: r.url,
+      type: r.type ?? "main",
+      format,
+      line,
+    });
   }
   if (problems.length) throw new ManifestError(path, problems);
   return {

@@ -57,8 +57,8 @@ export interface Plan {
   writes: number;
 }
 
-
-const text = (value: unknown) => (value === null || value === undefined ? "" : String(value).replace(/\r\n/g, "\n").trim());
+const text = (value: unknown) =>
+  value === null || value === undefined ? "" : String(value).replace(/\r\n/g, "\n").trim();
 const day = (value: unknown) => (value ? String(value).slice(0, 10) : "");
 
 function sameTags(a: unknown, b: string[]): boolean {
@@ -70,9 +70,11 @@ function sameTags(a: unknown, b: string[]): boolean {
 /** The dataset fields the manifest sets, as the API takes them. */
 function desiredDataset(manifest: Manifest, organizationId: string | undefined): DatasetInput {
   const input: DatasetInput = { title: manifest.title, description: manifest.description, private: manifest.private };
-  for (const field of ["description_short", "acronym", "license", "frequency"] as const) if (manifest[field] !== undefined) input[field] = manifest[field];
+  for (const field of ["description_short", "acronym", "license", "frequency"] as const)
+    if (manifest[field] !== undefined) input[field] = manifest[field];
   if (manifest.tags) input.tags = normalizeTags(manifest.tags);
-  if (manifest.temporal_coverage) input.temporal_coverage = { start: manifest.temporal_coverage.start, end: manifest.temporal_coverage.end ?? null };
+  if (manifest.temporal_coverage)
+    input.temporal_coverage = { start: manifest.temporal_coverage.start, end: manifest.temporal_coverage.end ?? null };
   const extras = { ...(manifest.extras ?? {}), ...(manifest.key ? { [KEY_EXTRA]: manifest.key } : {}) };
   if (Object.keys(extras).length) input.extras = extras;
   if (organizationId) input.organization = organizationId;
@@ -91,11 +93,18 @@ function datasetChanges(remote: Dataset, desired: DatasetInput): Change[] {
   differs("private", Boolean(remote.private) === Boolean(desired.private));
   if (desired.temporal_coverage) {
     const coverage = (remote.temporal_coverage ?? {}) as { start?: string; end?: string };
-    differs("temporal_coverage", day(coverage.start) === day(desired.temporal_coverage.start) && day(coverage.end) === day(desired.temporal_coverage.end));
+    differs(
+      "temporal_coverage",
+      day(coverage.start) === day(desired.temporal_coverage.start) &&
+        day(coverage.end) === day(desired.temporal_coverage.end),
+    );
   }
   if (desired.extras) {
     const extras = (remote.extras ?? {}) as Record<string, unknown>;
-    differs("extras", Object.entries(desired.extras).every(([k, v]) => JSON.stringify(extras[k]) === JSON.stringify(v)));
+    differs(
+      "extras",
+      Object.entries(desired.extras).every(([k, v]) => JSON.stringify(extras[k]) === JSON.stringify(v)),
+    );
   }
   return changes;
 }
@@ -118,14 +127,20 @@ function resourceChanges(remote: Resource, desired: ResourceInput): Change[] {
   check("title", text(remote.title) === text(desired.title));
   if (desired.description !== undefined) check("description", text(remote.description) === text(desired.description));
   check("type", (remote.type ?? "main") === desired.type);
-  if (desired.format !== undefined) check("format", text(remote.format).toLowerCase() === text(desired.format).toLowerCase());
+  if (desired.format !== undefined)
+    check("format", text(remote.format).toLowerCase() === text(desired.format).toLowerCase());
   if (desired.url !== undefined) check("url", remote.url === desired.url);
   check("extras", (remote.extras as Record<string, unknown> | undefined)?.[KEY_EXTRA] === desired.extras?.[KEY_EXTRA]);
   return changes;
 }
 
 /** The platform's resource for a manifest entry: by key, else an unclaimed one with its title (or its file's name). */
-function match(entry: ManifestResource, remote: Resource[], claimed: Set<string>, checksum: string | undefined): Resource | undefined {
+function match(
+  entry: ManifestResource,
+  remote: Resource[],
+  claimed: Set<string>,
+  checksum: string | undefined,
+): Resource | undefined {
   const free = remote.filter((r) => !claimed.has(r.id));
   const byKey = free.find((r) => (r.extras as Record<string, unknown> | undefined)?.[KEY_EXTRA] === entry.key);
   if (byKey) return byKey;
@@ -133,25 +148,48 @@ function match(entry: ManifestResource, remote: Resource[], claimed: Set<string>
   const byTitle = unkeyed.filter((r) => text(r.title) === text(entry.title));
   if (byTitle.length === 1) return byTitle[0];
   // an upload whose follow-up update never happened is named after its file: the same bytes claim it
-  if (entry.file && checksum) return unkeyed.find((r) => r.title === basename(entry.file!) && r.checksum?.value === checksum);
+  if (entry.file && checksum)
+    return unkeyed.find((r) => r.title === basename(entry.file!) && r.checksum?.value === checksum);
   return undefined;
 }
 
-async function findDataset(dg: DataGouv, manifest: Manifest, organizationId: string | undefined): Promise<Dataset | undefined> {
+async function findDataset(
+  dg: DataGouv,
+  manifest: Manifest,
+  organizationId: string | undefined,
+): Promise<Dataset | undefined> {
   if (manifest.id) {
     try {
       const dataset = await dg.datasets.get(manifest.id, { auth: true });
-      if (dataset.deleted) throw new ManifestError(manifest.path, [{ line: manifest.lineOf("id"), message: `dataset ${manifest.id} was deleted on ${dataset.deleted}: restore it on data.gouv.fr, or drop "id" to create a new one` }]);
+      if (dataset.deleted)
+        throw new ManifestError(manifest.path, [
+          {
+            line: manifest.lineOf("id"),
+            message: `dataset ${manifest.id} was deleted on ${dataset.deleted}: restore it on data.gouv.fr, or drop "id" to create a new one`,
+          },
+        ]);
       return dataset;
     } catch (error) {
-      if (error instanceof DataGouvError && error.status === 404) throw new ManifestError(manifest.path, [{ line: manifest.lineOf("id"), message: `no dataset ${manifest.id} on ${dg.http.endpoints.main}` }]);
+      if (error instanceof DataGouvError && error.status === 404)
+        throw new ManifestError(manifest.path, [
+          { line: manifest.lineOf("id"), message: `no dataset ${manifest.id} on ${dg.http.endpoints.main}` },
+        ]);
       throw error;
     }
   }
-  const candidates = organizationId ? await dg.organizations.datasets(organizationId, {}, { auth: true, pageSize: 100 }).all() : await dg.datasets.mine();
-  const found = candidates.filter((d) => !d.deleted && (d.extras as Record<string, unknown> | undefined)?.[KEY_EXTRA] === manifest.key);
+  const candidates = organizationId
+    ? await dg.organizations.datasets(organizationId, {}, { auth: true, pageSize: 100 }).all()
+    : await dg.datasets.mine();
+  const found = candidates.filter(
+    (d) => !d.deleted && (d.extras as Record<string, unknown> | undefined)?.[KEY_EXTRA] === manifest.key,
+  );
   if (found.length > 1) {
-    throw new ManifestError(manifest.path, [{ line: manifest.lineOf("key"), message: `${found.length} datasets carry the key "${manifest.key}" (${found.map((d) => d.id).join(", ")}): give the manifest the "id" of the one to manage` }]);
+    throw new ManifestError(manifest.path, [
+      {
+        line: manifest.lineOf("key"),
+        message: `${found.length} datasets carry the key "${manifest.key}" (${found.map((d) => d.id).join(", ")}): give the manifest the "id" of the one to manage`,
+      },
+    ]);
   }
   return found[0] ? dg.datasets.get(found[0].id, { auth: true }) : undefined;
 }
@@ -165,10 +203,16 @@ export async function planPublish(dg: DataGouv, manifest: Manifest): Promise<Pla
   const [licenses, frequencies] = await Promise.all([dg.datasets.licenses(), dg.datasets.frequencies()]);
   const problems: { line: number; message: string }[] = [];
   if (manifest.license && !licenses.some((l) => l.id === manifest.license)) {
-    problems.push({ line: manifest.lineOf("license"), message: `unknown license "${manifest.license}": one of ${licenses.map((l) => l.id).join(", ")}` });
+    problems.push({
+      line: manifest.lineOf("license"),
+      message: `unknown license "${manifest.license}": one of ${licenses.map((l) => l.id).join(", ")}`,
+    });
   }
   if (manifest.frequency && !frequencies.some((f) => f.id === manifest.frequency)) {
-    problems.push({ line: manifest.lineOf("frequency"), message: `unknown frequency "${manifest.frequency}": one of ${frequencies.map((f) => f.id).join(", ")}` });
+    problems.push({
+      line: manifest.lineOf("frequency"),
+      message: `unknown frequency "${manifest.frequency}": one of ${frequencies.map((f) => f.id).join(", ")}`,
+    });
   }
   let organization: Plan["organization"];
   if (manifest.organization) {
@@ -177,7 +221,10 @@ export async function planPublish(dg: DataGouv, manifest: Manifest): Promise<Pla
       organization = { id: org.id, slug: String(org.slug), name: String(org.name) };
     } catch (error) {
       if (!(error instanceof DataGouvError && error.status === 404)) throw error;
-      problems.push({ line: manifest.lineOf("organization"), message: `no organization "${manifest.organization}" on the platform` });
+      problems.push({
+        line: manifest.lineOf("organization"),
+        message: `no organization "${manifest.organization}" on the platform`,
+      });
     }
   }
   if (problems.length) throw new ManifestError(manifest.path, problems);
@@ -190,7 +237,13 @@ export async function planPublish(dg: DataGouv, manifest: Manifest): Promise<Pla
     const changes = datasetChanges(remote, desired);
     const payload: DatasetInput = Object.fromEntries(changes.map((c) => [c.field, desired[c.field]]));
     if (payload.extras) payload.extras = { ...((remote.extras ?? {}) as Record<string, unknown>), ...payload.extras };
-    dataset = { action: changes.length ? "update" : "unchanged", id: remote.id, page: String(remote.page ?? ""), changes, payload };
+    dataset = {
+      action: changes.length ? "update" : "unchanged",
+      id: remote.id,
+      page: String(remote.page ?? ""),
+      changes,
+      payload,
+    };
   }
 
   const existing = (remote?.resources ?? []) as Resource[];
@@ -202,14 +255,33 @@ export async function planPublish(dg: DataGouv, manifest: Manifest): Promise<Pla
     const found = match(entry, existing, claimed, checksum);
     if (found) claimed.add(found.id);
     if (found && entry.url && found.filetype === "file") {
-      throw new ManifestError(manifest.path, [{ line: entry.line, message: `resource "${entry.title}" is an uploaded file on the platform, and the manifest gives it a url: give it a new "key" (the old one is then left alone)` }]);
+      throw new ManifestError(manifest.path, [
+        {
+          line: entry.line,
+          message: `resource "${entry.title}" is an uploaded file on the platform, and the manifest gives it a url: give it a new "key" (the old one is then left alone)`,
+        },
+      ]);
     }
     const payload = desiredResource(entry, found);
-    const base = { key: entry.key, title: entry.title, line: entry.line, resourceId: found?.id, file: entry.file, size, checksum, payload };
+    const base = {
+      key: entry.key,
+      title: entry.title,
+      line: entry.line,
+      resourceId: found?.id,
+      file: entry.file,
+      size,
+      checksum,
+      payload,
+    };
     if (entry.file) {
       const same = found?.checksum?.value === checksum && (found?.checksum?.type ?? "sha1") === "sha1";
       if (!found || !same) {
-        resources.push({ ...base, action: "upload", reason: found ? "file changed" : "new file", changes: found ? resourceChanges(found, payload) : [] });
+        resources.push({
+          ...base,
+          action: "upload",
+          reason: found ? "file changed" : "new file",
+          changes: found ? resourceChanges(found, payload) : [],
+        });
         continue;
       }
     } else if (!found) {
@@ -225,7 +297,10 @@ export async function planPublish(dg: DataGouv, manifest: Manifest): Promise<Pla
   const asItWillBe = [...existing.map((r) => r.id), ...resources.filter((s) => !s.resourceId).map(placeholder)];
   const wanted = [...resources.map(placeholder), ...untouched.map((r) => r.id)];
   const reorder = asItWillBe.join("\n") !== wanted.join("\n");
-  const writes = (dataset.action === "unchanged" ? 0 : 1) + resources.filter((s) => s.action !== "unchanged").length + (reorder ? 1 : 0);
+  const writes =
+    (dataset.action === "unchanged" ? 0 : 1) +
+    resources.filter((s) => s.action !== "unchanged").length +
+    (reorder ? 1 : 0);
   const name = [me.first_name, me.last_name].filter(Boolean).join(" ") || String(me.slug ?? me.id);
   return { manifest, account: { id: me.id, name }, organization, dataset, resources, reorder, untouched, writes };
 }

@@ -1,5 +1,13 @@
 import { QueryError } from "../http/errors.ts";
-import { AGGREGATORS, OPERATORS, type Aggregator, type Condition, type Operator, type QuerySpec, type SortDirection } from "./ast.ts";
+import {
+  AGGREGATORS,
+  OPERATORS,
+  type Aggregator,
+  type Condition,
+  type Operator,
+  type QuerySpec,
+  type SortDirection,
+} from "./ast.ts";
 import { filter, type Value } from "./conditions.ts";
 import { encodeQuerySpec, validateSpec } from "./encode.ts";
 
@@ -24,7 +32,9 @@ export abstract class QueryBuilder<Self extends QueryBuilder<Self>> {
     let condition: Condition;
     if (typeof columnOrCondition === "string") {
       if (op === undefined || !(OPERATORS as readonly string[]).includes(op)) {
-        throw new QueryError(`unknown operator ${JSON.stringify(op)} on ${JSON.stringify(columnOrCondition)}: use one of ${OPERATORS.join(", ")}`);
+        throw new QueryError(
+          `unknown operator ${JSON.stringify(op)} on ${JSON.stringify(columnOrCondition)}: use one of ${OPERATORS.join(", ")}`,
+        );
       }
       condition = filter(columnOrCondition, op, value);
     } else condition = columnOrCondition;
@@ -38,7 +48,8 @@ export abstract class QueryBuilder<Self extends QueryBuilder<Self>> {
 
   /** The API sorts by one column: a second sort is refused rather than silently ignored. */
   sort(column: string, direction: SortDirection = "asc"): Self {
-    if (this.spec.sort) throw new QueryError(`the API sorts by one column: already sorted by ${JSON.stringify(this.spec.sort.column)}`);
+    if (this.spec.sort)
+      throw new QueryError(`the API sorts by one column: already sorted by ${JSON.stringify(this.spec.sort.column)}`);
     return this.#validated({ ...this.spec, sort: { column, direction } });
   }
 
@@ -47,7 +58,10 @@ export abstract class QueryBuilder<Self extends QueryBuilder<Self>> {
   }
 
   groupBy(...columns: string[]): Self {
-    return this.#validated({ ...this.spec, aggregations: [...this.spec.aggregations, ...columns.map((column) => ({ column, op: "groupby" as const }))] });
+    return this.#validated({
+      ...this.spec,
+      aggregations: [...this.spec.aggregations, ...columns.map((column) => ({ column, op: "groupby" as const }))],
+    });
   }
 
   aggregate(column: string, op: Exclude<Aggregator, "groupby">): Self {

@@ -1,5 +1,13 @@
 import { QueryError } from "../http/errors.ts";
-import { AGGREGATORS, OPERATORS, UNARY_OPERATORS, type Condition, type Filter, type Group, type QuerySpec } from "./ast.ts";
+import {
+  AGGREGATORS,
+  OPERATORS,
+  UNARY_OPERATORS,
+  type Condition,
+  type Filter,
+  type Group,
+  type QuerySpec,
+} from "./ast.ts";
 
 /**
  * Encodes a query the way api-tabular parses it (api_tabular/core/query.py): the decoded query string is split on "&",
@@ -13,7 +21,9 @@ export function encodeQuerySpec(spec: QuerySpec): string {
     if (condition.type === "filter") parts.push(encodeTopFilter(condition));
     else if (condition.type === "or") parts.push(`or=(${condition.items.map(encodeGroupItem).join(",")})`);
     // a top-level AND group is the same as its items side by side
-    else for (const item of condition.items) parts.push(item.type === "filter" ? encodeTopFilter(item) : `or=(${encodeGroupItem(item)})`);
+    else
+      for (const item of condition.items)
+        parts.push(item.type === "filter" ? encodeTopFilter(item) : `or=(${encodeGroupItem(item)})`);
   }
   if (spec.columns) parts.push(`columns=${spec.columns.map(encodeComponent).join(",")}`);
   if (spec.sort) parts.push(`${encodeComponent(spec.sort.column)}__sort=${spec.sort.direction}`);
@@ -24,7 +34,9 @@ export function encodeQuerySpec(spec: QuerySpec): string {
 function encodeTopFilter(filter: Filter): string {
   const key = `${encodeComponent(filter.column)}__${filter.op}`;
   if (filter.value === undefined) return key;
-  const value = Array.isArray(filter.value) ? filter.value.map(encodeComponent).join(",") : encodeComponent(filter.value);
+  const value = Array.isArray(filter.value)
+    ? filter.value.map(encodeComponent).join(",")
+    : encodeComponent(filter.value);
   return `${key}=${value}`;
 }
 
@@ -51,24 +63,33 @@ const RESERVED_COLUMNS = new Set(["page", "page_size", "columns", "or"]);
 
 export function validateSpec(spec: QuerySpec): void {
   if (spec.columns && spec.aggregations.length > 0) {
-    throw new QueryError("`columns` cannot be combined with aggregation (the Tabular API answers 400): group-by columns are returned anyway");
+    throw new QueryError(
+      "`columns` cannot be combined with aggregation (the Tabular API answers 400): group-by columns are returned anyway",
+    );
   }
   if (spec.columns) {
     if (spec.columns.length === 0) throw new QueryError("`columns` needs at least one column");
     for (const column of spec.columns) {
       checkName(column, "columns");
-      if (column.includes('"')) throw new QueryError(`column ${JSON.stringify(column)} contains a double quote, which \`columns\` cannot express`);
-      if (column.includes(",")) throw new QueryError(`column ${JSON.stringify(column)} contains a comma, which \`columns\` cannot express`);
+      if (column.includes('"'))
+        throw new QueryError(
+          `column ${JSON.stringify(column)} contains a double quote, which \`columns\` cannot express`,
+        );
+      if (column.includes(","))
+        throw new QueryError(`column ${JSON.stringify(column)} contains a comma, which \`columns\` cannot express`);
     }
   }
   if (spec.sort) {
     checkName(spec.sort.column, "sort");
-    if (spec.sort.direction !== "asc" && spec.sort.direction !== "desc") throw new QueryError(`sort direction must be "asc" or "desc", not ${JSON.stringify(spec.sort.direction)}`);
+    if (spec.sort.direction !== "asc" && spec.sort.direction !== "desc")
+      throw new QueryError(`sort direction must be "asc" or "desc", not ${JSON.stringify(spec.sort.direction)}`);
   }
   for (const aggregation of spec.aggregations) {
     checkName(aggregation.column, "aggregation");
     if (!(AGGREGATORS as readonly string[]).includes(aggregation.op)) {
-      throw new QueryError(`unknown aggregation ${JSON.stringify(aggregation.op)}: use one of ${AGGREGATORS.join(", ")}`);
+      throw new QueryError(
+        `unknown aggregation ${JSON.stringify(aggregation.op)}: use one of ${AGGREGATORS.join(", ")}`,
+      );
     }
   }
   for (const condition of spec.where) validateCondition(condition, false);
@@ -76,36 +97,57 @@ export function validateSpec(spec: QuerySpec): void {
 
 function validateCondition(condition: Condition, inGroup: boolean): void {
   if (condition.type !== "filter") {
-    if (condition.items.length === 0) throw new QueryError(`an ${condition.type}(…) group needs at least one condition`);
+    if (condition.items.length === 0)
+      throw new QueryError(`an ${condition.type}(…) group needs at least one condition`);
     for (const item of condition.items) validateCondition(item, true);
     return;
   }
   const { column, op, value } = condition;
   checkName(column, "filter");
   if (!(OPERATORS as readonly string[]).includes(op)) {
-    throw new QueryError(`unknown operator ${JSON.stringify(op)} on ${JSON.stringify(column)}: use one of ${OPERATORS.join(", ")}`);
+    throw new QueryError(
+      `unknown operator ${JSON.stringify(op)} on ${JSON.stringify(column)}: use one of ${OPERATORS.join(", ")}`,
+    );
   }
   if (RESERVED_COLUMNS.has(column) && !inGroup) {
-    throw new QueryError(`a column named ${JSON.stringify(column)} cannot be filtered: the API reads that name as its own parameter`);
+    throw new QueryError(
+      `a column named ${JSON.stringify(column)} cannot be filtered: the API reads that name as its own parameter`,
+    );
   }
   const unary = UNARY_OPERATORS.includes(op);
   if (unary && value !== undefined) throw new QueryError(`${op} takes no value (on ${JSON.stringify(column)})`);
   if (!unary && value === undefined) throw new QueryError(`${op} needs a value (on ${JSON.stringify(column)})`);
   const list = op === "in" || op === "notin";
-  if (list && inGroup) throw new QueryError(`${op} cannot be used inside an or-group (its syntax has no lists): write or(eq(…), eq(…)) instead`);
-  if (list && !Array.isArray(value)) throw new QueryError(`${op} takes a list of values (on ${JSON.stringify(column)})`);
-  if (!list && Array.isArray(value)) throw new QueryError(`${op} takes one value, not a list (on ${JSON.stringify(column)}); use "in" for several`);
+  if (list && inGroup)
+    throw new QueryError(
+      `${op} cannot be used inside an or-group (its syntax has no lists): write or(eq(…), eq(…)) instead`,
+    );
+  if (list && !Array.isArray(value))
+    throw new QueryError(`${op} takes a list of values (on ${JSON.stringify(column)})`);
+  if (!list && Array.isArray(value))
+    throw new QueryError(`${op} takes one value, not a list (on ${JSON.stringify(column)}); use "in" for several`);
   const values = value === undefined ? [] : Array.isArray(value) ? value : [value];
-  if (list && values.length === 0) throw new QueryError(`${op} needs at least one value (on ${JSON.stringify(column)})`);
+  if (list && values.length === 0)
+    throw new QueryError(`${op} needs at least one value (on ${JSON.stringify(column)})`);
   for (const v of values) {
     if (/[&=]/.test(v)) {
-      throw new QueryError(`the value ${JSON.stringify(v)} contains "&" or "=", which the Tabular API cannot receive (it splits the decoded query on them); filter on another part of the value with "contains"`);
+      throw new QueryError(
+        `the value ${JSON.stringify(v)} contains "&" or "=", which the Tabular API cannot receive (it splits the decoded query on them); filter on another part of the value with "contains"`,
+      );
     }
-    if (list && v.includes(",")) throw new QueryError(`the ${op} value ${JSON.stringify(v)} contains a comma, which the API's comma list cannot express`);
-    if (inGroup && v.includes('"')) throw new QueryError(`the value ${JSON.stringify(v)} contains a double quote, which or-groups cannot express`);
+    if (list && v.includes(","))
+      throw new QueryError(
+        `the ${op} value ${JSON.stringify(v)} contains a comma, which the API's comma list cannot express`,
+      );
+    if (inGroup && v.includes('"'))
+      throw new QueryError(`the value ${JSON.stringify(v)} contains a double quote, which or-groups cannot express`);
   }
-  if (inGroup && column.includes('"')) throw new QueryError(`the column ${JSON.stringify(column)} contains a double quote, which or-groups cannot express`);
-  if (/[&=]/.test(column)) throw new QueryError(`the column name ${JSON.stringify(column)} contains "&" or "=", which the API cannot receive`);
+  if (inGroup && column.includes('"'))
+    throw new QueryError(
+      `the column ${JSON.stringify(column)} contains a double quote, which or-groups cannot express`,
+    );
+  if (/[&=]/.test(column))
+    throw new QueryError(`the column name ${JSON.stringify(column)} contains "&" or "=", which the API cannot receive`);
 }
 
 function checkName(column: string, where: string): void {

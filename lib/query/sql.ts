@@ -19,13 +19,24 @@ export class UnknownColumn extends Error {
  * integer): the API relays PostgREST's 22P02 "invalid input syntax for type …".
  */
 export class InvalidValue extends Error {
-  constructor(readonly type: PythonType, readonly value: string) {
+  constructor(
+    readonly type: PythonType,
+    readonly value: string,
+  ) {
     super(`invalid input syntax for type ${POSTGRES_TYPES[type]}: "${value}"`);
   }
 }
 
 /** How PostgreSQL names the column types hydra creates, as its error messages spell them. */
-export const POSTGRES_TYPES: Record<PythonType, string> = { string: "character varying", int: "integer", float: "double precision", bool: "boolean", date: "date", datetime: "timestamp", json: "json" };
+export const POSTGRES_TYPES: Record<PythonType, string> = {
+  string: "character varying",
+  int: "integer",
+  float: "double precision",
+  bool: "boolean",
+  date: "date",
+  datetime: "timestamp",
+  json: "json",
+};
 
 export interface SqlOptions {
   limit?: number;
@@ -47,13 +58,26 @@ export interface Sql {
 }
 
 /** The DuckDB type each of csv-detective's python types is stored as. */
-export const SQL_TYPES: Record<PythonType, string> = { string: "VARCHAR", int: "BIGINT", float: "DOUBLE", bool: "BOOLEAN", date: "DATE", datetime: "TIMESTAMP", json: "JSON" };
+export const SQL_TYPES: Record<PythonType, string> = {
+  string: "VARCHAR",
+  int: "BIGINT",
+  float: "DOUBLE",
+  bool: "BOOLEAN",
+  date: "DATE",
+  datetime: "TIMESTAMP",
+  json: "JSON",
+};
 
 export function quote(name: string): string {
   return `"${name.replaceAll('"', '""')}"`;
 }
 
-export function querySql(spec: QuerySpec, from: string, types: Record<string, PythonType>, options: SqlOptions = {}): Sql {
+export function querySql(
+  spec: QuerySpec,
+  from: string,
+  types: Record<string, PythonType>,
+  options: SqlOptions = {},
+): Sql {
   const params: DuckDBValue[] = [];
   const known = (column: string) => {
     if (!Object.hasOwn(types, column)) throw new UnknownColumn(column);
@@ -79,8 +103,14 @@ export function querySql(spec: QuerySpec, from: string, types: Record<string, Py
     columns = spec.columns ? spec.columns.map(known) : Object.keys(types);
     select = columns.map(quote);
     const tieBreak = Object.hasOwn(types, "__id") ? ", __id" : "";
-    if (spec.sort) order = ` ORDER BY ${orderTerm(known(spec.sort.column), spec.sort.direction)}${spec.sort.column === "__id" ? "" : tieBreak}`;
-    else if (options.defaultOrder !== false && Object.hasOwn(types, "__id") && !(options.storedInIdOrder && options.limit === undefined && !options.offset)) order = " ORDER BY __id";
+    if (spec.sort)
+      order = ` ORDER BY ${orderTerm(known(spec.sort.column), spec.sort.direction)}${spec.sort.column === "__id" ? "" : tieBreak}`;
+    else if (
+      options.defaultOrder !== false &&
+      Object.hasOwn(types, "__id") &&
+      !(options.storedInIdOrder && options.limit === undefined && !options.offset)
+    )
+      order = " ORDER BY __id";
   }
   let sql = `SELECT ${select.join(", ")} FROM ${from}${where.length ? ` WHERE ${where.join(" AND ")}` : ""}${groupBy}${order}`;
   if (options.limit !== undefined) sql += ` LIMIT ${Math.max(0, Math.floor(options.limit))}`;
@@ -92,7 +122,12 @@ function orderTerm(column: string, direction: "asc" | "desc"): string {
   return `${quote(column)} ${direction === "asc" ? "ASC NULLS LAST" : "DESC NULLS FIRST"}`;
 }
 
-function conditionSql(condition: Condition, types: Record<string, PythonType>, params: DuckDBValue[], known: (c: string) => string): string {
+function conditionSql(
+  condition: Condition,
+  types: Record<string, PythonType>,
+  params: DuckDBValue[],
+  known: (c: string) => string,
+): string {
   if (condition.type !== "filter") {
     const joiner = condition.type === "or" ? " OR " : " AND ";
     return `(${condition.items.map((item) => conditionSql(item, types, params, known)).join(joiner)})`;
@@ -152,12 +187,20 @@ function readAs(type: PythonType, value: string): string {
       if (!/^[+-]?\d+$/.test(text)) throw new InvalidValue(type, value);
       return text;
     case "float":
-      if (!/^[+-]?(\d+\.?\d*|\.\d+)(e[+-]?\d+)?$|^[+-]?(nan|inf|infinity)$/i.test(text)) throw new InvalidValue(type, value);
+      if (!/^[+-]?(\d+\.?\d*|\.\d+)(e[+-]?\d+)?$|^[+-]?(nan|inf|infinity)$/i.test(text))
+        throw new InvalidValue(type, value);
       return text;
     case "bool": {
       const word = text.toLowerCase();
-      if (word === "1" || word === "on" || (word !== "" && ("true".startsWith(word) || "yes".startsWith(word)))) return "true";
-      if (word === "0" || word === "of" || word === "off" || (word !== "" && ("false".startsWith(word) || "no".startsWith(word)))) return "false";
+      if (word === "1" || word === "on" || (word !== "" && ("true".startsWith(word) || "yes".startsWith(word))))
+        return "true";
+      if (
+        word === "0" ||
+        word === "of" ||
+        word === "off" ||
+        (word !== "" && ("false".startsWith(word) || "no".startsWith(word)))
+      )
+        return "false";
       throw new InvalidValue(type, value);
     }
     default:

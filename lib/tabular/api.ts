@@ -38,7 +38,9 @@ export class TabularApi {
   }
 
   async profile(resourceId: string): Promise<ResourceProfile> {
-    return parseResourceProfile(await this.#http.json("tabular", `api/resources/${encodeURIComponent(resourceId)}/profile/`));
+    return parseResourceProfile(
+      await this.#http.json("tabular", `api/resources/${encodeURIComponent(resourceId)}/profile/`),
+    );
   }
 
   /** The resource's OpenAPI document: the YAML text as served, and parsed. */
@@ -83,5 +85,7 @@ export class TabularApi {
 export function isTabularResource(resource: ResourceLike): boolean {
   const table = resource.extras?.["analysis:parsing:parsing_table"];
   if (typeof table === "string" && table.length > 0) return true;
-  return typeof resource.preview_url === "string" && /explore\.data\.gouv\.fr\/.*resources\//.test(resource.preview_url);
+  return (
+    typeof resource.preview_url === "string" && /explore\.data\.gouv\.fr\/.*resources\//.test(resource.preview_url)
+  );
 }

@@ -1,5 +1,22 @@
 export { RunnableQuery } from "./runnable.ts";
 export { STREAM_ROW_CAP, TABULAR_MAX_PAGE_SIZE, TabularQuery } from "./query.ts";
-export { TabularApi, isTabularResource, type AggregationExceptions, type ResourceLike, type TabularHealth } from "./api.ts";
-export { cleanColumnName, parseResourceProfile, profileColumns, type ColumnDetection, type ColumnStats, type CsvProfile, type ProfiledColumn, type ResourceProfile, type TabularResource, type TopValue } from "./profile.ts";
+export {
+  TabularApi,
+  isTabularResource,
+  type AggregationExceptions,
+  type ResourceLike,
+  type TabularHealth,
+} from "./api.ts";
+export {
+  cleanColumnName,
+  parseResourceProfile,
+  profileColumns,
+  type ColumnDetection,
+  type ColumnStats,
+  type CsvProfile,
+  type ProfiledColumn,
+  type ResourceProfile,
+  type TabularResource,
+  type TopValue,
+} from "./profile.ts";
 export type { DataPage, PageOptions, Row, RowOptions, RowsTarget } from "./rows.ts";

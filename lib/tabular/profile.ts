@@ -102,11 +102,15 @@ export function parseResourceProfile(value: unknown): ResourceProfile {
   if (!body || typeof body !== "object") throw new TypeError("profile: expected an object");
   const profile = body.profile;
   if (!profile || typeof profile !== "object") throw new TypeError("profile.profile: expected an object");
-  if (profile.header !== undefined && !Array.isArray(profile.header)) throw new TypeError("profile.profile.header: expected an array of column names");
-  if (profile.columns !== undefined && (!profile.columns || typeof profile.columns !== "object")) throw new TypeError("profile.profile.columns: expected an object");
+  if (profile.header !== undefined && !Array.isArray(profile.header))
+    throw new TypeError("profile.profile.header: expected an array of column names");
+  if (profile.columns !== undefined && (!profile.columns || typeof profile.columns !== "object"))
+    throw new TypeError("profile.profile.columns: expected an object");
   for (const [name, detection] of Object.entries(profile.columns ?? {})) {
     if (!PYTHON_TYPES.has(detection?.python_type)) {
-      throw new TypeError(`profile.profile.columns[${JSON.stringify(name)}].python_type: unknown type ${JSON.stringify(detection?.python_type)}`);
+      throw new TypeError(
+        `profile.profile.columns[${JSON.stringify(name)}].python_type: unknown type ${JSON.stringify(detection?.python_type)}`,
+      );
     }
   }
   if (body.indexes !== null && body.indexes !== undefined && !Array.isArray(body.indexes)) {

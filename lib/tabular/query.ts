@@ -45,7 +45,13 @@ export class TabularQuery extends RunnableQuery<TabularQuery> {
 
   /** `/data/json/`: one JSON array of row objects and a newline, streamed; at most 50,000 rows. */
   json(signal?: AbortSignal): Promise<HttpResponse> {
-    return dataStream(this.client(), this.target, `api/resources/${this.resourceId}/data/json/`, this.toQueryString(), signal);
+    return dataStream(
+      this.client(),
+      this.target,
+      `api/resources/${this.resourceId}/data/json/`,
+      this.toQueryString(),
+      signal,
+    );
   }
 
   override toString(): string {

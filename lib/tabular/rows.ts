@@ -33,7 +33,12 @@ export interface RowsTarget {
 }
 
 /** Iterates `/data/` pages, following `links.next`. A page size above the server's maximum is lowered once, as its 400 says. */
-export function dataPages<R>(http: HttpClient, target: RowsTarget, queryString: string, options: PageOptions = {}): AsyncGenerator<DataPage<R>> {
+export function dataPages<R>(
+  http: HttpClient,
+  target: RowsTarget,
+  queryString: string,
+  options: PageOptions = {},
+): AsyncGenerator<DataPage<R>> {
   let pageSize = options.pageSize ?? target.maxPageSize;
   const fetchFirst = async (): Promise<DataPage<R>> => {
     const query = [queryString, `page=${options.page ?? 1}`, `page_size=${pageSize}`].filter(Boolean).join("&");
@@ -55,11 +60,18 @@ export function dataPages<R>(http: HttpClient, target: RowsTarget, queryString: 
   return pages(source);
 }
 
-export async function* dataRows<R>(http: HttpClient, target: RowsTarget, queryString: string, options: RowOptions = {}): AsyncGenerator<R> {
+export async function* dataRows<R>(
+  http: HttpClient,
+  target: RowsTarget,
+  queryString: string,
+  options: RowOptions = {},
+): AsyncGenerator<R> {
   const limit = options.limit ?? Infinity;
   if (limit <= 0) return;
   // A small limit asks for a small page; never 1, which production answers wrongly when combined with __exact.
-  const pageSize = Number.isFinite(limit) ? Math.min(options.pageSize ?? target.maxPageSize, Math.max(limit, 2)) : options.pageSize;
+  const pageSize = Number.isFinite(limit)
+    ? Math.min(options.pageSize ?? target.maxPageSize, Math.max(limit, 2))
+    : options.pageSize;
   let count = 0;
   for await (const page of dataPages<R>(http, target, queryString, { ...options, pageSize })) {
     for (const row of page.data) {
@@ -70,7 +82,13 @@ export async function* dataRows<R>(http: HttpClient, target: RowsTarget, querySt
 }
 
 /** The stream endpoints (`/data/json/`, `/data/csv/`): the response with its byte stream, once headers have arrived. */
-export function dataStream(http: HttpClient, target: RowsTarget, path: string, queryString: string, signal?: AbortSignal): Promise<HttpResponse> {
+export function dataStream(
+  http: HttpClient,
+  target: RowsTarget,
+  path: string,
+  queryString: string,
+  signal?: AbortSignal,
+): Promise<HttpResponse> {
   return http.stream(target.api, path, { query: queryString, signal });
 }
 

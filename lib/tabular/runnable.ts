@@ -4,7 +4,16 @@ import type { ExportOptions } from "../duckdb/export.ts";
 import type { HttpClient, HttpResponse } from "../http/client.ts";
 import type { QuerySpec } from "../query/ast.ts";
 import { QueryBuilder } from "../query/builder.ts";
-import { dataPages, dataRows, dataStream, type DataPage, type PageOptions, type Row, type RowOptions, type RowsTarget } from "./rows.ts";
+import {
+  dataPages,
+  dataRows,
+  dataStream,
+  type DataPage,
+  type PageOptions,
+  type Row,
+  type RowOptions,
+  type RowsTarget,
+} from "./rows.ts";
 
 /**
  * What Tabular and Metrics queries do once bound to a client: pages, rows, counts, CSV streams, and the columnar
@@ -77,7 +86,10 @@ export abstract class RunnableQuery<Self extends RunnableQuery<Self, D>, D = Row
   }
 
   protected client(): HttpClient {
-    if (!this.http) throw new TypeError("this query is not bound to a client: use dg.tabular(rid) / dg.metrics(model), or query.bind(dg.http)");
+    if (!this.http)
+      throw new TypeError(
+        "this query is not bound to a client: use dg.tabular(rid) / dg.metrics(model), or query.bind(dg.http)",
+      );
     return this.http;
   }
 

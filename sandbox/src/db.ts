@@ -22,7 +22,10 @@ export class SandboxDb {
       mkdirSync(dataDir, { recursive: true });
       path = join(dataDir, "sandbox.duckdb");
     }
-    const instance = await DuckDBInstance.create(path, { autoinstall_known_extensions: "false", autoload_known_extensions: "true" });
+    const instance = await DuckDBInstance.create(path, {
+      autoinstall_known_extensions: "false",
+      autoload_known_extensions: "true",
+    });
     return new SandboxDb(instance, path);
   }
 

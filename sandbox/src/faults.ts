@@ -35,38 +35,57 @@ export class FaultSpecError extends Error {}
 
 export function parseFaults(spec: string | undefined): FaultRule[] {
   if (!spec || !spec.trim()) return [];
-  return spec.split(";").filter((r) => r.trim()).map((text) => {
-    const at = text.lastIndexOf(":");
-    if (at < 0) throw new FaultSpecError(`fault rule ${JSON.stringify(text)}: expected PATTERN:ACTION[,ACTION…]`);
-    const source = text.slice(0, at).trim() || "*";
-    const rule: FaultRule = { pattern: glob(source), source, seed: 1, seen: 0 };
-    for (const action of text.slice(at + 1).split(",").map((a) => a.trim()).filter(Boolean)) {
-      const [key, value = ""] = action.split("=");
-      const number = () => {
-        const n = Number(value);
-        if (!Number.isFinite(n) || n < 0) throw new FaultSpecError(`fault rule ${JSON.stringify(text)}: ${key} takes a number, not ${JSON.stringify(value)}`);
-        return n;
-      };
-      if (key === "latency") rule.latency = number();
-      else if (key === "status") rule.status = number();
-      else if (key === "prob") rule.probability = number();
-      else if (key === "reset-after") rule.resetAfter = number();
-      else if (key === "truncate") rule.truncate = number();
-      else if (key === "cut-request-after") rule.cutRequestAfter = number();
-      else if (key === "seed") rule.seed = number();
-      else if (key === "overload") rule.overload = true;
-      else if (key === "nth") {
-        const [from, to = from] = value.split("-").map(Number);
-        if (!Number.isInteger(from) || !Number.isInteger(to) || from < 1 || to < from) throw new FaultSpecError(`fault rule ${JSON.stringify(text)}: nth takes N or N-M`);
-        rule.nth = [from, to];
-      } else throw new FaultSpecError(`fault rule ${JSON.stringify(text)}: unknown action ${JSON.stringify(key)} (latency, status, prob, nth, reset-after, truncate, cut-request-after, overload, seed)`);
-    }
-    return rule;
-  });
+  return spec
+    .split(";")
+    .filter((r) => r.trim())
+    .map((text) => {
+      const at = text.lastIndexOf(":");
+      if (at < 0) throw new FaultSpecError(`fault rule ${JSON.stringify(text)}: expected PATTERN:ACTION[,ACTION…]`);
+      const source = text.slice(0, at).trim() || "*";
+      const rule: FaultRule = { pattern: glob(source), source, seed: 1, seen: 0 };
+      for (const action of text
+        .slice(at + 1)
+        .split(",")
+        .map((a) => a.trim())
+        .filter(Boolean)) {
+        const [key, value = ""] = action.split("=");
+        const number = () => {
+          const n = Number(value);
+          if (!Number.isFinite(n) || n < 0)
+            throw new FaultSpecError(
+              `fault rule ${JSON.stringify(text)}: ${key} takes a number, not ${JSON.stringify(value)}`,
+            );
+          return n;
+        };
+        if (key === "latency") rule.latency = number();
+        else if (key === "status") rule.status = number();
+        else if (key === "prob") rule.probability = number();
+        else if (key === "reset-after") rule.resetAfter = number();
+        else if (key === "truncate") rule.truncate = number();
+        else if (key === "cut-request-after") rule.cutRequestAfter = number();
+        else if (key === "seed") rule.seed = number();
+        else if (key === "overload") rule.overload = true;
+        else if (key === "nth") {
+          const [from, to = from] = value.split("-").map(Number);
+          if (!Number.isInteger(from) || !Number.isInteger(to) || from < 1 || to < from)
+            throw new FaultSpecError(`fault rule ${JSON.stringify(text)}: nth takes N or N-M`);
+          rule.nth = [from, to];
+        } else
+          throw new FaultSpecError(
+            `fault rule ${JSON.stringify(text)}: unknown action ${JSON.stringify(key)} (latency, status, prob, nth, reset-after, truncate, cut-request-after, overload, seed)`,
+          );
+      }
+      return rule;
+    });
 }
 
 function glob(pattern: string): RegExp {
-  return new RegExp(`^${pattern.split("*").map((part) => part.replace(/[.+?^${}()|[\]\\]/g, "\\$&")).join(".*")}$`);
+  return new RegExp(
+    `^${pattern
+      .split("*")
+      .map((part) => part.replace(/[.+?^${}()|[\]\\]/g, "\\$&"))
+      .join(".*")}$`,
+  );
 }
 
 /** A deterministic draw in [0, 1) for the rule's nth request. */
@@ -108,12 +127,16 @@ export class Faults {
       }
       if (rule.status) {
         const body = JSON.stringify({ message: `Injected fault: ${rule.status}` });
-        res.writeHead(rule.status, { "content-type": "application/json", ...(rule.status === 429 || rule.status === 503 ? { "retry-after": "1" } : {}) });
+        res.writeHead(rule.status, {
+          "content-type": "application/json",
+          ...(rule.status === 429 || rule.status === 503 ? { "retry-after": "1" } : {}),
+        });
         res.end(body);
         return true;
       }
       if (rule.cutRequestAfter !== undefined) cutRequestAfter(req, rule.cutRequestAfter);
-      if (rule.resetAfter !== undefined || rule.truncate !== undefined) cutAfter(res, rule.resetAfter ?? rule.truncate!, rule.resetAfter !== undefined);
+      if (rule.resetAfter !== undefined || rule.truncate !== undefined)
+        cutAfter(res, rule.resetAfter ?? rule.truncate!, rule.resetAfter !== undefined);
     }
     return false;
   }
@@ -168,7 +191,8 @@ function cutAfter(res: ServerResponse, limit: number, reset: boolean): void {
   const writeHead = res.writeHead.bind(res) as (...args: unknown[]) => ServerResponse;
   res.writeHead = ((status: number, ...args: unknown[]) => {
     const headers = args.find((a) => a && typeof a === "object") as Record<string, unknown> | undefined;
-    if (headers) for (const key of Object.keys(headers)) if (key.toLowerCase() === "content-length") delete headers[key];
+    if (headers)
+      for (const key of Object.keys(headers)) if (key.toLowerCase() === "content-length") delete headers[key];
     return writeHead(status, ...args);
   }) as ServerResponse["writeHead"];
 }

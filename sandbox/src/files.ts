@@ -11,7 +11,12 @@ import { sendText } from "./respond.ts";
  * The resources' files, as a producer's server would serve them: uploaded files as stored, seeded tabular resources
  * written out once from their table. ETag and Last-Modified answer conditional requests with 304.
  */
-export async function serveFile(request: SandboxRequest, filesDir: string, db: SandboxDb, tabular: TabularStore): Promise<boolean> {
+export async function serveFile(
+  request: SandboxRequest,
+  filesDir: string,
+  db: SandboxDb,
+  tabular: TabularStore,
+): Promise<boolean> {
   const match = /^\/sandbox\/files\/([\w-]+)\.(\w+)$/.exec(request.path);
   if (!match) return false;
   const [, id, extension] = match;
@@ -25,7 +30,9 @@ export async function serveFile(request: SandboxRequest, filesDir: string, db: S
       await mkdir(join(filesDir, "tables"), { recursive: true });
       const temp = `${file}.${process.pid}.tmp`;
       const columns = stored.columns.map((c) => ident(c.name)).join(", ");
-      await db.run(`COPY (SELECT ${columns} FROM ${ident(stored.table)} ORDER BY __id) TO '${temp.replaceAll("'", "''")}' (FORMAT csv, HEADER true)`);
+      await db.run(
+        `COPY (SELECT ${columns} FROM ${ident(stored.table)} ORDER BY __id) TO '${temp.replaceAll("'", "''")}' (FORMAT csv, HEADER true)`,
+      );
       await rename(temp, file);
       info = await stat(file);
     }
@@ -39,12 +46,19 @@ export async function serveFile(request: SandboxRequest, filesDir: string, db: S
   const headers = { etag, "last-modified": lastModified, "cache-control": "no-cache" };
   const ifNoneMatch = request.req.headers["if-none-match"];
   const ifModifiedSince = request.req.headers["if-modified-since"];
-  if ((ifNoneMatch && ifNoneMatch === etag) || (!ifNoneMatch && ifModifiedSince && Date.parse(ifModifiedSince) >= Date.parse(lastModified))) {
+  if (
+    (ifNoneMatch && ifNoneMatch === etag) ||
+    (!ifNoneMatch && ifModifiedSince && Date.parse(ifModifiedSince) >= Date.parse(lastModified))
+  ) {
     request.res.writeHead(304, headers);
     request.res.end();
     return true;
   }
-  request.res.writeHead(200, { ...headers, "content-type": extension === "csv" ? "text/csv; charset=utf-8" : "application/octet-stream", "content-length": info.size });
+  request.res.writeHead(200, {
+    ...headers,
+    "content-type": extension === "csv" ? "text/csv; charset=utf-8" : "application/octet-stream",
+    "content-length": info.size,
+  });
   if (request.req.method === "HEAD") {
     request.res.end();
     return true;

@@ -52,7 +52,8 @@ export async function startSandbox(options: SandboxOptions = {}): Promise<Sandbo
   const filesDir = join(options.dataDir ?? scratch!, "files");
   try {
     // an upload cut by a crash leaves its temporary file behind; it was never acknowledged
-    for (const name of await readdir(filesDir).catch(() => [] as string[])) if (name.startsWith(".upload-")) await rm(join(filesDir, name), { force: true });
+    for (const name of await readdir(filesDir).catch(() => [] as string[]))
+      if (name.startsWith(".upload-")) await rm(join(filesDir, name), { force: true });
     const ctx = { db, dataDir: options.dataDir };
     const tabular = await createTabularService(ctx, { ...options.tabular, log });
     const store = new CatalogStore(db);
@@ -61,7 +62,9 @@ export async function startSandbox(options: SandboxOptions = {}): Promise<Sandbo
       const datasets = store.all("datasets").filter((d) => !d.deleted);
       return {
         datasets: datasets.map((d) => ({ id: d.id, organizationId: d.organization?.id })),
-        resources: datasets.flatMap((d) => (d.resources ?? []).map((r: { id: string }) => ({ id: r.id, datasetId: d.id }))),
+        resources: datasets.flatMap((d) =>
+          (d.resources ?? []).map((r: { id: string }) => ({ id: r.id, datasetId: d.id })),
+        ),
         organizations: store.all("organizations").map((o) => o.id),
         reuses: store.all("reuses").map((r) => r.id),
         dataservices: store.all("dataservices").map((s) => s.id),
@@ -72,7 +75,9 @@ export async function startSandbox(options: SandboxOptions = {}): Promise<Sandbo
     if (!options.apiKeys?.length) log(`no --api-key given: writes accept the generated key ${keys[0]}`);
     const accounts = parseApiKeys(keys);
     const main = createMainApi({ store, tabular, accounts, filesDir, changed: () => metrics.refresh(catalogIds()) });
-    const files = { handle: (request: Parameters<typeof main.handle>[0]) => serveFile(request, filesDir, db, tabular.store) };
+    const files = {
+      handle: (request: Parameters<typeof main.handle>[0]) => serveFile(request, filesDir, db, tabular.store),
+    };
     const faults = new Faults(options.faults);
     const limiter = options.rateLimit ? new RateLimiter(options.rateLimit) : undefined;
     const server = createSandboxServer({ main, tabular, metrics, files }, faults, limiter, log, options.onRequest);

@@ -24,7 +24,11 @@ export class RateLimiter {
     const reset = Math.ceil((window.start + windowMs) / 1000);
     const retryAfter = Math.max(1, Math.ceil((window.start + windowMs - now) / 1000));
     return {
-      headers: { "x-ratelimit-limit": String(limit), "x-ratelimit-remaining": String(Math.max(0, limit - window.count)), "x-ratelimit-reset": String(reset) },
+      headers: {
+        "x-ratelimit-limit": String(limit),
+        "x-ratelimit-remaining": String(Math.max(0, limit - window.count)),
+        "x-ratelimit-reset": String(reset),
+      },
       limited: window.count > limit,
       retryAfter,
     };

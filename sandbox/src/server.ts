@@ -12,7 +12,13 @@ export interface Mounts {
   files: SandboxApi;
 }
 
-export function createSandboxServer(mounts: Mounts, faults: Faults, limiter: RateLimiter | undefined, log: (line: string) => void, onRequest?: (method: string, path: string) => void): Server {
+export function createSandboxServer(
+  mounts: Mounts,
+  faults: Faults,
+  limiter: RateLimiter | undefined,
+  log: (line: string) => void,
+  onRequest?: (method: string, path: string) => void,
+): Server {
   const server = createServer((req, res) => {
     route(req, res).catch((error: unknown) => {
       log(`error answering ${req.method} ${req.url}: ${(error as Error)?.stack ?? error}`);
@@ -36,8 +42,22 @@ export function createSandboxServer(mounts: Mounts, faults: Faults, limiter: Rat
         return;
       }
     }
-    const [prefix, api] = url.pathname.startsWith("/tabular/") ? ["/tabular", mounts.tabular] : url.pathname.startsWith("/metrics/") ? ["/metrics", mounts.metrics] : url.pathname.startsWith("/sandbox/files/") ? ["", mounts.files] : ["", mounts.main];
-    const request: SandboxRequest = { req, res, url, origin, prefix, path: url.pathname.slice(prefix.length), rawQuery };
+    const [prefix, api] = url.pathname.startsWith("/tabular/")
+      ? ["/tabular", mounts.tabular]
+      : url.pathname.startsWith("/metrics/")
+        ? ["/metrics", mounts.metrics]
+        : url.pathname.startsWith("/sandbox/files/")
+          ? ["", mounts.files]
+          : ["", mounts.main];
+    const request: SandboxRequest = {
+      req,
+      res,
+      url,
+      origin,
+      prefix,
+      path: url.pathname.slice(prefix.length),
+      rawQuery,
+    };
     if (await api.handle(request)) return;
     // each API's own answer for an unknown route: aiohttp's plain text for Tabular/Metrics, Flask's for the rest
     sendText(res, 404, prefix ? "404: Not Found" : "Not Found");

@@ -14,7 +14,14 @@ describe("Arrow types from a csv-detective profile", () => {
     expect(columns.map((c) => c.name)).toEqual(["__id", ...profile.header!]);
     const types = typeNames(columns, []);
     // filesize reaches 75,265,497,280 in the profile's stats: 64 bits; downloads stays under 2^31
-    expect(types).toMatchObject({ filesize: "Int64", downloads: "Int32", "dataset.private": "Bool", created_at: "Timestamp<MILLISECOND>", extras: "Utf8", id: "Utf8" });
+    expect(types).toMatchObject({
+      filesize: "Int64",
+      downloads: "Int32",
+      "dataset.private": "Bool",
+      created_at: "Timestamp<MILLISECOND>",
+      extras: "Utf8",
+      id: "Utf8",
+    });
   });
 
   it("ints take 32 bits when the profile's range fits, 64 otherwise or without a range", () => {
@@ -23,12 +30,24 @@ describe("Arrow types from a csv-detective profile", () => {
       { name: "large", type: "int", min: 0, max: 2 ** 31 },
       { name: "unknown", type: "int" },
     ];
-    expect(typeNames(columns, [{ small: 1, large: 2 ** 40, unknown: 3 }])).toEqual({ small: "Int32", large: "Int64", unknown: "Int64" });
-    expect(rowsToBatch([{ small: 1, large: 2 ** 40, unknown: 3 }], columns).getChild("large")!.get(0)).toBe(2n ** 40n);
+    expect(typeNames(columns, [{ small: 1, large: 2 ** 40, unknown: 3 }])).toEqual({
+      small: "Int32",
+      large: "Int64",
+      unknown: "Int64",
+    });
+    expect(
+      rowsToBatch([{ small: 1, large: 2 ** 40, unknown: 3 }], columns)
+        .getChild("large")!
+        .get(0),
+    ).toBe(2n ** 40n);
   });
 
   it("codes stay text with their leading zeros (INSEE 01001, postal 01400, département 2A)", () => {
-    const columns: ColumnSpec[] = [{ name: "code_commune", type: "string" }, { name: "code_postal", type: "string" }, { name: "dep", type: "string" }];
+    const columns: ColumnSpec[] = [
+      { name: "code_commune", type: "string" },
+      { name: "code_postal", type: "string" },
+      { name: "dep", type: "string" },
+    ];
     const batch = rowsToBatch([{ code_commune: "01001", code_postal: "01400", dep: "2A" }], columns);
     expect([0, 1, 2].map((i) => batch.getChildAt(i)!.get(0))).toEqual(["01001", "01400", "2A"]);
   });
@@ -41,8 +60,26 @@ describe("Arrow types from a csv-detective profile", () => {
       { name: "ok", type: "bool" },
       { name: "taux", type: "float" },
     ];
-    const batch = rowsToBatch([{ jour: "2024-02-29", instant: "2024-02-29T12:30:00", avec_zone: "2024-02-29T12:30:00+02:00", ok: true, taux: 0.25 }, { ok: false }], columns);
-    expect(typeNames(columns, [])).toEqual({ jour: "Date32<DAY>", instant: "Timestamp<MILLISECOND>", avec_zone: "Timestamp<MILLISECOND>", ok: "Bool", taux: "Float64" });
+    const batch = rowsToBatch(
+      [
+        {
+          jour: "2024-02-29",
+          instant: "2024-02-29T12:30:00",
+          avec_zone: "2024-02-29T12:30:00+02:00",
+          ok: true,
+          taux: 0.25,
+        },
+        { ok: false },
+      ],
+      columns,
+    );
+    expect(typeNames(columns, [])).toEqual({
+      jour: "Date32<DAY>",
+      instant: "Timestamp<MILLISECOND>",
+      avec_zone: "Timestamp<MILLISECOND>",
+      ok: "Bool",
+      taux: "Float64",
+    });
     expect(batch.getChild("jour")!.get(0)).toBe(Date.UTC(2024, 1, 29));
     expect(batch.getChild("instant")!.get(0)).toBe(Date.UTC(2024, 1, 29, 12, 30));
     expect(batch.getChild("avec_zone")!.get(0)).toBe(Date.UTC(2024, 1, 29, 10, 30));
@@ -60,14 +97,24 @@ describe("Arrow types from a csv-detective profile", () => {
   });
 
   it("json columns keep their JSON text, objects and lists alike", () => {
-    const batch = rowsToBatch([{ liste: [0, 1, { a: "é" }] }, { liste: { k: null } }], [{ name: "liste", type: "json" }]);
+    const batch = rowsToBatch(
+      [{ liste: [0, 1, { a: "é" }] }, { liste: { k: null } }],
+      [{ name: "liste", type: "json" }],
+    );
     expect(String(batch.schema.fields[0].type)).toBe("Utf8");
     expect(JSON.parse(batch.getChild("liste")!.get(0))).toEqual([0, 1, { a: "é" }]);
     expect(JSON.parse(batch.getChild("liste")!.get(1))).toEqual({ k: null });
   });
 
   it("hostile column names (accents, dots, quotes, a newline, brackets) are kept exactly", () => {
-    const names = ["Titre de l'œuvre", "nom.de.colonne", 'nom "propre"', "date de\nnaissance", "[nom peu] commun]", "avec__des!"];
+    const names = [
+      "Titre de l'œuvre",
+      "nom.de.colonne",
+      'nom "propre"',
+      "date de\nnaissance",
+      "[nom peu] commun]",
+      "avec__des!",
+    ];
     const columns = names.map((name): ColumnSpec => ({ name, type: "string" }));
     const batch = rowsToBatch([Object.fromEntries(names.map((n, i) => [n, `v${i}`]))], columns);
     expect(batch.schema.fields.map((f) => f.name)).toEqual(names);
@@ -102,7 +149,14 @@ describe("batches built as rows are appended", () => {
   it("whatever the pieces they come in: full batches of the capacity, the rest by flush, the same values as one batch", () => {
     const builder = batchBuilder(columns, 8);
     const batches = [];
-    for (const [from, to] of [[0, 3], [3, 3], [3, 20], [20, 21], [21, 37]]) batches.push(...builder.append(rows.slice(from, to)));
+    for (const [from, to] of [
+      [0, 3],
+      [3, 3],
+      [3, 20],
+      [20, 21],
+      [21, 37],
+    ])
+      batches.push(...builder.append(rows.slice(from, to)));
     batches.push(builder.flush()!);
     expect(builder.flush()).toBeUndefined();
     expect(batches.map((b) => b.numRows)).toEqual([8, 8, 8, 8, 5]);

@@ -38,7 +38,12 @@ describe("streaming the /data/json/ array (one JSON array plus a newline)", () =
 
   it("a long stream, parsed a part at a time, gives every row in batches of the size asked, whether a part ends on a row or inside a nested value or a string", async () => {
     // rows ending in nested objects and strings holding "}", so that many parts end on a "}" that does not end a row
-    const many = Array.from({ length: 12_000 }, (_, i) => ({ __id: i + 1, nom: `ville } n°${i} "é"`, liste: i % 3 ? [{ k: "]}", v: { w: i } }] : null, x: i / 7 }));
+    const many = Array.from({ length: 12_000 }, (_, i) => ({
+      __id: i + 1,
+      nom: `ville } n°${i} "é"`,
+      liste: i % 3 ? [{ k: "]}", v: { w: i } }] : null,
+      x: i / 7,
+    }));
     const long = `[${many.map((row) => JSON.stringify(row)).join(", \n ")}]\n`;
     expect(long.length).toBeGreaterThan(1_000_000);
     for (const size of [65_536, 99_991]) {

@@ -52,10 +52,14 @@ beforeAll(async () => {
 afterAll(() => new Promise<void>((resolve) => server.close(() => resolve())));
 
 /** Decodes `rows` rows from the server; the peaks of live heap and of array buffers above where they started. */
-async function decode(rows: number): Promise<{ rows: number; lastId: number; bytes: number; heap: number; buffers: number }> {
+async function decode(
+  rows: number,
+): Promise<{ rows: number; lastId: number; bytes: number; heap: number; buffers: number }> {
   const { port } = server.address() as AddressInfo;
   // node:http's response stops reading the socket while the decoder works: what is buffered stays small
-  const response = await new Promise<IncomingMessage>((resolve, reject) => get(`http://127.0.0.1:${port}/data/json/?rows=${rows}`, resolve).on("error", reject));
+  const response = await new Promise<IncomingMessage>((resolve, reject) =>
+    get(`http://127.0.0.1:${port}/data/json/?rows=${rows}`, resolve).on("error", reject),
+  );
   let bytes = 0;
   async function* counted() {
     for await (const chunk of response as AsyncIterable<Buffer>) {

@@ -1,13 +1,25 @@
 import { readFileSync } from "node:fs";
 import { describe, expect, it } from "vitest";
 import {
-  PayloadError, parseDataset, parseDataservice, parseDiscussion, parseOrganization, parsePage, parsePost, parseResource,
-  parseResourceWithDataset, parseReuse, parseSite, parseTopic, anyObject,
+  PayloadError,
+  parseDataset,
+  parseDataservice,
+  parseDiscussion,
+  parseOrganization,
+  parsePage,
+  parsePost,
+  parseResource,
+  parseResourceWithDataset,
+  parseReuse,
+  parseSite,
+  parseTopic,
+  anyObject,
 } from "../../lib/catalog/index.ts";
 import { parseResourceProfile, profileColumns } from "../../lib/tabular/index.ts";
 import type { DataPage } from "../../lib/tabular/index.ts";
 
-const fixture = (path: string): any => JSON.parse(readFileSync(new URL(`../../sandbox/seed/${path}`, import.meta.url), "utf8"));
+const fixture = (path: string): any =>
+  JSON.parse(readFileSync(new URL(`../../sandbox/seed/${path}`, import.meta.url), "utf8"));
 
 describe("every recorded Main API payload parses into the typed models", () => {
   const results = fixture("main-api/udata_results.json");
@@ -66,7 +78,9 @@ describe("every recorded Main API payload parses into the typed models", () => {
   it("a payload that does not fit names the field", () => {
     expect(() => parseDataset({ id: "x", title: 3, slug: "s" })).toThrow(PayloadError);
     expect(() => parseDataset({ id: "x", title: 3, slug: "s" })).toThrow("dataset.title: expected string, got number");
-    expect(() => parseDataset({ id: "x", title: "t", slug: "s", resources: [{ id: "r" }] })).toThrow("dataset.resources[0].url");
+    expect(() => parseDataset({ id: "x", title: "t", slug: "s", resources: [{ id: "r" }] })).toThrow(
+      "dataset.resources[0].url",
+    );
   });
 });
 
@@ -75,7 +89,9 @@ describe("every recorded Tabular API payload parses", () => {
     const profile = parseResourceProfile(fixture("tabular-api/profile.json"));
     const columns = profileColumns(profile.profile);
     expect(columns.length).toBe(profile.profile.header!.length);
-    expect(columns.every((c) => ["string", "int", "float", "bool", "date", "datetime", "json"].includes(c.type))).toBe(true);
+    expect(columns.every((c) => ["string", "int", "float", "bool", "date", "datetime", "json"].includes(c.type))).toBe(
+      true,
+    );
   });
 
   it("a real /data/ page: __id first, dotted column names, links and meta", () => {
@@ -89,13 +105,27 @@ describe("every recorded Tabular API payload parses", () => {
 
   it("the 7 profiles of api-tabular's tables_index.csv", async () => {
     const { csvParse } = await import("d3");
-    const rows = csvParse(readFileSync(new URL("../../sandbox/seed/tabular-api/tables_index.csv", import.meta.url), "utf8"));
+    const rows = csvParse(
+      readFileSync(new URL("../../sandbox/seed/tabular-api/tables_index.csv", import.meta.url), "utf8"),
+    );
     expect(rows).toHaveLength(7);
     for (const row of rows) {
-      const profile = parseResourceProfile({ profile: JSON.parse(row.csv_detective!), deleted_at: row.deleted_at || null, dataset_id: row.dataset_id, indexes: null });
+      const profile = parseResourceProfile({
+        profile: JSON.parse(row.csv_detective!),
+        deleted_at: row.deleted_at || null,
+        dataset_id: row.dataset_id,
+        indexes: null,
+      });
       expect(profileColumns(profile.profile).every((c) => c.name.length > 0)).toBe(true);
     }
     const first = JSON.parse(rows[0].csv_detective!);
-    expect(profileColumns(first).map((c) => `${c.name}:${c.type}`)).toEqual(["id:string", "score:float", "decompte:int", "is_true:bool", "birth:date", "liste:json"]);
+    expect(profileColumns(first).map((c) => `${c.name}:${c.type}`)).toEqual([
+      "id:string",
+      "score:float",
+      "decompte:int",
+      "is_true:bool",
+      "birth:date",
+      "liste:json",
+    ]);
   });
 });

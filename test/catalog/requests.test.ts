@@ -25,18 +25,33 @@ function pager(total: number, base: string) {
     const page = Number(url.searchParams.get("page") ?? 1);
     const size = Number(url.searchParams.get("page_size") ?? 20);
     const start = (page - 1) * size;
-    if (page > 1 && start >= total) return sendJson(res, 404, { message: "The requested URL was not found on the server." });
-    const data = Array.from({ length: Math.max(0, Math.min(size, total - start)) }, (_, i) => ({ id: `d${start + i}`, title: `Dataset ${start + i}`, slug: `dataset-${start + i}`, resources: url.pathname.startsWith("/api/2/") ? { rel: "subsection", href: "x", type: "GET", total: 0 } : [] }));
+    if (page > 1 && start >= total)
+      return sendJson(res, 404, { message: "The requested URL was not found on the server." });
+    const data = Array.from({ length: Math.max(0, Math.min(size, total - start)) }, (_, i) => ({
+      id: `d${start + i}`,
+      title: `Dataset ${start + i}`,
+      slug: `dataset-${start + i}`,
+      resources: url.pathname.startsWith("/api/2/") ? { rel: "subsection", href: "x", type: "GET", total: 0 } : [],
+    }));
     const next = start + size < total ? new URL(url) : null;
     next?.searchParams.set("page", String(page + 1));
-    sendJson(res, 200, { data, page, page_size: size, total, next_page: next?.toString() ?? null, previous_page: null });
+    sendJson(res, 200, {
+      data,
+      page,
+      page_size: size,
+      total,
+      next_page: next?.toString() ?? null,
+      previous_page: null,
+    });
   };
 }
 
 describe("Main API requests as udata expects them", () => {
   it("v1 list: filters and sort land as query parameters; repeated tags repeat the key", async () => {
     server = await startTestServer((req, res) => pager(3, server!.url)(req, res));
-    const items = await client(server.url).datasets.list({ q: "transport", tag: ["bus", "train"], organization: "abc", sort: "-views", featured: true }).all();
+    const items = await client(server.url)
+      .datasets.list({ q: "transport", tag: ["bus", "train"], organization: "abc", sort: "-views", featured: true })
+      .all();
     expect(items).toHaveLength(3);
     const url = new URL(server.requests[0].url, server.url);
     expect(url.pathname).toBe("/api/1/datasets/");
@@ -84,7 +99,9 @@ describe("Main API requests as udata expects them", () => {
   });
 
   it("one resource by id through v2, with its dataset id", async () => {
-    server = await startTestServer((_req, res) => sendJson(res, 200, { resource: { id: "r1", title: "R", url: "http://x/r1.csv" }, dataset_id: "d1" }));
+    server = await startTestServer((_req, res) =>
+      sendJson(res, 200, { resource: { id: "r1", title: "R", url: "http://x/r1.csv" }, dataset_id: "d1" }),
+    );
     const found = await client(server.url).datasets.resource("r1");
     expect(found.dataset_id).toBe("d1");
     expect(server.requests[0].url).toBe("/api/2/datasets/resources/r1/");
@@ -95,7 +112,12 @@ describe("Main API requests as udata expects them", () => {
       if (req.url === "/openapi.yaml") {
         res.writeHead(200, { "content-type": "application/yaml" });
         res.end("openapi: 3.0.0\ninfo:\n  title: Adresse\n");
-      } else sendJson(res, 200, { id: "s1", title: "API Adresse", machine_documentation_url: `${server!.url}/openapi.yaml` });
+      } else
+        sendJson(res, 200, {
+          id: "s1",
+          title: "API Adresse",
+          machine_documentation_url: `${server!.url}/openapi.yaml`,
+        });
     });
     dg = new DataGouv({ sandboxUrl: server.url, apiKey: "secret" }, {});
     const doc = await dg.dataservices.openapi("s1");

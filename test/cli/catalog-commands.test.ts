@@ -8,15 +8,21 @@ let server: TestServer;
 
 beforeAll(async () => {
   server = await startTestServer((req, res) => {
-    if (req.url === "/api/1/datasets/known/") return sendJson(res, 200, { id: "known", title: "Known", slug: "known", resources: [] });
-    sendJson(res, 404, { message: "The requested URL was not found on the server. If you entered the URL manually please check your spelling and try again." });
+    if (req.url === "/api/1/datasets/known/")
+      return sendJson(res, 200, { id: "known", title: "Known", slug: "known", resources: [] });
+    sendJson(res, 404, {
+      message:
+        "The requested URL was not found on the server. If you entered the URL manually please check your spelling and try again.",
+    });
   });
 });
 afterAll(() => server.close());
 
 async function datagouv(args: string[]): Promise<{ code: number; stdout: string; stderr: string }> {
   try {
-    const { stdout, stderr } = await run(process.execPath, ["build/lib/cli/bin.js", ...args], { env: { ...process.env, DATAGOUV_SANDBOX_URL: server.url } });
+    const { stdout, stderr } = await run(process.execPath, ["build/lib/cli/bin.js", ...args], {
+      env: { ...process.env, DATAGOUV_SANDBOX_URL: server.url },
+    });
     return { code: 0, stdout, stderr };
   } catch (error) {
     const e = error as { code: number; stdout: string; stderr: string };
@@ -49,7 +55,9 @@ describe("the datagouv command line", () => {
     const { code, stdout } = await datagouv(["--help"]);
     expect(code).toBe(0);
     const commands = [...stdout.matchAll(/^ {2}(\w+) {2,}/gm)].map((m) => m[1]);
-    expect(commands).toEqual(expect.arrayContaining(["tabular", "metrics", "datasets", "catalog", "publish", "sandbox"]));
+    expect(commands).toEqual(
+      expect.arrayContaining(["tabular", "metrics", "datasets", "catalog", "publish", "sandbox"]),
+    );
     for (const command of commands) {
       const help = await datagouv([command, "--help"]);
       expect([command, help.code]).toEqual([command, 0]);

@@ -20,7 +20,9 @@ afterAll(async () => {
 });
 
 const datagouv = (args: string[]) =>
-  run(process.execPath, ["build/lib/cli/bin.js", ...args], { env: { ...process.env, DATAGOUV_SANDBOX_URL: env.sandbox.url, DATAGOUV_CACHE_DIR: join(dir, "cache") } });
+  run(process.execPath, ["build/lib/cli/bin.js", ...args], {
+    env: { ...process.env, DATAGOUV_SANDBOX_URL: env.sandbox.url, DATAGOUV_CACHE_DIR: join(dir, "cache") },
+  });
 
 describe("datagouv catalog", () => {
   it("loads the exports and metrics totals into one DuckDB database, and reports on it", async () => {
@@ -36,7 +38,8 @@ describe("datagouv catalog", () => {
     expect(visits).toEqual([...visits].sort((a, b) => b - a));
     const [best] = await env.dg.metrics("datasets_total").sort("visit", "desc").first(1);
     expect(top[0].id).toBe(best.dataset_id);
-    for (const report of ["licences", "freshness", "quality"]) expect(JSON.parse((await datagouv(["catalog", "report", report, "--db", db])).stdout).length).toBeGreaterThan(0);
+    for (const report of ["licences", "freshness", "quality"])
+      expect(JSON.parse((await datagouv(["catalog", "report", report, "--db", db])).stdout).length).toBeGreaterThan(0);
   });
 
   it("a second build revalidates the exports instead of downloading them again", async () => {

@@ -38,7 +38,16 @@ async function datagouv(args: string[]): Promise<{ code: number; stdout: string;
 
 describe("datagouv tabular", () => {
   it("filters, columns and sort to CSV on stdout; logs on stderr", async () => {
-    const { code, stdout, stderr } = await datagouv(["tabular", DEPARTEMENTS, "--where", "code_region__exact=84", "--columns", "code_departement,nom_departement", "--sort", "nom_departement:desc"]);
+    const { code, stdout, stderr } = await datagouv([
+      "tabular",
+      DEPARTEMENTS,
+      "--where",
+      "code_region__exact=84",
+      "--columns",
+      "code_departement,nom_departement",
+      "--sort",
+      "nom_departement:desc",
+    ]);
     expect(code).toBe(0);
     const lines = stdout.trim().split("\n");
     expect(lines[0]).toBe("code_departement,nom_departement");
@@ -50,10 +59,22 @@ describe("datagouv tabular", () => {
   });
 
   it("auto mode runs an aggregation the API refuses locally, and says so on stderr", async () => {
-    const { code, stdout, stderr } = await datagouv(["tabular", DEPARTEMENTS, "--group-by", "code_region", "--agg", "code_departement:count", "--format", "ndjson"]);
+    const { code, stdout, stderr } = await datagouv([
+      "tabular",
+      DEPARTEMENTS,
+      "--group-by",
+      "code_region",
+      "--agg",
+      "code_departement:count",
+      "--format",
+      "ndjson",
+    ]);
     expect(code).toBe(0);
     expect(stderr).toMatch(/locally with DuckDB .* does not aggregate this resource/);
-    const rows = stdout.trim().split("\n").map((l) => JSON.parse(l));
+    const rows = stdout
+      .trim()
+      .split("\n")
+      .map((l) => JSON.parse(l));
     expect(rows.find((r) => r.code_region === "84").code_departement__count).toBe(12);
   });
 
@@ -68,7 +89,14 @@ describe("datagouv tabular", () => {
 
   it("--memory-limit: a larger DuckDB budget writes the same rows in the same order; a malformed one is a usage error (2) and writes nothing", async () => {
     const file = join(dir, "big-512.parquet");
-    const { code } = await datagouv(["tabular", "bbbbbbbb-0000-4000-8000-000000000001", "--memory-limit", "512MB", "--output", file]);
+    const { code } = await datagouv([
+      "tabular",
+      "bbbbbbbb-0000-4000-8000-000000000001",
+      "--memory-limit",
+      "512MB",
+      "--output",
+      file,
+    ]);
     expect(code).toBe(0);
     const duck = await Duck.memory();
     try {
@@ -82,7 +110,14 @@ describe("datagouv tabular", () => {
       duck.close();
     }
     const refused = join(dir, "refused.parquet");
-    const bad = await datagouv(["tabular", "bbbbbbbb-0000-4000-8000-000000000001", "--memory-limit", "lots", "--output", refused]);
+    const bad = await datagouv([
+      "tabular",
+      "bbbbbbbb-0000-4000-8000-000000000001",
+      "--memory-limit",
+      "lots",
+      "--output",
+      refused,
+    ]);
     expect(bad.code).toBe(2);
     expect(bad.stderr).toMatch(/--memory-limit: .*"lots".*such as 512MB/);
     expect(existsSync(refused)).toBe(false);
@@ -112,7 +147,14 @@ describe("datagouv tabular", () => {
     env.sandbox.faults.set("/tabular/api/resources/*/data/csv/:reset-after=2000");
     try {
       const file = join(dir, "cut.csv");
-      const { code, stdout, stderr } = await datagouv(["tabular", SEED_TABULAR[0].resourceId, "--where", "code_departement__exact=01", "--output", file]);
+      const { code, stdout, stderr } = await datagouv([
+        "tabular",
+        SEED_TABULAR[0].resourceId,
+        "--where",
+        "code_departement__exact=01",
+        "--output",
+        file,
+      ]);
       expect(code).toBe(3);
       expect(stderr).toMatch(/cut off/);
       expect(existsSync(file)).toBe(false);
@@ -130,7 +172,12 @@ describe("datagouv tabular", () => {
     mkdirSync(mount);
     execFileSync("mount", ["-t", "tmpfs", "-o", "size=64k", "tmpfs", mount]);
     try {
-      const { code, stderr } = await datagouv(["tabular", SEED_TABULAR[0].resourceId, "--output", join(mount, "communes.csv")]);
+      const { code, stderr } = await datagouv([
+        "tabular",
+        SEED_TABULAR[0].resourceId,
+        "--output",
+        join(mount, "communes.csv"),
+      ]);
       expect(code).toBe(4);
       expect(stderr).toMatch(/disk is full/);
       expect(readdirSync(mount)).toEqual([]);
@@ -145,7 +192,14 @@ describe("datagouv metrics", () => {
     const { code, stdout } = await datagouv(["metrics", "site", "--months", "2025-01:2025-06", "--format", "json"]);
     expect(code).toBe(0);
     const rows = JSON.parse(stdout);
-    expect(rows.map((r: { metric_month: string }) => r.metric_month)).toEqual(["2025-01-01", "2025-02-01", "2025-03-01", "2025-04-01", "2025-05-01", "2025-06-01"]);
+    expect(rows.map((r: { metric_month: string }) => r.metric_month)).toEqual([
+      "2025-01-01",
+      "2025-02-01",
+      "2025-03-01",
+      "2025-04-01",
+      "2025-05-01",
+      "2025-06-01",
+    ]);
     expect(typeof rows[0].monthly_visit_dataset).toBe("number");
   });
 

@@ -37,7 +37,14 @@ async function paginated(query: TabularQuery) {
 
 const parquetRows = async (file: string) => duck.all<Record<string, unknown>>(`SELECT * FROM read_parquet('${file}')`);
 const plain = (rows: Record<string, unknown>[]) =>
-  rows.map((row) => Object.fromEntries(Object.entries(row).map(([k, v]) => [k, typeof v === "bigint" ? Number(v) : v instanceof Date ? v.toISOString().slice(0, 10) : v])));
+  rows.map((row) =>
+    Object.fromEntries(
+      Object.entries(row).map(([k, v]) => [
+        k,
+        typeof v === "bigint" ? Number(v) : v instanceof Date ? v.toISOString().slice(0, 10) : v,
+      ]),
+    ),
+  );
 
 describe("exports beyond the stream cap", () => {
   it("are split into __id windows that each fit under the cap", async () => {
@@ -70,12 +77,18 @@ describe("exports beyond the stream cap", () => {
     for (let i = 1; i < windows.length; i++) expect(windows[i].from).toBeGreaterThanOrEqual(windows[i - 1].to!);
     const table = await query.columns(["__id"]).toArrow({ cap: 1_000 });
     const ids = Array.from(table.getChild("__id")!.toArray() as Int32Array);
-    expect(ids).toEqual([...Array.from({ length: 3_000 }, (_, i) => i + 1), ...Array.from({ length: 2_000 }, (_, i) => i + 23_001)]);
+    expect(ids).toEqual([
+      ...Array.from({ length: 3_000 }, (_, i) => i + 1),
+      ...Array.from({ length: 2_000 }, (_, i) => i + 23_001),
+    ]);
   });
 
   it("progress reports bytes as they arrive and rows as windows complete", async () => {
     const seen: Progress[] = [];
-    await env.dg.tabular(BIG_RESOURCE_ID).where("__id", "less", 10_000).toParquet(join(dir, "progress.parquet"), { cap: CAP, progress: (p) => seen.push({ ...p }) });
+    await env.dg
+      .tabular(BIG_RESOURCE_ID)
+      .where("__id", "less", 10_000)
+      .toParquet(join(dir, "progress.parquet"), { cap: CAP, progress: (p) => seen.push({ ...p }) });
     expect(seen.length).toBeGreaterThan(3);
     expect(seen.at(-1)!.rows).toBe(10_000);
     expect(seen.at(-1)!.label).toMatch(new RegExp(`^${BIG_RESOURCE_ID} \\([2-9] windows\\)$`));
@@ -85,25 +98,41 @@ describe("exports beyond the stream cap", () => {
   });
 
   it("decoded as bytes arrive (no cap given, learnt from the 403): Arrow equals the paginated rows, values and types", async () => {
-    const query = env.dg.tabular(BIG_RESOURCE_ID).where("statut", "differs", "estimé").columns(["compteur", "date_releve", "consommation_kwh", "anomalie"]);
+    const query = env.dg
+      .tabular(BIG_RESOURCE_ID)
+      .where("statut", "differs", "estimé")
+      .columns(["compteur", "date_releve", "consommation_kwh", "anomalie"]);
     const seen = new Set<string>();
     const table = await query.toArrow({ progress: (p) => seen.add(p.label) });
     expect([...seen].some((label) => / \(\d+ windows\)$/.test(label))).toBe(true);
-    expect(table.schema.fields.map((f) => `${f.name}:${f.type}`)).toEqual(["compteur:Utf8", "date_releve:Date32<DAY>", "consommation_kwh:Float64", "anomalie:Bool"]);
+    expect(table.schema.fields.map((f) => `${f.name}:${f.type}`)).toEqual([
+      "compteur:Utf8",
+      "date_releve:Date32<DAY>",
+      "consommation_kwh:Float64",
+      "anomalie:Bool",
+    ]);
     const reference = await paginated(query);
     expect(table.numRows).toBe(reference.length);
     const day = (ms: number) => new Date(ms).toISOString().slice(0, 10);
     const rows = table.toArray().map((r) => r.toJSON());
-    expect(rows.map((r) => [r.compteur, day(r.date_releve as number), r.consommation_kwh, r.anomalie])).toEqual(reference.map((r) => [r.compteur, r.date_releve, r.consommation_kwh, r.anomalie]));
+    expect(rows.map((r) => [r.compteur, day(r.date_releve as number), r.consommation_kwh, r.anomalie])).toEqual(
+      reference.map((r) => [r.compteur, r.date_releve, r.consommation_kwh, r.anomalie]),
+    );
   });
 
   it("keep the query's filters and sort across windows", async () => {
-    const query = env.dg.tabular(BIG_RESOURCE_ID).where("code_departement", "in", ["01", "13", "75"]).where("statut", "differs", "estimé").sort("consommation_kwh", "desc");
+    const query = env.dg
+      .tabular(BIG_RESOURCE_ID)
+      .where("code_departement", "in", ["01", "13", "75"])
+      .where("statut", "differs", "estimé")
+      .sort("consommation_kwh", "desc");
     const table = await query.toArrow({ cap: 500 });
     const reference = await paginated(query);
     expect(table.numRows).toBe(reference.length);
     expect(table.numRows).toBeGreaterThan(500);
-    expect(table.getChild("__id")!.toArray().slice(0, 50)).toEqual(Int32Array.from(reference.slice(0, 50).map((r) => r.__id as number)));
+    expect(table.getChild("__id")!.toArray().slice(0, 50)).toEqual(
+      Int32Array.from(reference.slice(0, 50).map((r) => r.__id as number)),
+    );
   });
 });
 
@@ -111,14 +140,26 @@ describe("typed from the resource's profile", () => {
   it("Parquet: codes stay text with their leading zeros, dates are dates, booleans booleans", async () => {
     const file = join(dir, "communes.parquet");
     await env.dg.tabular(SEED_TABULAR[0].resourceId).where("code_departement", "exact", "01").toParquet(file);
-    const types = await duck.all<{ column_name: string; column_type: string }>(`SELECT column_name, column_type FROM (DESCRIBE SELECT * FROM read_parquet('${file}'))`);
-    expect(Object.fromEntries(types.map((t) => [t.column_name, t.column_type]))).toMatchObject({ code_commune: "VARCHAR", code_departement: "VARCHAR", population: "BIGINT" });
+    const types = await duck.all<{ column_name: string; column_type: string }>(
+      `SELECT column_name, column_type FROM (DESCRIBE SELECT * FROM read_parquet('${file}'))`,
+    );
+    expect(Object.fromEntries(types.map((t) => [t.column_name, t.column_type]))).toMatchObject({
+      code_commune: "VARCHAR",
+      code_departement: "VARCHAR",
+      population: "BIGINT",
+    });
     const [first] = await parquetRows(file);
     expect(first.code_commune).toBe("01001");
     const big = join(dir, "typed.parquet");
     await env.dg.tabular(BIG_RESOURCE_ID).where("__id", "less", 10).toParquet(big);
-    const bigTypes = await duck.all<{ column_name: string; column_type: string }>(`SELECT column_name, column_type FROM (DESCRIBE SELECT * FROM read_parquet('${big}'))`);
-    expect(Object.fromEntries(bigTypes.map((t) => [t.column_name, t.column_type]))).toMatchObject({ date_releve: "DATE", anomalie: "BOOLEAN", consommation_kwh: "DOUBLE" });
+    const bigTypes = await duck.all<{ column_name: string; column_type: string }>(
+      `SELECT column_name, column_type FROM (DESCRIBE SELECT * FROM read_parquet('${big}'))`,
+    );
+    expect(Object.fromEntries(bigTypes.map((t) => [t.column_name, t.column_type]))).toMatchObject({
+      date_releve: "DATE",
+      anomalie: "BOOLEAN",
+      consommation_kwh: "DOUBLE",
+    });
   });
 
   it("Arrow: types from the profile, hostile column names kept, NULLs as nulls, json as text", async () => {
@@ -131,7 +172,10 @@ describe("typed from the resource's profile", () => {
   });
 
   it("Arrow IPC files and DuckDB tables from the same query agree", async () => {
-    const query = env.dg.tabular("aaaaaaaa-1111-bbbb-2222-cccccccccccc").where("decompte", "less", 20).columns(["id", "score"]);
+    const query = env.dg
+      .tabular("aaaaaaaa-1111-bbbb-2222-cccccccccccc")
+      .where("decompte", "less", 20)
+      .columns(["id", "score"]);
     const file = join(dir, "q.arrow");
     const rows = await query.toIpc(file);
     const instance = await DuckDBInstance.create(":memory:");
@@ -151,7 +195,9 @@ describe("typed from the resource's profile", () => {
     const instance = await DuckDBInstance.create(":memory:");
     const connection = await instance.connect();
     const n = await env.dg.metrics("site").toDuckDB(connection, "site");
-    const reader = await connection.runAndReadAll("SELECT typeof(metric_month) AS m, typeof(monthly_visit_dataset) AS v, min(metric_month)::VARCHAR AS first FROM site GROUP BY ALL");
+    const reader = await connection.runAndReadAll(
+      "SELECT typeof(metric_month) AS m, typeof(monthly_visit_dataset) AS v, min(metric_month)::VARCHAR AS first FROM site GROUP BY ALL",
+    );
     expect(reader.getRowObjectsJS()).toEqual([{ m: "DATE", v: "BIGINT", first: "2023-01-01" }]);
     expect(n).toBe(await env.dg.metrics("site").count());
     connection.closeSync();
@@ -171,7 +217,11 @@ describe("Metrics CSV into Arrow", () => {
     const table = await env.dg.metrics("site").months("2024-01", "2024-06").toArrow();
     expect(String(table.schema.fields.find((f) => f.name === "metric_month")!.type)).toBe("Date32<DAY>");
     expect(String(table.schema.fields.find((f) => f.name === "monthly_visit_dataset")!.type)).toBe("Int64");
-    expect(Array.from({ length: table.numRows }, (_, i) => new Date(table.getChild("metric_month")!.get(i) as number).toISOString().slice(0, 10))).toEqual(["2024-01-01", "2024-02-01", "2024-03-01", "2024-04-01", "2024-05-01", "2024-06-01"]);
+    expect(
+      Array.from({ length: table.numRows }, (_, i) =>
+        new Date(table.getChild("metric_month")!.get(i) as number).toISOString().slice(0, 10),
+      ),
+    ).toEqual(["2024-01-01", "2024-02-01", "2024-03-01", "2024-04-01", "2024-05-01", "2024-06-01"]);
   });
 });
 
@@ -181,7 +231,9 @@ describe("nothing half-written", () => {
     // Parquet is written from the CSV stream
     env.sandbox.faults.set("/tabular/api/resources/*/data/csv/:reset-after=3000");
     try {
-      await expect(env.dg.tabular(SEED_TABULAR[0].resourceId).where("code_departement", "exact", "01").toParquet(target)).rejects.toThrow(/cut off|terminated|socket|closed/i);
+      await expect(
+        env.dg.tabular(SEED_TABULAR[0].resourceId).where("code_departement", "exact", "01").toParquet(target),
+      ).rejects.toThrow(/cut off|terminated|socket|closed/i);
     } finally {
       env.sandbox.faults.clear();
     }
@@ -189,14 +241,19 @@ describe("nothing half-written", () => {
     expect(existsSync(join(dir, "cut")) ? readdirSync(join(dir, "cut")) : []).toEqual([]);
   });
 
-  for (const [how, options] of [["decoded as it arrives", {}], ["spooled first", { cap: CAP }]] as const) {
+  for (const [how, options] of [
+    ["decoded as it arrives", {}],
+    ["spooled first", { cap: CAP }],
+  ] as const) {
     it(`the same for Arrow IPC past the cap (${how}), with an earlier file of that name kept intact`, async () => {
       const target = join(dir, `cut-ipc-${options.cap ?? "live"}`, "out.arrow");
       await env.dg.tabular(SEED_TABULAR[2].resourceId).toIpc(target);
       const before = readFileSync(target);
       env.sandbox.faults.set("/tabular/api/resources/*/data/json/:reset-after=50000");
       try {
-        await expect(env.dg.tabular(BIG_RESOURCE_ID).toIpc(target, options)).rejects.toThrow(/cut off|terminated|socket|closed/i);
+        await expect(env.dg.tabular(BIG_RESOURCE_ID).toIpc(target, options)).rejects.toThrow(
+          /cut off|terminated|socket|closed/i,
+        );
       } finally {
         env.sandbox.faults.clear();
       }
@@ -230,7 +287,9 @@ describe("local execution means what the remote query means", () => {
       const local = await loadResource(env.dg.http, TEST, duck, { dir: join(dir, "cache") });
       const query = build(env.dg.tabular(TEST));
       const { sql, params } = localSql(query, local);
-      const localIds = (await duck.all<{ __id: bigint }>(`SELECT __id FROM (${sql})`, params)).map((r) => Number(r.__id));
+      const localIds = (await duck.all<{ __id: bigint }>(`SELECT __id FROM (${sql})`, params)).map((r) =>
+        Number(r.__id),
+      );
       const remoteIds = (await paginated(query)).map((r) => r.__id);
       expect(localIds).toEqual(remoteIds);
     });
@@ -240,7 +299,10 @@ describe("local execution means what the remote query means", () => {
     const departements = SEED_TABULAR[1].resourceId;
     await expect(env.dg.tabular(departements).groupBy("code_region").first()).rejects.toMatchObject({ status: 403 });
     const local = await loadResource(env.dg.http, departements, duck, { dir: join(dir, "cache") });
-    const { sql, params } = localSql(env.dg.tabular(departements).groupBy("code_region").aggregate("code_departement", "count"), local);
+    const { sql, params } = localSql(
+      env.dg.tabular(departements).groupBy("code_region").aggregate("code_departement", "count"),
+      local,
+    );
     const groups = await duck.all<{ code_region: string; code_departement__count: bigint }>(sql, params);
     expect(groups.reduce((n, g) => n + Number(g.code_departement__count), 0)).toBe(109);
     expect(groups.find((g) => g.code_region === "84")!.code_departement__count).toBe(12n);

@@ -13,11 +13,20 @@ import { API_KEY, testSandbox } from "../support/sandbox.ts";
 /** A CSV as people publish them: codes with leading zeros, hostile headers (quotes, a newline, dots, accents), gaps. */
 const CSV = [
   'code_commune,"nom ""officiel""","date de\nnaissance",nb.habitants,taux (%),actif,payload,vu à',
-  "01001,\"L'Abergement-Clémenciat\",1990-01-02,776,0.5,true,\"{\"\"a\"\": [1, 2]}\",2024-01-02T03:04:05",
+  '01001,"L\'Abergement-Clémenciat",1990-01-02,776,0.5,true,"{""a"": [1, 2]}",2024-01-02T03:04:05',
   "2A004,Ajaccio,,70000,,false,,",
   '75056,"Paris\nnord",2000-12-31,2100000,1.25,,"[1]",2024-06-30 12:00:00',
 ].join("\n");
-const HOSTILE = ["code_commune", 'nom "officiel"', "date de\nnaissance", "nb.habitants", "taux (%)", "actif", "payload", "vu à"];
+const HOSTILE = [
+  "code_commune",
+  'nom "officiel"',
+  "date de\nnaissance",
+  "nb.habitants",
+  "taux (%)",
+  "actif",
+  "payload",
+  "vu à",
+];
 
 let env: Awaited<ReturnType<typeof testSandbox>>;
 let dir: string;
@@ -26,10 +35,18 @@ let query: TabularQuery;
 
 /** Uploaded through the Main API, a file is then served by the Tabular API with a profile, and downloadable. */
 async function publish(title: string, csv: string, name: string): Promise<TabularQuery> {
-  const dataset = await env.dg.http.json<{ id: string }>("main", "api/1/datasets/", { method: "POST", json: { title, organization: SEED_TABULAR[0].organizationId }, auth: true });
+  const dataset = await env.dg.http.json<{ id: string }>("main", "api/1/datasets/", {
+    method: "POST",
+    json: { title, organization: SEED_TABULAR[0].organizationId },
+    auth: true,
+  });
   const form = new FormData();
   form.append("file", new Blob([csv], { type: "text/csv" }), name);
-  const upload = await fetch(`${env.sandbox.url}/api/1/datasets/${dataset.id}/upload/`, { method: "POST", headers: { "x-api-key": API_KEY }, body: form });
+  const upload = await fetch(`${env.sandbox.url}/api/1/datasets/${dataset.id}/upload/`, {
+    method: "POST",
+    headers: { "x-api-key": API_KEY },
+    body: form,
+  });
   return env.dg.tabular(((await upload.json()) as { id: string }).id);
 }
 
@@ -45,14 +62,28 @@ afterAll(async () => {
   await rm(dir, { recursive: true, force: true });
 });
 
-const plain = (table: Table) => JSON.parse(JSON.stringify(table.toArray().map((row) => row.toJSON()), (_k, v) => (typeof v === "bigint" ? Number(v) : v)));
+const plain = (table: Table) =>
+  JSON.parse(
+    JSON.stringify(
+      table.toArray().map((row) => row.toJSON()),
+      (_k, v) => (typeof v === "bigint" ? Number(v) : v),
+    ),
+  );
 
 describe("a published CSV with hostile headers, through the Tabular API", () => {
   it("Arrow: types from the profile, names kept exactly, codes with their leading zeros, NULLs, json as text", async () => {
     const table = await query.toArrow();
     const types = Object.fromEntries(table.schema.fields.map((f) => [f.name, String(f.type)]));
     expect(Object.keys(types)).toEqual(["__id", ...HOSTILE]);
-    expect(types).toMatchObject({ code_commune: "Utf8", "date de\nnaissance": "Date32<DAY>", "nb.habitants": "Int32", "taux (%)": "Float64", actif: "Bool", payload: "Utf8", "vu à": "Timestamp<MILLISECOND>" });
+    expect(types).toMatchObject({
+      code_commune: "Utf8",
+      "date de\nnaissance": "Date32<DAY>",
+      "nb.habitants": "Int32",
+      "taux (%)": "Float64",
+      actif: "Bool",
+      payload: "Utf8",
+      "vu à": "Timestamp<MILLISECOND>",
+    });
     const rows = plain(table);
     expect(rows.map((r: Record<string, unknown>) => r.code_commune)).toEqual(["01001", "2A004", "75056"]);
     expect(rows[2]['nom "officiel"']).toBe("Paris\nnord");
@@ -65,12 +96,22 @@ describe("a published CSV with hostile headers, through the Tabular API", () => 
   it("Parquet and DuckDB tables carry the same names and SQL types", async () => {
     const file = join(dir, "hostile.parquet");
     expect(await query.toParquet(file)).toBe(3);
-    const parquet = await duck.all<{ column_name: string; column_type: string }>(`DESCRIBE SELECT * FROM read_parquet('${file}')`);
+    const parquet = await duck.all<{ column_name: string; column_type: string }>(
+      `DESCRIBE SELECT * FROM read_parquet('${file}')`,
+    );
     expect(parquet.map((c) => c.column_name)).toEqual(["__id", ...HOSTILE]);
-    expect(Object.fromEntries(parquet.map((c) => [c.column_name, c.column_type]))).toMatchObject({ code_commune: "VARCHAR", "date de\nnaissance": "DATE", "nb.habitants": "BIGINT", actif: "BOOLEAN", "vu à": "TIMESTAMP" });
+    expect(Object.fromEntries(parquet.map((c) => [c.column_name, c.column_type]))).toMatchObject({
+      code_commune: "VARCHAR",
+      "date de\nnaissance": "DATE",
+      "nb.habitants": "BIGINT",
+      actif: "BOOLEAN",
+      "vu à": "TIMESTAMP",
+    });
     await query.toDuckDB(duck.connection, 'table "hostile"');
     const table = await duck.all<{ column_name: string; column_type: string }>(`DESCRIBE "table ""hostile"""`);
-    expect(table.map((c) => [c.column_name, c.column_type])).toEqual(parquet.map((c) => [c.column_name, c.column_type]));
+    expect(table.map((c) => [c.column_name, c.column_type])).toEqual(
+      parquet.map((c) => [c.column_name, c.column_type]),
+    );
     const [first] = await duck.all<Record<string, unknown>>(`SELECT * FROM "table ""hostile""" ORDER BY __id LIMIT 1`);
     expect(first.code_commune).toBe("01001");
   });
@@ -90,7 +131,8 @@ describe("a published CSV with hostile headers, through the Tabular API", () => 
 
   it("record batches as a stream, in order", async () => {
     const ids: number[] = [];
-    for await (const batch of toRecordBatches(query.sort("nb.habitants", "desc"))) ids.push(...Array.from(batch.getChild("__id")!.toArray() as Int32Array));
+    for await (const batch of toRecordBatches(query.sort("nb.habitants", "desc")))
+      ids.push(...Array.from(batch.getChild("__id")!.toArray() as Int32Array));
     expect(ids).toEqual([3, 2, 1]);
   });
 
@@ -98,7 +140,9 @@ describe("a published CSV with hostile headers, through the Tabular API", () => 
     const q = query.where("nb.habitants", "greater", 776).sort("date de\nnaissance", "desc");
     const remote = await q.toArrow();
     const local = await q.toArrow({ mode: "local", cacheDir: join(dir, "cache"), logger: { warn() {} } });
-    expect(local.schema.fields.map((f) => `${f.name}:${f.type}`)).toEqual(remote.schema.fields.map((f) => `${f.name}:${f.type}`));
+    expect(local.schema.fields.map((f) => `${f.name}:${f.type}`)).toEqual(
+      remote.schema.fields.map((f) => `${f.name}:${f.type}`),
+    );
     expect(plain(local)).toEqual(plain(remote));
     // greater is inclusive (776 is kept); a descending sort puts NULLs first
     expect(plain(remote).map((r: Record<string, unknown>) => r.__id)).toEqual([2, 3, 1]);
@@ -108,9 +152,13 @@ describe("a published CSV with hostile headers, through the Tabular API", () => 
     const instance = await DuckDBInstance.create(":memory:");
     const connection = await instance.connect();
     try {
-      const n = await query.columns(["code_commune", "actif"]).toDuckDB(connection, "communes", { mode: "local", cacheDir: join(dir, "cache"), logger: { warn() {} } });
+      const n = await query
+        .columns(["code_commune", "actif"])
+        .toDuckDB(connection, "communes", { mode: "local", cacheDir: join(dir, "cache"), logger: { warn() {} } });
       expect(n).toBe(3);
-      const tables = (await connection.runAndReadAll("SELECT table_name FROM duckdb_tables() ORDER BY 1")).getRowObjectsJS();
+      const tables = (
+        await connection.runAndReadAll("SELECT table_name FROM duckdb_tables() ORDER BY 1")
+      ).getRowObjectsJS();
       expect(tables).toEqual([{ table_name: "communes" }]);
     } finally {
       connection.closeSync();
@@ -134,14 +182,21 @@ const VALUES_CSV = [
 ].join("\n");
 
 /** The loaded columns as the JSON pages write them (dates and datetimes as ISO text). */
-const LOADED = "__id::INTEGER AS __id, code, texte, drapeau, donnees::VARCHAR AS donnees, note, jour::VARCHAR AS jour, strftime(horodatage, '%Y-%m-%dT%H:%M:%S') AS horodatage";
+const LOADED =
+  "__id::INTEGER AS __id, code, texte, drapeau, donnees::VARCHAR AS donnees, note, jour::VARCHAR AS jour, strftime(horodatage, '%Y-%m-%dT%H:%M:%S') AS horodatage";
 
 describe("values PostgreSQL quotes and escapes, through the CSV stream into DuckDB", () => {
   it("load exactly as the JSON pages of /data/ give them, with no JSON stream involved", async () => {
     const values = await publish("Valeurs échappées", VALUES_CSV, "valeurs.csv");
     const pages: Record<string, unknown>[] = [];
     for await (const page of values.pages()) pages.push(...page.data);
-    expect(pages.map((r) => r.texte)).toEqual(['back\\slash and "quotes", (parens)', "  padded  ", null, "two\nlines", "\\"]);
+    expect(pages.map((r) => r.texte)).toEqual([
+      'back\\slash and "quotes", (parens)',
+      "  padded  ",
+      null,
+      "two\nlines",
+      "\\",
+    ]);
     // PostgreSQL's record text, as PostgREST streams it (the code column needs no quotes anywhere, the text one does)
     expect(await (await values.csv()).body.text()).toBe(
       [
@@ -164,17 +219,34 @@ describe("values PostgreSQL quotes and escapes, through the CSV stream into Duck
       env.sandbox.faults.clear();
     }
     const loaded = await duck.all<Record<string, unknown>>(`SELECT ${LOADED} FROM escaped ORDER BY __id`);
-    const parquet = await duck.all<Record<string, unknown>>(`SELECT ${LOADED} FROM read_parquet('${join(dir, "escaped.parquet")}') ORDER BY __id`);
+    const parquet = await duck.all<Record<string, unknown>>(
+      `SELECT ${LOADED} FROM read_parquet('${join(dir, "escaped.parquet")}') ORDER BY __id`,
+    );
     expect(parquet).toEqual(loaded);
     const json = (v: unknown) => (v === null || v === undefined ? null : typeof v === "string" ? JSON.parse(v) : v);
-    expect(loaded.map((r) => ({ ...r, donnees: json(r.donnees) }))).toEqual(pages.map((r) => ({ __id: r.__id, code: r.code, texte: r.texte, drapeau: r.drapeau, donnees: json(r.donnees), note: r.note, jour: r.jour, horodatage: r.horodatage })));
+    expect(loaded.map((r) => ({ ...r, donnees: json(r.donnees) }))).toEqual(
+      pages.map((r) => ({
+        __id: r.__id,
+        code: r.code,
+        texte: r.texte,
+        drapeau: r.drapeau,
+        donnees: json(r.donnees),
+        note: r.note,
+        jour: r.jour,
+        horodatage: r.horodatage,
+      })),
+    );
     expect(json(loaded[0].donnees)).toEqual({ k: 'a"b', p: "C:\\dir" });
 
     // one-column results: in CSV a NULL is an empty line, and so is an empty result's header; they come as JSON
     const groups = values.groupBy("drapeau");
     expect(await groups.toParquet(join(dir, "groups.parquet"))).toBe(3);
-    const grouped = await duck.all<{ drapeau: boolean | null }>(`SELECT * FROM read_parquet('${join(dir, "groups.parquet")}')`);
+    const grouped = await duck.all<{ drapeau: boolean | null }>(
+      `SELECT * FROM read_parquet('${join(dir, "groups.parquet")}')`,
+    );
     expect(grouped.map((r) => r.drapeau).sort()).toEqual([false, true, null].sort());
-    expect(await values.where("code", "exact", "99999").groupBy("drapeau").toParquet(join(dir, "no-groups.parquet"))).toBe(0);
+    expect(
+      await values.where("code", "exact", "99999").groupBy("drapeau").toParquet(join(dir, "no-groups.parquet")),
+    ).toBe(0);
   });
 });

@@ -12,7 +12,8 @@ import type { TabularQuery } from "../../lib/tabular/index.ts";
 import { testSandbox } from "../support/sandbox.ts";
 
 /** A file host outside data.gouv.fr (where most resources live): validators, and a log of what it was asked. */
-const FILE = "code_insee;libellé;population;chef-lieu\n01001;L'Abergement-Clémenciat;776;false\n01002;L'Abergement-de-Varey;248;false\n01053;Bourg-en-Bresse;41365;true\n";
+const FILE =
+  "code_insee;libellé;population;chef-lieu\n01001;L'Abergement-Clémenciat;776;false\n01002;L'Abergement-de-Varey;248;false\n01053;Bourg-en-Bresse;41365;true\n";
 const ETAG = '"v1-communes"';
 const LAST_MODIFIED = "Tue, 01 Oct 2024 08:00:00 GMT";
 const asked: { path: string; headers: IncomingHttpHeaders; status: number }[] = [];
@@ -21,8 +22,12 @@ function serveFiles(): Promise<Server> {
   const server = createServer((request, response) => {
     const path = request.url!;
     // /etag.csv carries an ETag; /dated.csv only a Last-Modified date
-    const validators: Record<string, string> = path === "/etag.csv" ? { etag: ETAG } : { "last-modified": LAST_MODIFIED };
-    const fresh = path === "/etag.csv" ? request.headers["if-none-match"] === ETAG : request.headers["if-modified-since"] === LAST_MODIFIED;
+    const validators: Record<string, string> =
+      path === "/etag.csv" ? { etag: ETAG } : { "last-modified": LAST_MODIFIED };
+    const fresh =
+      path === "/etag.csv"
+        ? request.headers["if-none-match"] === ETAG
+        : request.headers["if-modified-since"] === LAST_MODIFIED;
     const status = fresh ? 304 : 200;
     asked.push({ path, headers: request.headers, status });
     response.writeHead(status, { ...validators, ...(fresh ? {} : { "content-type": "text/csv" }) });
@@ -49,8 +54,16 @@ beforeAll(async () => {
   filesUrl = `http://127.0.0.1:${(files.address() as AddressInfo).port}`;
   dir = await mkdtemp(join(tmpdir(), "datagouv-modes-test-"));
   // a resource described on the Main API whose file lives elsewhere: the Tabular API does not serve it
-  const dataset = await env.dg.http.json<{ id: string }>("main", "api/1/datasets/", { method: "POST", json: { title: "Communes de l'Ain", organization: SEED_TABULAR[0].organizationId }, auth: true });
-  const resource = await env.dg.http.json<{ id: string }>("main", `api/1/datasets/${dataset.id}/resources/`, { method: "POST", json: { title: "communes.csv", url: `${filesUrl}/etag.csv`, format: "csv", filetype: "remote" }, auth: true });
+  const dataset = await env.dg.http.json<{ id: string }>("main", "api/1/datasets/", {
+    method: "POST",
+    json: { title: "Communes de l'Ain", organization: SEED_TABULAR[0].organizationId },
+    auth: true,
+  });
+  const resource = await env.dg.http.json<{ id: string }>("main", `api/1/datasets/${dataset.id}/resources/`, {
+    method: "POST",
+    json: { title: "communes.csv", url: `${filesUrl}/etag.csv`, format: "csv", filetype: "remote" },
+    auth: true,
+  });
   external = env.dg.tabular(resource.id);
 });
 afterAll(async () => {
@@ -62,10 +75,20 @@ afterAll(async () => {
 describe("auto mode picks where a query runs, and says so", () => {
   it("a resource the Tabular API does not serve runs locally on its file, typed from the content (codes keep their zeros)", async () => {
     const { lines, logger } = recorder();
-    const table = await external.where("population", "strictly_less", 1000).toArrow({ mode: "auto", logger, cacheDir: join(dir, "auto") });
-    expect(lines[0]).toMatch(/^running locally with DuckDB on the resource's file \(the Tabular API does not serve this resource\)/);
+    const table = await external
+      .where("population", "strictly_less", 1000)
+      .toArrow({ mode: "auto", logger, cacheDir: join(dir, "auto") });
+    expect(lines[0]).toMatch(
+      /^running locally with DuckDB on the resource's file \(the Tabular API does not serve this resource\)/,
+    );
     expect(lines[1]).toBe(`downloaded the file: ${filesUrl}/etag.csv`);
-    expect(Object.fromEntries(table.schema.fields.map((f) => [f.name, String(f.type)]))).toEqual({ __id: "Int32", code_insee: "Utf8", libellé: "Utf8", population: "Int32", "chef-lieu": "Bool" });
+    expect(Object.fromEntries(table.schema.fields.map((f) => [f.name, String(f.type)]))).toEqual({
+      __id: "Int32",
+      code_insee: "Utf8",
+      libellé: "Utf8",
+      population: "Int32",
+      "chef-lieu": "Bool",
+    });
     expect(table.getChild("code_insee")!.toArray()).toEqual(["01001", "01002"]);
   });
 
@@ -74,26 +97,54 @@ describe("auto mode picks where a query runs, and says so", () => {
   });
 
   it("an aggregation the API refuses (resource not in its allow-list) runs locally; one it serves stays remote", async () => {
-    const departements = env.dg.tabular(SEED_TABULAR[1].resourceId).groupBy("code_region").aggregate("code_departement", "count").sort("code_region", "asc");
+    const departements = env.dg
+      .tabular(SEED_TABULAR[1].resourceId)
+      .groupBy("code_region")
+      .aggregate("code_departement", "count")
+      .sort("code_region", "asc");
     const refused = recorder();
     const table = await departements.toArrow({ mode: "auto", logger: refused.logger, cacheDir: join(dir, "auto") });
     expect(refused.lines[0]).toMatch(/locally .*\(the Tabular API does not aggregate this resource\)/);
     expect(table.getChild("code_region")!.get(0)).toBe("01");
-    expect(Number(table.getChild("code_departement__count")!.toArray().reduce((a: bigint, b: bigint) => a + b, 0n))).toBe(109);
+    expect(
+      Number(
+        table
+          .getChild("code_departement__count")!
+          .toArray()
+          .reduce((a: bigint, b: bigint) => a + b, 0n),
+      ),
+    ).toBe(109);
 
     const served = recorder();
-    const communes = await env.dg.tabular(SEED_TABULAR[0].resourceId).where("code_departement", "exact", "01").toArrow({ mode: "auto", logger: served.logger });
+    const communes = await env.dg
+      .tabular(SEED_TABULAR[0].resourceId)
+      .where("code_departement", "exact", "01")
+      .toArrow({ mode: "auto", logger: served.logger });
     expect(served.lines).toHaveLength(1);
     expect(served.lines[0]).toMatch(/^running remotely on the Tabular API \(the Tabular API serves this resource\)/);
     expect(communes.numRows).toBeGreaterThan(300);
   });
 
   it("an aggregation means the same locally and remotely, where the API allows it", async () => {
-    const query = env.dg.tabular("aaaaaaaa-1111-bbbb-2222-cccccccccccc").groupBy("is_true").aggregate("decompte", "sum").aggregate("score", "max").aggregate("id", "count").sort("is_true", "asc");
+    const query = env.dg
+      .tabular("aaaaaaaa-1111-bbbb-2222-cccccccccccc")
+      .groupBy("is_true")
+      .aggregate("decompte", "sum")
+      .aggregate("score", "max")
+      .aggregate("id", "count")
+      .sort("is_true", "asc");
     const remote = await query.toArrow();
     const local = await query.toArrow({ mode: "local", logger: recorder().logger, cacheDir: join(dir, "auto") });
-    const plain = (t: typeof remote) => JSON.parse(JSON.stringify(t.toArray().map((r) => r.toJSON()), (_k, v) => (typeof v === "bigint" ? Number(v) : v)));
-    expect(local.schema.fields.map((f) => `${f.name}:${f.type}`)).toEqual(remote.schema.fields.map((f) => `${f.name}:${f.type}`));
+    const plain = (t: typeof remote) =>
+      JSON.parse(
+        JSON.stringify(
+          t.toArray().map((r) => r.toJSON()),
+          (_k, v) => (typeof v === "bigint" ? Number(v) : v),
+        ),
+      );
+    expect(local.schema.fields.map((f) => `${f.name}:${f.type}`)).toEqual(
+      remote.schema.fields.map((f) => `${f.name}:${f.type}`),
+    );
     expect(plain(local)).toEqual(plain(remote));
   });
 
@@ -116,7 +167,11 @@ describe("downloads are cached by URL and revalidated", () => {
     expect([second.rows, second.request.status, second.request.headers["if-none-match"]]).toEqual([3, 304, ETAG]);
     expect(second.line).toMatch(/^using the cached file \(unchanged on the server\)/);
     const refreshed = await run(true);
-    expect([refreshed.rows, refreshed.request.status, refreshed.request.headers["if-none-match"]]).toEqual([3, 200, undefined]);
+    expect([refreshed.rows, refreshed.request.status, refreshed.request.headers["if-none-match"]]).toEqual([
+      3,
+      200,
+      undefined,
+    ]);
   });
 
   it("Last-Modified alone: If-Modified-Since, and 304 means reuse", async () => {
@@ -153,12 +208,25 @@ describe("local results into DuckDB", () => {
   it("the same schema as a remote export into DuckDB", async () => {
     const duck = await Duck.memory();
     try {
-      const query = env.dg.tabular("aaaaaaaa-1111-bbbb-2222-cccccccccccc").where("decompte", "less", 10).columns(["id", "score", "decompte", "is_true", "birth", "liste"]);
+      const query = env.dg
+        .tabular("aaaaaaaa-1111-bbbb-2222-cccccccccccc")
+        .where("decompte", "less", 10)
+        .columns(["id", "score", "decompte", "is_true", "birth", "liste"]);
       await query.toDuckDB(duck.connection, "remote");
-      await query.toDuckDB(duck.connection, "local", { mode: "local", logger: recorder().logger, cacheDir: join(dir, "auto") });
-      const describe = (table: string) => duck.all<{ column_name: string; column_type: string }>(`SELECT column_name, data_type AS column_type FROM information_schema.columns WHERE table_name = ? ORDER BY ordinal_position`, [table]);
+      await query.toDuckDB(duck.connection, "local", {
+        mode: "local",
+        logger: recorder().logger,
+        cacheDir: join(dir, "auto"),
+      });
+      const describe = (table: string) =>
+        duck.all<{ column_name: string; column_type: string }>(
+          `SELECT column_name, data_type AS column_type FROM information_schema.columns WHERE table_name = ? ORDER BY ordinal_position`,
+          [table],
+        );
       expect(await describe("local")).toEqual(await describe("remote"));
-      const [{ differ }] = await duck.all<{ differ: number }>("SELECT count(*)::INTEGER AS differ FROM ((SELECT * FROM remote EXCEPT ALL SELECT * FROM local) UNION ALL (SELECT * FROM local EXCEPT ALL SELECT * FROM remote))");
+      const [{ differ }] = await duck.all<{ differ: number }>(
+        "SELECT count(*)::INTEGER AS differ FROM ((SELECT * FROM remote EXCEPT ALL SELECT * FROM local) UNION ALL (SELECT * FROM local EXCEPT ALL SELECT * FROM remote))",
+      );
       expect(differ).toBe(0);
     } finally {
       duck.close();

@@ -31,14 +31,22 @@ async function failure(promise: Promise<unknown>): Promise<DataGouvError> {
 
 describe("endpoints", () => {
   it("prod, demo, sandbox and custom roots", () => {
-    expect(resolveEndpoints({}, {})).toEqual({ main: "https://www.data.gouv.fr/", tabular: "https://tabular-api.data.gouv.fr/", metrics: "https://metric-api.data.gouv.fr/" });
+    expect(resolveEndpoints({}, {})).toEqual({
+      main: "https://www.data.gouv.fr/",
+      tabular: "https://tabular-api.data.gouv.fr/",
+      metrics: "https://metric-api.data.gouv.fr/",
+    });
     expect(resolveEndpoints({ env: "demo" }, {}).main).toBe("https://demo.data.gouv.fr/");
     expect(resolveEndpoints({ env: "demo" }, {}).tabular).toBe("https://tabular-api.preprod.data.gouv.fr/");
     expect(resolveEndpoints({}, { DATAGOUV_SANDBOX_URL: "http://127.0.0.1:9" })).toEqual({
-      main: "http://127.0.0.1:9/", tabular: "http://127.0.0.1:9/tabular/", metrics: "http://127.0.0.1:9/metrics/",
+      main: "http://127.0.0.1:9/",
+      tabular: "http://127.0.0.1:9/tabular/",
+      metrics: "http://127.0.0.1:9/metrics/",
     });
     // an explicit env wins over the environment variable
-    expect(resolveEndpoints({ env: "prod" }, { DATAGOUV_SANDBOX_URL: "http://127.0.0.1:9" }).main).toBe("https://www.data.gouv.fr/");
+    expect(resolveEndpoints({ env: "prod" }, { DATAGOUV_SANDBOX_URL: "http://127.0.0.1:9" }).main).toBe(
+      "https://www.data.gouv.fr/",
+    );
     expect(resolveEndpoints({ tabular: "http://localhost:8005/x" }, {}).tabular).toBe("http://localhost:8005/x/");
     expect(() => resolveEndpoints({ env: "sandbox" }, {})).toThrow(/DATAGOUV_SANDBOX_URL/);
     expect(() => resolveEndpoints({ main: "ftp://x" }, {})).toThrow(/http or https/);
@@ -82,14 +90,18 @@ describe("requests", () => {
 
 describe("retries", () => {
   it("retries 503 then succeeds (idempotent GET)", async () => {
-    server = await startTestServer((_req, res, i) => (i < 2 ? sendJson(res, 503, { message: "busy" }) : sendJson(res, 200, { n: i })));
+    server = await startTestServer((_req, res, i) =>
+      i < 2 ? sendJson(res, 503, { message: "busy" }) : sendJson(res, 200, { n: i }),
+    );
     expect(await clientFor(server.url).json("main", "api/1/site/")).toEqual({ n: 2 });
     expect(server.requests).toHaveLength(3);
   });
 
   it("retries 429, 502 and 504 but not 500 or 404", async () => {
     for (const status of [429, 502, 504]) {
-      server = await startTestServer((_req, res, i) => (i === 0 ? sendJson(res, status, {}) : sendJson(res, 200, { ok: status })));
+      server = await startTestServer((_req, res, i) =>
+        i === 0 ? sendJson(res, status, {}) : sendJson(res, 200, { ok: status }),
+      );
       expect(await clientFor(server.url).json("main", "x/")).toEqual({ ok: status });
       await client?.close();
       await server.close();
@@ -106,14 +118,18 @@ describe("retries", () => {
   });
 
   it("honours Retry-After (seconds)", async () => {
-    server = await startTestServer((_req, res, i) => (i === 0 ? sendJson(res, 429, { message: "slow down" }, { "retry-after": "1" }) : sendJson(res, 200, {})));
+    server = await startTestServer((_req, res, i) =>
+      i === 0 ? sendJson(res, 429, { message: "slow down" }, { "retry-after": "1" }) : sendJson(res, 200, {}),
+    );
     const started = Date.now();
     await clientFor(server.url, { retry: { retries: 2, minDelayMs: 1, maxDelayMs: 5000 } }).json("main", "x/");
     expect(Date.now() - started).toBeGreaterThanOrEqual(950);
   });
 
   it("waits for an exhausted X-RateLimit window before the next request", async () => {
-    server = await startTestServer((_req, res) => sendJson(res, 200, {}, { "x-ratelimit-limit": "10", "x-ratelimit-remaining": "0", "x-ratelimit-reset": "1" }));
+    server = await startTestServer((_req, res) =>
+      sendJson(res, 200, {}, { "x-ratelimit-limit": "10", "x-ratelimit-remaining": "0", "x-ratelimit-reset": "1" }),
+    );
     const http = clientFor(server.url);
     await http.json("main", "a/");
     const started = Date.now();
@@ -136,7 +152,12 @@ describe("retries", () => {
     await client?.close();
     await server.close();
     server = await startTestServer((_req, res, i) => (i === 0 ? sendJson(res, 503, {}) : sendJson(res, 200, {})));
-    await clientFor(server.url, { apiKey: "k" }).json("main", "x/", { method: "PUT", json: {}, auth: true, idempotent: true });
+    await clientFor(server.url, { apiKey: "k" }).json("main", "x/", {
+      method: "PUT",
+      json: {},
+      auth: true,
+      idempotent: true,
+    });
     expect(server.requests).toHaveLength(2);
   });
 
@@ -155,7 +176,9 @@ describe("failures a person can act on", () => {
       res.writeHead(302, { location: "http://sorry.data.gouv.fr" });
       res.end();
     });
-    const error = await failure(clientFor(server.url, { retry: { retries: 1, minDelayMs: 1 } }).json("main", "api/1/datasets/"));
+    const error = await failure(
+      clientFor(server.url, { retry: { retries: 1, minDelayMs: 1 } }).json("main", "api/1/datasets/"),
+    );
     expect(error.kind).toBe("overloaded");
     expect(error.message).toMatch(/overloaded/i);
     expect(error.message).toMatch(/retry later/i);
@@ -190,7 +213,9 @@ describe("failures a person can act on", () => {
   });
 
   it("Main API {message} bodies, with validation errors field by field", async () => {
-    server = await startTestServer((_req, res) => sendJson(res, 400, { errors: { title: ["This field is required."] }, message: "Validation error" }));
+    server = await startTestServer((_req, res) =>
+      sendJson(res, 400, { errors: { title: ["This field is required."] }, message: "Validation error" }),
+    );
     const error = await failure(clientFor(server.url).json("main", "api/1/datasets/"));
     expect(error.serverMessage).toBe("Validation error");
     expect(error.fieldErrors).toEqual({ title: ["This field is required."] });
@@ -199,17 +224,28 @@ describe("failures a person can act on", () => {
 
   it("Tabular errors with a string detail: the page-size maximum is read from the message", async () => {
     server = await startTestServer((_req, res) =>
-      sendJson(res, 400, { errors: [{ code: null, title: "Invalid query string", detail: "Page size exceeds allowed maximum: 200" }] }),
+      sendJson(res, 400, {
+        errors: [{ code: null, title: "Invalid query string", detail: "Page size exceeds allowed maximum: 200" }],
+      }),
     );
-    const error = await failure(clientFor(server.url).json("tabular", "api/resources/x/data/", { query: { page_size: 500 } }));
+    const error = await failure(
+      clientFor(server.url).json("tabular", "api/resources/x/data/", { query: { page_size: 500 } }),
+    );
     expect(error.title).toBe("Invalid query string");
     expect(error.hint).toBe("Use page_size 200 or less");
     expect(error.url).toContain("/tabular/api/resources/x/data/?page_size=500");
   });
 
   it("Tabular errors with a PostgREST database-error object", async () => {
-    const detail = { code: "42703", details: null, hint: null, message: "column e3686d542d96b3b5c75d40b27b566707.nonexistent does not exist" };
-    server = await startTestServer((_req, res) => sendJson(res, 400, { errors: [{ code: "a613c682", title: "Database error", detail }] }));
+    const detail = {
+      code: "42703",
+      details: null,
+      hint: null,
+      message: "column e3686d542d96b3b5c75d40b27b566707.nonexistent does not exist",
+    };
+    server = await startTestServer((_req, res) =>
+      sendJson(res, 400, { errors: [{ code: "a613c682", title: "Database error", detail }] }),
+    );
     const error = await failure(clientFor(server.url).json("tabular", "api/resources/x/data/"));
     expect(error.detail).toEqual(detail);
     expect(error.serverMessage).toMatch(/nonexistent does not exist/);
@@ -242,10 +278,20 @@ describe("failures a person can act on", () => {
 describe("the API key stays secret", () => {
   const key = "sk-test-0123456789abcdef";
   it("never appears in an error's message, fields, JSON or cause — even when the server echoes it", async () => {
-    server = await startTestServer((req, res) => sendJson(res, 403, { message: `You do not have the permission (key ${String(req.headers["x-api-key"])})` }));
-    const error = await failure(clientFor(server.url, { apiKey: key }).json("main", "api/1/datasets/x/", { method: "PUT", json: {}, auth: true }));
+    server = await startTestServer((req, res) =>
+      sendJson(res, 403, { message: `You do not have the permission (key ${String(req.headers["x-api-key"])})` }),
+    );
+    const error = await failure(
+      clientFor(server.url, { apiKey: key }).json("main", "api/1/datasets/x/", { method: "PUT", json: {}, auth: true }),
+    );
     expect(server.requests[0].headers["x-api-key"]).toBe(key);
-    const everything = [error.message, error.stack ?? "", JSON.stringify(error), JSON.stringify(Object.entries(error)), String(error.cause ?? "")].join("\n");
+    const everything = [
+      error.message,
+      error.stack ?? "",
+      JSON.stringify(error),
+      JSON.stringify(Object.entries(error)),
+      String(error.cause ?? ""),
+    ].join("\n");
     expect(everything).not.toContain(key);
     expect(error.message).toContain("[API key]");
   });
@@ -253,6 +299,10 @@ describe("the API key stays secret", () => {
   it("network failures on writes do not carry the request's headers", async () => {
     server = await startTestServer((req) => void req.socket.destroy());
     const error = await failure(clientFor(server.url, { apiKey: key }).json("main", "x/", { json: {}, auth: true }));
-    expect(JSON.stringify(error) + String(error.stack) + JSON.stringify(error.cause, Object.getOwnPropertyNames(error.cause ?? {}))).not.toContain(key);
+    expect(
+      JSON.stringify(error) +
+        String(error.stack) +
+        JSON.stringify(error.cause, Object.getOwnPropertyNames(error.cause ?? {})),
+    ).not.toContain(key);
   });
 });

@@ -75,17 +75,39 @@ describe("tabular queries run remotely mean what they say", () => {
     expectIds(await q().where("decompte", "less", 10).all(), (r) => Number(r.decompte) <= 10);
     expectIds(await q().where("decompte", "strictly_greater", 95).all(), (r) => Number(r.decompte) > 95);
     expectIds(await q().where("decompte", "in", [1, 2, 3]).all(), (r) => ["1", "2", "3"].includes(r.decompte));
-    expectIds(await q().where("decompte", "differs", 50).where("score", "greater", 0.9).all(), (r) => r.decompte !== "50" && Number(r.score) >= 0.9);
+    expectIds(
+      await q().where("decompte", "differs", 50).where("score", "greater", 0.9).all(),
+      (r) => r.decompte !== "50" && Number(r.score) >= 0.9,
+    );
     expectIds(await q().where("id", "contains", "ABC").all(), (r) => r.id.toLowerCase().includes("abc"));
-    expectIds(await q().where("is_true", "exact", true).where("birth", "strictly_less", "1920-01-01").all(), (r) => r.is_true === "true" && r.birth < "1920-01-01");
-    expectIds(await q().or(eq("decompte", 1), and(lte("decompte", 3), isNotNull("birth"))).all(), (r) => r.decompte === "1" || Number(r.decompte) <= 3);
+    expectIds(
+      await q().where("is_true", "exact", true).where("birth", "strictly_less", "1920-01-01").all(),
+      (r) => r.is_true === "true" && r.birth < "1920-01-01",
+    );
+    expectIds(
+      await q()
+        .or(eq("decompte", 1), and(lte("decompte", 3), isNotNull("birth")))
+        .all(),
+      (r) => r.decompte === "1" || Number(r.decompte) <= 3,
+    );
   });
 
   it("sort, columns, count and aggregation", async () => {
     const top = await dg.tabular(TEST).sort("score", "desc").columns(["score"]).first(3);
-    expect(top.map((r) => r.score)).toEqual(truth.map((r) => Number(r.score)).sort((a, b) => b - a).slice(0, 3));
-    expect(await dg.tabular(TEST).where("decompte", "less", 10).count()).toBe(truth.filter((r) => Number(r.decompte) <= 10).length);
-    const grouped = await dg.tabular(TEST).groupBy("is_true").aggregate("decompte", "count").all<{ is_true: boolean; decompte__count: number }>();
+    expect(top.map((r) => r.score)).toEqual(
+      truth
+        .map((r) => Number(r.score))
+        .sort((a, b) => b - a)
+        .slice(0, 3),
+    );
+    expect(await dg.tabular(TEST).where("decompte", "less", 10).count()).toBe(
+      truth.filter((r) => Number(r.decompte) <= 10).length,
+    );
+    const grouped = await dg
+      .tabular(TEST)
+      .groupBy("is_true")
+      .aggregate("decompte", "count")
+      .all<{ is_true: boolean; decompte__count: number }>();
     expect(grouped.find((g) => g.is_true)?.decompte__count).toBe(truth.filter((r) => r.is_true === "true").length);
   });
 
@@ -93,7 +115,10 @@ describe("tabular queries run remotely mean what they say", () => {
     const response = await dg.tabular(communes.resourceId).where("code_departement", "exact", "2A").json();
     const rows = JSON.parse(await response.body.text());
     expect(rows.every((r: { code_departement: string }) => r.code_departement === "2A")).toBe(true);
-    const big = await dg.tabular(BIG_RESOURCE_ID).json().catch((e: unknown) => e);
+    const big = await dg
+      .tabular(BIG_RESOURCE_ID)
+      .json()
+      .catch((e: unknown) => e);
     expect((big as Error).message).toMatch(/Output is too long/);
     expect((big as { hint: string }).hint).toMatch(/windowed export/);
   });
@@ -106,15 +131,28 @@ describe("tabular queries run remotely mean what they say", () => {
   });
 
   it("errors from the real shapes, with hints", async () => {
-    await expect(dg.tabular("00000000-0000-0000-0000-000000000000").first()).rejects.toMatchObject({ status: 404, serverMessage: "404: Not Found" });
-    await expect(dg.tabular(TEST).where("nope", "exact", 1).first()).rejects.toMatchObject({ title: "Database error", hint: expect.stringMatching(/column names/) });
-    await expect(dg.tabular(SEED_TABULAR[1].resourceId).groupBy("code_region").first()).rejects.toMatchObject({ status: 403, hint: expect.stringMatching(/locally/) });
+    await expect(dg.tabular("00000000-0000-0000-0000-000000000000").first()).rejects.toMatchObject({
+      status: 404,
+      serverMessage: "404: Not Found",
+    });
+    await expect(dg.tabular(TEST).where("nope", "exact", 1).first()).rejects.toMatchObject({
+      title: "Database error",
+      hint: expect.stringMatching(/column names/),
+    });
+    await expect(dg.tabular(SEED_TABULAR[1].resourceId).groupBy("code_region").first()).rejects.toMatchObject({
+      status: 403,
+      hint: expect.stringMatching(/locally/),
+    });
   });
 });
 
 describe("metrics", () => {
   it("a dataset's months, newest first, and the typed models", async () => {
-    const rows = await dg.metrics("datasets").where("dataset_id", "exact", communes.datasetId).sort("metric_month", "desc").all();
+    const rows = await dg
+      .metrics("datasets")
+      .where("dataset_id", "exact", communes.datasetId)
+      .sort("metric_month", "desc")
+      .all();
     expect(rows.length).toBeGreaterThanOrEqual(36);
     expect(rows[0].metric_month > rows[1].metric_month).toBe(true);
     const year = await dg.metrics("site").months("2025-01", "2025-12").all();

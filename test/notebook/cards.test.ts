@@ -14,14 +14,23 @@ describe("catalog cards", () => {
     const { bundle } = datasetCard(dataset);
     const html = bundle["text/html"] as string;
     expect(html).toContain(`<h3>${dataset.title}</h3>`);
-    expect(bundle["text/plain"].split("\n")[1]).toBe(`data.gouv.fr · licence ${dataset.license} · updated ${dataset.frequency} · modified ${dataset.last_modified!.slice(0, 10)} · 8 resources`);
-    expect(hrefs(html)).toEqual([dataset.page, dataset.organization!.page, ...dataset.resources!.map((r) => r.latest ?? r.url)]);
+    expect(bundle["text/plain"].split("\n")[1]).toBe(
+      `data.gouv.fr · licence ${dataset.license} · updated ${dataset.frequency} · modified ${dataset.last_modified!.slice(0, 10)} · 8 resources`,
+    );
+    expect(hrefs(html)).toEqual([
+      dataset.page,
+      dataset.organization!.page,
+      ...dataset.resources!.map((r) => r.latest ?? r.url),
+    ]);
     expect(html.match(/<li>/g)).toHaveLength(8);
   });
 
   it("a v2 dataset counts the resources it links to", () => {
     const { resources: _, ...rest } = seed("main-api/dataset_metadata.json");
-    const card = datasetCard({ ...rest, resources: { rel: "subsection", href: "https://example.org/r/", type: "GET", total: 1234 } }).bundle;
+    const card = datasetCard({
+      ...rest,
+      resources: { rel: "subsection", href: "https://example.org/r/", type: "GET", total: 1234 },
+    }).bundle;
     expect(card["text/plain"]).toContain("1234 resources");
     expect(card["text/html"]).not.toContain("<ul>");
   });
@@ -29,19 +38,26 @@ describe("catalog cards", () => {
   it("a resource: format, size, whether the Tabular API serves it, download and preview links", () => {
     const resource = parseResource(seed("main-api/resource_metadata_api1.json"));
     const { bundle } = resourceCard(resource);
-    expect(bundle["text/plain"].split("\n")[1]).toMatch(/^csv · 1\.6 MB · main · modified \d{4}-\d\d-\d\d · served by the Tabular API$/);
+    expect(bundle["text/plain"].split("\n")[1]).toMatch(
+      /^csv · 1\.6 MB · main · modified \d{4}-\d\d-\d\d · served by the Tabular API$/,
+    );
     expect(hrefs(bundle["text/html"] as string).slice(0, 2)).toEqual([resource.latest, resource.preview_url]);
   });
 
   it("an organization: badges, counts, its page and website", () => {
     const organization = parseOrganization(seed("main-api/organization_metadata.json"));
     const { bundle } = organizationCard(organization);
-    expect(bundle["text/plain"]).toBe(`data.gouv.fr (${organization.id})\npublic-service, certified · 37 datasets · 6 reuses · 2 dataservices · 9 followers`);
+    expect(bundle["text/plain"]).toBe(
+      `data.gouv.fr (${organization.id})\npublic-service, certified · 37 datasets · 6 reuses · 2 dataservices · 9 followers`,
+    );
     expect(hrefs(bundle["text/html"] as string)).toEqual([organization.page, organization.url]);
   });
 
   it("titles from the catalog are escaped", () => {
-    const dataset = parseDataset({ ...seed("main-api/dataset_metadata.json"), title: `Bus <img src=x onerror="alert(1)">` });
+    const dataset = parseDataset({
+      ...seed("main-api/dataset_metadata.json"),
+      title: `Bus <img src=x onerror="alert(1)">`,
+    });
     const html = datasetCard(dataset).bundle["text/html"] as string;
     expect(html).not.toContain("<img");
     expect(html).toContain("Bus &lt;img src=x onerror=&quot;alert(1)&quot;&gt;");
@@ -57,6 +73,10 @@ describe("resource profiles", () => {
     const html = bundle["text/html"] as string;
     expect(html.split("<tbody>")[1].match(/<tr>/g)).toHaveLength(columns.length);
     const [first] = columns;
-    expect(bundle["text/plain"].split("\n")[1].startsWith(`${first.name}: ${first.type} (${first.format}), ${first.stats?.nb_missing_values ?? 0} missing`)).toBe(true);
+    expect(
+      bundle["text/plain"]
+        .split("\n")[1]
+        .startsWith(`${first.name}: ${first.type} (${first.format}), ${first.stats?.nb_missing_values ?? 0} missing`),
+    ).toBe(true);
   });
 });

@@ -37,7 +37,14 @@ beforeAll(async () => {
   dir = mkdtempSync(join(tmpdir(), "datagouv-notebooks-"));
   // this checkout's deno as the "deno" kernel, whichever checkout last ran `deno jupyter --install`
   mkdirSync(join(dir, "kernels", "deno"), { recursive: true });
-  writeFileSync(join(dir, "kernels", "deno", "kernel.json"), JSON.stringify({ argv: [deno, "jupyter", "--kernel", "--conn", "{connection_file}"], display_name: "Deno", language: "typescript" }));
+  writeFileSync(
+    join(dir, "kernels", "deno", "kernel.json"),
+    JSON.stringify({
+      argv: [deno, "jupyter", "--kernel", "--conn", "{connection_file}"],
+      display_name: "Deno",
+      language: "typescript",
+    }),
+  );
   env = await testSandbox();
   kernelEnv = { ...process.env, JUPYTER_PATH: dir, DATAGOUV_SANDBOX_URL: env.sandbox.url };
 }, 60_000);
@@ -49,10 +56,19 @@ afterAll(async () => {
 /** Executes a notebook and returns each code cell's outputs; no cell may have failed. */
 async function execute(name: string): Promise<Output[][]> {
   const output = join(dir, name);
-  await run("jupyter", ["nbconvert", "--to", "notebook", "--execute", "--ExecutePreprocessor.timeout=120", name, "--output", output], { cwd: "notebooks", env: kernelEnv });
+  await run(
+    "jupyter",
+    ["nbconvert", "--to", "notebook", "--execute", "--ExecutePreprocessor.timeout=120", name, "--output", output],
+    { cwd: "notebooks", env: kernelEnv },
+  );
   const notebook = JSON.parse(readFileSync(output, "utf8")) as { cells: { cell_type: string; outputs?: Output[] }[] };
   const outputs = notebook.cells.filter((c) => c.cell_type === "code").map((c) => c.outputs ?? []);
-  expect(outputs.flat().filter((o) => o.output_type === "error").map((e) => `${e.ename}: ${e.evalue}`)).toEqual([]);
+  expect(
+    outputs
+      .flat()
+      .filter((o) => o.output_type === "error")
+      .map((e) => `${e.ename}: ${e.evalue}`),
+  ).toEqual([]);
   return outputs;
 }
 
@@ -60,17 +76,22 @@ async function execute(name: string): Promise<Output[][]> {
 function shown(outputs: Output[]): Bundle {
   const displays = outputs.filter((o) => o.output_type === "display_data");
   expect(displays).toHaveLength(1);
-  return Object.fromEntries(Object.entries(displays[0].data!).map(([type, value]) => [type, Array.isArray(value) ? value.join("") : value])) as Bundle;
+  return Object.fromEntries(
+    Object.entries(displays[0].data!).map(([type, value]) => [type, Array.isArray(value) ? value.join("") : value]),
+  ) as Bundle;
 }
 const resourceOf = (bundle: Bundle) => bundle["application/vnd.dataresource+json"] as Resource;
-const svgOf = (bundle: Bundle) => parseHTML(`<!doctype html><html><body>${bundle["image/svg+xml"]}</body></html>`).document.querySelector("svg")!;
+const svgOf = (bundle: Bundle) =>
+  parseHTML(`<!doctype html><html><body>${bundle["image/svg+xml"]}</body></html>`).document.querySelector("svg")!;
 
 describe("the notebooks", () => {
   it("there are at least three, saved without outputs", () => {
     const names = readdirSync("notebooks").filter((f) => f.endsWith(".ipynb"));
     expect(names.length).toBeGreaterThanOrEqual(3);
     for (const name of names) {
-      const { cells } = JSON.parse(readFileSync(join("notebooks", name), "utf8")) as { cells: { cell_type: string; outputs?: unknown[] }[] };
+      const { cells } = JSON.parse(readFileSync(join("notebooks", name), "utf8")) as {
+        cells: { cell_type: string; outputs?: unknown[] }[];
+      };
       expect(cells.filter((c) => c.cell_type === "code" && c.outputs?.length)).toEqual([]);
     }
   });
@@ -86,12 +107,18 @@ describe("the notebooks", () => {
     expect(shown(card)["text/html"]).toMatch(/^<div class="datagouv-card"><h3>/);
     expect(shown(resource)["text/plain"].split("\n")[0]).toBe("communes.csv (0b5c5f6e-6e4a-4b5c-9a77-2c1f3c6b9a01)");
     const expected = await env.dg.tabularApi.profile(COMMUNES);
-    expect(shown(profile)["text/plain"].split("\n")[0]).toBe(`${expected.profile.total_lines!.toLocaleString("en")} rows, ${profileColumns(expected.profile).length} columns`);
+    expect(shown(profile)["text/plain"].split("\n")[0]).toBe(
+      `${expected.profile.total_lines!.toLocaleString("en")} rows, ${profileColumns(expected.profile).length} columns`,
+    );
   }, 180_000);
 
   it("02 queries a tabular resource into Arrow and DuckDB and charts it: the rows and sums the client gets", async () => {
     const [, arrow, duck, chart] = await execute("02-tabular-to-arrow-and-duckdb.ipynb");
-    const rows = await env.dg.tabular(COMMUNES).where("code_departement", "in", ["75", "92", "93", "94"]).where("type", "exact", "commune-actuelle").all();
+    const rows = await env.dg
+      .tabular(COMMUNES)
+      .where("code_departement", "in", ["75", "92", "93", "94"])
+      .where("type", "exact", "commune-actuelle")
+      .all();
     const arrowTable = shown(arrow);
     expect(arrowTable["text/plain"]).toContain(`${rows.length.toLocaleString("en")} rows × `);
     expect(resourceOf(arrowTable).data).toHaveLength(10);
@@ -105,8 +132,16 @@ describe("the notebooks", () => {
       byDepartement.set(String(row.code_departement), entry);
     }
     const duckTable = shown(duck);
-    expect(duckTable["text/plain"]).toMatch(new RegExp(`^DuckDB over ${rows.length} rows: 4 rows × 3 columns\ncode_departement: VARCHAR, communes: INTEGER, population: BIGINT`));
-    expect(resourceOf(duckTable).data).toEqual([...byDepartement].sort(([a], [b]) => a.localeCompare(b)).map(([code_departement, v]) => ({ code_departement, ...v })));
+    expect(duckTable["text/plain"]).toMatch(
+      new RegExp(
+        `^DuckDB over ${rows.length} rows: 4 rows × 3 columns\ncode_departement: VARCHAR, communes: INTEGER, population: BIGINT`,
+      ),
+    );
+    expect(resourceOf(duckTable).data).toEqual(
+      [...byDepartement]
+        .sort(([a], [b]) => a.localeCompare(b))
+        .map(([code_departement, v]) => ({ code_departement, ...v })),
+    );
 
     const bars = shown(chart);
     expect(bars["text/plain"]).toBe("Population by département: 4 bars");
@@ -119,21 +154,40 @@ describe("the notebooks", () => {
     const organization = await env.dg.organizations.get(top.organization_id);
     expect(shown(card)["text/plain"].split("\n")[0]).toBe(`${organization.name} (${organization.id})`);
 
-    const months = await env.dg.metrics("organizations").where("organization_id", "exact", organization.id).sort("metric_month", "asc").all();
+    const months = await env.dg
+      .metrics("organizations")
+      .where("organization_id", "exact", organization.id)
+      .sort("metric_month", "asc")
+      .all();
     const last = months.at(-1)!;
     const lines = shown(chart);
-    expect(lines["text/plain"]).toBe(`${organization.name}: visits and downloads: ${months.length} months, last ${last.metric_month.slice(0, 7)}: monthly_visit_dataset ${last.monthly_visit_dataset}, monthly_download_resource ${last.monthly_download_resource}`);
+    expect(lines["text/plain"]).toBe(
+      `${organization.name}: visits and downloads: ${months.length} months, last ${last.metric_month.slice(0, 7)}: monthly_visit_dataset ${last.monthly_visit_dataset}, monthly_download_resource ${last.monthly_download_resource}`,
+    );
     expect(svgOf(lines).querySelectorAll('g[aria-label="line"] path')).toHaveLength(2);
 
     const datasets = await env.dg.organizations.datasets(organization.id, { sort: "-views" }, { limit: 20 }).all();
-    const expected = await env.dg.metrics("datasets_total").where("dataset_id", "in", datasets.map((d) => d.id)).sort("visit", "desc").all();
-    expect(resourceOf(shown(totals)).data.map((r) => [r.dataset_id, r.visit])).toEqual(expected.map((r) => [r.dataset_id, r.visit]));
+    const expected = await env.dg
+      .metrics("datasets_total")
+      .where(
+        "dataset_id",
+        "in",
+        datasets.map((d) => d.id),
+      )
+      .sort("visit", "desc")
+      .all();
+    expect(resourceOf(shown(totals)).data.map((r) => [r.dataset_id, r.visit])).toEqual(
+      expected.map((r) => [r.dataset_id, r.visit]),
+    );
   }, 180_000);
 });
 
 describe("under deno run", () => {
   it("the library, DuckDB and the charts run with the project's node_modules (--node-modules-dir=manual)", async () => {
-    const { stdout } = await run(deno, ["run", "-A", "--node-modules-dir=manual", "test/notebook/under-deno.ts"], { env: kernelEnv, timeout: 120_000 });
+    const { stdout } = await run(deno, ["run", "-A", "--node-modules-dir=manual", "test/notebook/under-deno.ts"], {
+      env: kernelEnv,
+      timeout: 120_000,
+    });
     const result = JSON.parse(stdout.trim().split("\n").at(-1)!);
     const rows = await env.dg.tabular(COMMUNES).where("code_departement", "in", ["92", "93"]).all();
     const site = await env.dg.metrics("site").all();
@@ -143,7 +197,9 @@ describe("under deno run", () => {
       duckdbRows: rows.length,
       population: rows.reduce((sum, r) => sum + Number(r.population), 0),
       svg: "<svg",
-      chart: expect.stringMatching(new RegExp(`^metrics: ${new Set(site.map((r) => r.metric_month.slice(0, 7))).size} months`)),
+      chart: expect.stringMatching(
+        new RegExp(`^metrics: ${new Set(site.map((r) => r.metric_month.slice(0, 7))).size} months`),
+      ),
     });
     // show() outside a kernel prints the summary
     expect(stdout).toContain("1 rows × 1 columns\nprinted: string\noutside a kernel");

@@ -5,11 +5,23 @@ import { afterEach, describe, expect, it, vi } from "vitest";
 import { DISPLAY, rich, show, type MimeBundle } from "../../lib/notebook/index.ts";
 
 const seed = (path: string) => JSON.parse(readFileSync(new URL(`../../sandbox/seed/${path}`, import.meta.url), "utf8"));
-const months = ["2025-01", "2025-02", "2025-03"].map((metric_month, i) => ({ __id: i + 1, dataset_id: "d1", metric_month, monthly_visit: 10 * (i + 1), monthly_download_resource: i }));
+const months = ["2025-01", "2025-02", "2025-03"].map((metric_month, i) => ({
+  __id: i + 1,
+  dataset_id: "d1",
+  metric_month,
+  monthly_visit: 10 * (i + 1),
+  monthly_download_resource: i,
+}));
 
 describe("rich(x) knows what it is given", () => {
   it("every result speaks the three protocols: Deno's symbol, IJavaScript's _toMime, toJSON", async () => {
-    const values = [tableFromArrays({ a: Int32Array.from([1, 2]) }), [{ a: 1 }], months, seed("main-api/dataset_metadata.json"), 42];
+    const values = [
+      tableFromArrays({ a: Int32Array.from([1, 2]) }),
+      [{ a: 1 }],
+      months,
+      seed("main-api/dataset_metadata.json"),
+      42,
+    ];
     for (const value of values) {
       const shown = rich(value);
       expect(typeof (await shown[DISPLAY]())["text/plain"]).toBe("string");
@@ -39,7 +51,9 @@ describe("rich(x) knows what it is given", () => {
     expect(rich(dataset)._toMime()["text/plain"].split("\n")[0]).toBe(`${dataset.title} (${dataset.id})`);
     expect(rich(organization)._toMime()["text/plain"].split("\n")[0]).toBe(`${organization.name} (${organization.id})`);
     expect(rich(resource)._toMime()["text/plain"].split("\n")[0]).toBe(`${resource.title} (${resource.id})`);
-    expect(rich(withDataset)._toMime()["text/plain"].split("\n")[0]).toBe(`${withDataset.resource.title} (${withDataset.resource.id})`);
+    expect(rich(withDataset)._toMime()["text/plain"].split("\n")[0]).toBe(
+      `${withDataset.resource.title} (${withDataset.resource.id})`,
+    );
     expect(rich(seed("tabular-api/profile.json"))._toMime()["text/html"]).toContain('<div class="datagouv-profile">');
     // a topic has an id, a name and a slug too, but it is not an organization
     expect(rich(seed("main-api/topic_metadata.json"))._toMime()).not.toHaveProperty("text/html");
@@ -70,7 +84,9 @@ describe("show(x) sends to the running kernel", () => {
 
   it("Deno: Deno.jupyter.display with the chart already drawn, sent raw", async () => {
     const sent: [MimeBundle, unknown][] = [];
-    globals.Deno = { jupyter: { display: async (bundle: MimeBundle, options: unknown) => void sent.push([bundle, options]) } };
+    globals.Deno = {
+      jupyter: { display: async (bundle: MimeBundle, options: unknown) => void sent.push([bundle, options]) },
+    };
     await show(months);
     expect(sent).toHaveLength(1);
     expect(sent[0][0]["image/svg+xml"]).toMatch(/^<svg/);

@@ -9,17 +9,34 @@ const bodyRows = (html: string) => html.split("<tbody>")[1].match(/<tr>/g)?.leng
 
 describe("tables of rows", () => {
   it("carry text/plain, text/html with the row count and column types, and data resource JSON", () => {
-    const { bundle } = table([{ code: "01015", n: 3, ok: true }, { code: "2A004", n: 4, ok: false }]);
-    expect(bundle["text/plain"].split("\n").slice(0, 2)).toEqual(["2 rows × 3 columns", "code: string, n: number, ok: boolean"]);
-    expect(bundle["text/html"]).toContain("<th title=\"string\">code<br><small>string</small></th>");
+    const { bundle } = table([
+      { code: "01015", n: 3, ok: true },
+      { code: "2A004", n: 4, ok: false },
+    ]);
+    expect(bundle["text/plain"].split("\n").slice(0, 2)).toEqual([
+      "2 rows × 3 columns",
+      "code: string, n: number, ok: boolean",
+    ]);
+    expect(bundle["text/html"]).toContain('<th title="string">code<br><small>string</small></th>');
     expect(resourceOf(bundle)).toEqual({
-      schema: { fields: [{ name: "code", type: "string" }, { name: "n", type: "number" }, { name: "ok", type: "boolean" }] },
-      data: [{ code: "01015", n: 3, ok: true }, { code: "2A004", n: 4, ok: false }],
+      schema: {
+        fields: [
+          { name: "code", type: "string" },
+          { name: "n", type: "number" },
+          { name: "ok", type: "boolean" },
+        ],
+      },
+      data: [
+        { code: "01015", n: 3, ok: true },
+        { code: "2A004", n: 4, ok: false },
+      ],
     });
   });
 
   it("escape HTML in cells, column names and titles", () => {
-    const html = table([{ "<b>name</b>": "<script>alert('x')</script> & co" }], { title: "<i>t</i>" }).bundle["text/html"] as string;
+    const html = table([{ "<b>name</b>": "<script>alert('x')</script> & co" }], { title: "<i>t</i>" }).bundle[
+      "text/html"
+    ] as string;
     expect(html).not.toMatch(/<script|<b>name|<i>t/);
     expect(html).toContain("&lt;script&gt;alert(&#39;x&#39;)&lt;/script&gt; &amp; co");
     expect(html).toContain("&lt;b&gt;name&lt;/b&gt;");
@@ -47,18 +64,39 @@ describe("tables of rows", () => {
   });
 
   it("map Arrow, DuckDB and JavaScript types to Table Schema types", () => {
-    const cases = { Int32: "integer", Uint8: "integer", BIGINT: "integer", HUGEINT: "integer", INTERVAL: "string", Float64: "number", "DECIMAL(10,2)": "number", Bool: "boolean", "Date32<DAY>": "date", DATE: "date", "Timestamp<MILLISECOND>": "datetime", "TIMESTAMP WITH TIME ZONE": "datetime", Utf8: "string", "Dictionary<Int32, Utf8>": "string" };
+    const cases = {
+      Int32: "integer",
+      Uint8: "integer",
+      BIGINT: "integer",
+      HUGEINT: "integer",
+      INTERVAL: "string",
+      Float64: "number",
+      "DECIMAL(10,2)": "number",
+      Bool: "boolean",
+      "Date32<DAY>": "date",
+      DATE: "date",
+      "Timestamp<MILLISECOND>": "datetime",
+      "TIMESTAMP WITH TIME ZONE": "datetime",
+      Utf8: "string",
+      "Dictionary<Int32, Utf8>": "string",
+    };
     expect(Object.fromEntries(Object.keys(cases).map((t) => [t, schemaType(t)]))).toEqual(cases);
   });
 });
 
 describe("Arrow tables", () => {
   it("show their schema's types, and dates as dates rather than epoch milliseconds", () => {
-    const arrow = new Table({ day: vectorFromArray([new Date("2024-03-01T00:00:00Z"), null], new DateDay()), n: vectorFromArray([1, 2]) });
+    const arrow = new Table({
+      day: vectorFromArray([new Date("2024-03-01T00:00:00Z"), null], new DateDay()),
+      n: vectorFromArray([1, 2]),
+    });
     const shown = table(arrow);
     expect(shown[DISPLAY]()).toBe(shown.bundle);
     expect(shown.bundle["text/html"]).toContain("<small>Date32&lt;DAY&gt;</small>");
-    expect(resourceOf(shown.bundle).data).toEqual([{ day: "2024-03-01", n: 1 }, { day: null, n: 2 }]);
+    expect(resourceOf(shown.bundle).data).toEqual([
+      { day: "2024-03-01", n: 1 },
+      { day: null, n: 2 },
+    ]);
     expect(resourceOf(shown.bundle).schema.fields[0].type).toBe("date");
   });
 
@@ -80,11 +118,22 @@ describe("DuckDB results", () => {
 
   it("render from the reader with DuckDB's own column types", async () => {
     const connection = await instance.connect();
-    const reader = await connection.runAndReadAll("SELECT i::INTEGER AS i, 'n' || i AS name, DATE '2024-01-01' + i::INTEGER AS day, i * 1.5 AS x FROM range(5000) t(i)");
+    const reader = await connection.runAndReadAll(
+      "SELECT i::INTEGER AS i, 'n' || i AS name, DATE '2024-01-01' + i::INTEGER AS day, i * 1.5 AS x FROM range(5000) t(i)",
+    );
     const { bundle } = table(reader, { maxRows: 4, title: "range" });
-    expect(bundle["text/plain"]).toMatch(/^range: 5,000 rows × 4 columns\ni: INTEGER, name: VARCHAR, day: DATE, x: DECIMAL/);
+    expect(bundle["text/plain"]).toMatch(
+      /^range: 5,000 rows × 4 columns\ni: INTEGER, name: VARCHAR, day: DATE, x: DECIMAL/,
+    );
     expect(resourceOf(bundle)).toEqual({
-      schema: { fields: [{ name: "i", type: "integer" }, { name: "name", type: "string" }, { name: "day", type: "date" }, { name: "x", type: "number" }] },
+      schema: {
+        fields: [
+          { name: "i", type: "integer" },
+          { name: "name", type: "string" },
+          { name: "day", type: "date" },
+          { name: "x", type: "number" },
+        ],
+      },
       data: [0, 1, 2, 3].map((i) => ({ i, name: `n${i}`, day: `2024-01-0${i + 1}`, x: i * 1.5 })),
     });
     connection.closeSync();

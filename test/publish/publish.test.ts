@@ -20,7 +20,13 @@ const writes: string[] = [];
 const INSEE = SEED_ORGANIZATIONS[0];
 
 async function start(): Promise<void> {
-  sandbox = await startSandbox({ port, dataDir: join(dir, "state"), apiKeys: [API_KEY, OTHER_KEY], tabular: { bigRows: 1000 }, onRequest: (method, path) => method !== "GET" && writes.push(`${method} ${path}`) });
+  sandbox = await startSandbox({
+    port,
+    dataDir: join(dir, "state"),
+    apiKeys: [API_KEY, OTHER_KEY],
+    tabular: { bigRows: 1000 },
+    onRequest: (method, path) => method !== "GET" && writes.push(`${method} ${path}`),
+  });
   port = Number(new URL(sandbox.url).port);
   dg = new DataGouv({ sandboxUrl: sandbox.url, apiKey: API_KEY, retry: { retries: 0 }, logger: { warn() {} } }, {});
 }
@@ -31,7 +37,10 @@ async function stop(): Promise<void> {
 }
 
 /** Runs the command line as a user would; resolves with its exit code and outputs. */
-async function cli(args: string[], env: Record<string, string | undefined> = {}): Promise<{ code: number; stdout: string; stderr: string }> {
+async function cli(
+  args: string[],
+  env: Record<string, string | undefined> = {},
+): Promise<{ code: number; stdout: string; stderr: string }> {
   try {
     const { stdout, stderr } = await run(process.execPath, ["build/lib/cli/bin.js", "publish", ...args], {
       env: { ...process.env, DATAGOUV_SANDBOX_URL: sandbox.url, DATAGOUV_API_KEY: API_KEY, ...env },
@@ -45,7 +54,9 @@ async function cli(args: string[], env: Record<string, string | undefined> = {})
 
 const manifestPath = () => join(dir, "project", "publish.yaml");
 
-async function writeManifest(overrides: { title?: string; docTitle?: string; organization?: string; id?: string } = {}): Promise<void> {
+async function writeManifest(
+  overrides: { title?: string; docTitle?: string; organization?: string; id?: string } = {},
+): Promise<void> {
   await writeFile(
     manifestPath(),
     [
@@ -79,7 +90,10 @@ async function writeManifest(overrides: { title?: string; docTitle?: string; org
 beforeAll(async () => {
   dir = await mkdtemp(join(tmpdir(), "datagouv-publish-"));
   await mkdir(join(dir, "project", "data"), { recursive: true });
-  await writeFile(join(dir, "project", "data", "population.csv"), "code_insee,nom,population\n01001,L'Abergement-Clémenciat,832\n75056,Paris,2133111\n97411,Saint-Denis,153810\n");
+  await writeFile(
+    join(dir, "project", "data", "population.csv"),
+    "code_insee,nom,population\n01001,L'Abergement-Clémenciat,832\n75056,Paris,2133111\n97411,Saint-Denis,153810\n",
+  );
   await writeFile(join(dir, "project", "data", "departements.csv"), "code,nom\n01,Ain\n2A,Corse-du-Sud\n");
   await writeManifest();
   await start();
@@ -110,7 +124,12 @@ describe("datagouv publish", () => {
     const created = datasets.filter((d) => (d.extras as Record<string, unknown>)?.[KEY_EXTRA] === "communes-pop");
     expect(created).toHaveLength(1);
     const dataset = await dg.datasets.get(created[0].id);
-    expect([dataset.title, dataset.private, dataset.license, dataset.frequency]).toEqual(["Population des communes (test)", false, "lov2", "annual"]);
+    expect([dataset.title, dataset.private, dataset.license, dataset.frequency]).toEqual([
+      "Population des communes (test)",
+      false,
+      "lov2",
+      "annual",
+    ]);
     expect(dataset.description?.trim()).toBe("Population municipale par commune.\nSource : recensement.");
     expect([...(dataset.tags ?? [])].sort()).toEqual(["communes", "demographie", "population"]);
     expect(dataset.resources!.map((r) => [r.title, r.type, r.format])).toEqual([
@@ -120,7 +139,11 @@ describe("datagouv publish", () => {
     ]);
     const population = dataset.resources![0];
     const rows = await dg.tabular(population.id).sort("population", "desc").all();
-    expect(rows.map((r) => [r.code_insee, r.population])).toEqual([["75056", 2133111], ["97411", 153810], ["01001", 832]]);
+    expect(rows.map((r) => [r.code_insee, r.population])).toEqual([
+      ["75056", 2133111],
+      ["97411", 153810],
+      ["01001", 832],
+    ]);
   });
 
   it("a second run is a no-op: nothing to do, no write request at all", async () => {
@@ -133,16 +156,25 @@ describe("datagouv publish", () => {
   });
 
   it("a changed file is the only upload; a changed title the only update", async () => {
-    await writeFile(join(dir, "project", "data", "departements.csv"), "code,nom\n01,Ain\n2A,Corse-du-Sud\n2B,Haute-Corse\n");
+    await writeFile(
+      join(dir, "project", "data", "departements.csv"),
+      "code,nom\n01,Ain\n2A,Corse-du-Sud\n2B,Haute-Corse\n",
+    );
     await writeManifest({ docTitle: "Documentation technique" });
     const before = writes.length;
     const { plan, result } = await publish(dg, manifestPath());
     expect(plan.dataset.action).toBe("unchanged");
-    expect(plan.resources.map((s) => [s.key, s.action])).toEqual([["Population 2021", "unchanged"], ["departements", "upload"], ["doc", "update"]]);
+    expect(plan.resources.map((s) => [s.key, s.action])).toEqual([
+      ["Population 2021", "unchanged"],
+      ["departements", "upload"],
+      ["doc", "update"],
+    ]);
     expect(plan.resources[1].reason).toBe("file changed");
     expect(plan.resources[2].changes.map((c) => c.field)).toEqual(["title"]);
     const done = writes.slice(before);
-    expect(done.filter((w) => w.endsWith("/upload/"))).toEqual([`POST /api/1/datasets/${result!.datasetId}/resources/${result!.resources.departements}/upload/`]);
+    expect(done.filter((w) => w.endsWith("/upload/"))).toEqual([
+      `POST /api/1/datasets/${result!.datasetId}/resources/${result!.resources.departements}/upload/`,
+    ]);
     expect(done.filter((w) => w.startsWith("PUT"))).toHaveLength(2); // the uploaded file's metadata, the link's title
     expect(await dg.tabular(result!.resources.departements).count()).toBe(3);
     expect((await planPublish(dg, await loadManifest(manifestPath()))).writes).toBe(0);
@@ -158,7 +190,10 @@ describe("datagouv publish", () => {
   });
 
   it("a connection cut during an upload leaves the previous file in place; the next run finishes the job", async () => {
-    await writeFile(join(dir, "project", "data", "population.csv"), `code_insee,nom,population\n${Array.from({ length: 30_000 }, (_, i) => `${String(i).padStart(5, "0")},Commune ${i},${i}`).join("\n")}\n`);
+    await writeFile(
+      join(dir, "project", "data", "population.csv"),
+      `code_insee,nom,population\n${Array.from({ length: 30_000 }, (_, i) => `${String(i).padStart(5, "0")},Commune ${i},${i}`).join("\n")}\n`,
+    );
     const plan = await planPublish(dg, await loadManifest(manifestPath()));
     const rid = plan.resources[0].resourceId!;
     const previous = (await dg.datasets.get(plan.dataset.id!)).resources!.find((r) => r.id === rid)!;
@@ -168,9 +203,15 @@ describe("datagouv publish", () => {
     expect(cut.code).toBe(3);
     expect(cut.stderr).toMatch(/POST .*\/upload\/ failed/);
     const after = (await dg.datasets.get(plan.dataset.id!)).resources!.find((r) => r.id === rid)!;
-    expect([after.checksum?.value, after.filesize, after.title]).toEqual([previous.checksum?.value, previous.filesize, "Population 2021"]);
+    expect([after.checksum?.value, after.filesize, after.title]).toEqual([
+      previous.checksum?.value,
+      previous.filesize,
+      "Population 2021",
+    ]);
     expect(await dg.tabular(rid).count()).toBe(3);
-    expect((await readdir(join(dir, "state"), { recursive: true })).filter((f) => String(f).includes(".upload-"))).toEqual([]);
+    expect(
+      (await readdir(join(dir, "state"), { recursive: true })).filter((f) => String(f).includes(".upload-")),
+    ).toEqual([]);
 
     const again = await cli([manifestPath()]);
     expect(again.code, again.stderr).toBe(0);
@@ -193,7 +234,9 @@ describe("datagouv publish", () => {
     const before = writes.length;
     const forbidden = await cli([manifestPath()], { DATAGOUV_API_KEY: OTHER_KEY.split("@")[0] });
     expect(forbidden.code).toBe(3);
-    expect(forbidden.stderr).toMatch(/PUT .* failed: 403 — You do not have the permission to modify that object\..*member/s);
+    expect(forbidden.stderr).toMatch(
+      /PUT .* failed: 403 — You do not have the permission to modify that object\..*member/s,
+    );
     expect(writes.slice(before)).toEqual([`PUT /api/1/datasets/${id}/`]);
     expect((await dg.datasets.get(id)).title).toBe("Population des communes (test)");
     await writeManifest();
@@ -201,22 +244,70 @@ describe("datagouv publish", () => {
 
   it("manifest mistakes are reported with their lines, before anything is sent", async () => {
     const bad = join(dir, "project", "bad.yaml");
-    await writeFile(bad, ["key: x", "title: T", "description: D", "licence: lov2", "frequency: sometimes", "resources:", "  - title: A", "    file: data/missing.csv", "  - title: B", "    url: ftp://nope", ""].join("\n"));
+    await writeFile(
+      bad,
+      [
+        "key: x",
+        "title: T",
+        "description: D",
+        "licence: lov2",
+        "frequency: sometimes",
+        "resources:",
+        "  - title: A",
+        "    file: data/missing.csv",
+        "  - title: B",
+        "    url: ftp://nope",
+        "",
+      ].join("\n"),
+    );
     const schema = await cli([bad]);
     expect(schema.code).toBe(2);
     expect(schema.stderr).toContain(`${bad}:4: unknown field "licence" (did you mean "license"?)`);
     expect(schema.stderr).toContain(`${bad}:10: resources[1].url must be an http(s) URL`);
 
-    await writeFile(bad, ["key: x", "title: T", "description: D", "license: lov2", "frequency: sometimes", "organization: nobody-at-all", "resources:", "  - title: A", "    file: data/missing.csv", ""].join("\n"));
+    await writeFile(
+      bad,
+      [
+        "key: x",
+        "title: T",
+        "description: D",
+        "license: lov2",
+        "frequency: sometimes",
+        "organization: nobody-at-all",
+        "resources:",
+        "  - title: A",
+        "    file: data/missing.csv",
+        "",
+      ].join("\n"),
+    );
     await expect(loadManifest(bad)).rejects.toThrow(`${bad}:9: resources[0].file: data/missing.csv does not exist`);
-    await writeFile(bad, ["key: x", "title: T", "description: D", "license: lov2", "frequency: sometimes", "organization: nobody-at-all", ""].join("\n"));
-    const platform = await planPublish(dg, await loadManifest(bad)).then(() => null, (e: unknown) => e);
+    await writeFile(
+      bad,
+      [
+        "key: x",
+        "title: T",
+        "description: D",
+        "license: lov2",
+        "frequency: sometimes",
+        "organization: nobody-at-all",
+        "",
+      ].join("\n"),
+    );
+    const platform = await planPublish(dg, await loadManifest(bad)).then(
+      () => null,
+      (e: unknown) => e,
+    );
     expect(platform).toBeInstanceOf(ManifestError);
     expect((platform as ManifestError).problems).toEqual([
-      expect.stringMatching(new RegExp(`^${bad.replace(/[.*+?^${}()|[\]\\]/g, "\\$&")}:5: unknown frequency "sometimes": one of .*annual`)),
+      expect.stringMatching(
+        new RegExp(`^${bad.replace(/[.*+?^${}()|[\]\\]/g, "\\$&")}:5: unknown frequency "sometimes": one of .*annual`),
+      ),
       `${bad}:6: no organization "nobody-at-all" on the platform`,
     ]);
-    await writeFile(join(dir, "project", "bad.json"), '{"key": "x", "title": "T",\n "description": "D",\n "resources": [{"title": "A", "file": "data/population.csv", "url": "https://example.org"}]}\n');
+    await writeFile(
+      join(dir, "project", "bad.json"),
+      '{"key": "x", "title": "T",\n "description": "D",\n "resources": [{"title": "A", "file": "data/population.csv", "url": "https://example.org"}]}\n',
+    );
     const both = await cli([join(dir, "project", "bad.json")]);
     expect(both.code).toBe(2);
     expect(both.stderr).toMatch(/bad\.json:3: resources\[0\] needs exactly one of "file" .* or "url"/);
@@ -224,13 +315,32 @@ describe("datagouv publish", () => {
 
   it("without an organization the key's user owns the dataset, found again through its own datasets; --json for scripts", async () => {
     const own = join(dir, "project", "own.json");
-    await writeFile(own, JSON.stringify({ key: "my-notes", title: "Mes notes", description: "Un jeu à moi", private: true, resources: [{ title: "Notes", file: "data/departements.csv" }] }, null, 2));
+    await writeFile(
+      own,
+      JSON.stringify(
+        {
+          key: "my-notes",
+          title: "Mes notes",
+          description: "Un jeu à moi",
+          private: true,
+          resources: [{ title: "Notes", file: "data/departements.csv" }],
+        },
+        null,
+        2,
+      ),
+    );
     const first = await cli([own, "--json"]);
     expect(first.code, first.stderr).toBe(0);
     const { plan, result } = JSON.parse(first.stdout);
-    expect([plan.dataset.action, plan.resources.map((r: { action: string }) => r.action), plan.writes]).toEqual(["create", ["upload"], 2]);
+    expect([plan.dataset.action, plan.resources.map((r: { action: string }) => r.action), plan.writes]).toEqual([
+      "create",
+      ["upload"],
+      2,
+    ]);
     const mine = await dg.datasets.mine();
-    expect(mine.filter((d) => d.id === result.datasetId).map((d) => [d.title, d.private, d.organization ?? null])).toEqual([["Mes notes", true, null]]);
+    expect(
+      mine.filter((d) => d.id === result.datasetId).map((d) => [d.title, d.private, d.organization ?? null]),
+    ).toEqual([["Mes notes", true, null]]);
     const second = JSON.parse((await cli([own, "--json"])).stdout);
     expect([second.plan.dataset.id, second.plan.writes, second.result]).toEqual([result.datasetId, 0, null]);
   });

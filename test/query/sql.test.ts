@@ -5,7 +5,15 @@ import type { Condition, PythonType, QuerySpec } from "../../lib/query/ast.ts";
 
 /** The query model as DuckDB SQL, run on a small table with the meaning PostgREST gives it over PostgreSQL. */
 
-const TYPES: Record<string, PythonType> = { __id: "int", nom: "string", n: "int", x: "float", ok: "bool", jour: "date", 'nom "propre".v': "int" };
+const TYPES: Record<string, PythonType> = {
+  __id: "int",
+  nom: "string",
+  n: "int",
+  x: "float",
+  ok: "bool",
+  jour: "date",
+  'nom "propre".v': "int",
+};
 const ROWS = [
   [1, "Paris", 10, 1.5, true, "2024-01-01", 1],
   [2, "Lyon", 20, null, false, "2024-02-01", 2],
@@ -19,21 +27,31 @@ let connection: DuckDBConnection;
 beforeAll(async () => {
   instance = await DuckDBInstance.create(":memory:");
   connection = await instance.connect();
-  await connection.run(`CREATE TABLE t (__id BIGINT, nom VARCHAR, n BIGINT, x DOUBLE, ok BOOLEAN, jour DATE, ${quote('nom "propre".v')} BIGINT)`);
-  for (const row of ROWS) await connection.run("INSERT INTO t VALUES (?, ?, ?, ?, ?, CAST(? AS DATE), ?)", row as DuckDBValue[]);
+  await connection.run(
+    `CREATE TABLE t (__id BIGINT, nom VARCHAR, n BIGINT, x DOUBLE, ok BOOLEAN, jour DATE, ${quote('nom "propre".v')} BIGINT)`,
+  );
+  for (const row of ROWS)
+    await connection.run("INSERT INTO t VALUES (?, ?, ?, ?, ?, CAST(? AS DATE), ?)", row as DuckDBValue[]);
 });
 afterAll(() => {
   connection.closeSync();
   instance.closeSync();
 });
 
-async function run(spec: Partial<QuerySpec>, options?: Parameters<typeof querySql>[3]): Promise<Record<string, unknown>[]> {
+async function run(
+  spec: Partial<QuerySpec>,
+  options?: Parameters<typeof querySql>[3],
+): Promise<Record<string, unknown>[]> {
   const { sql, params } = querySql({ where: [], aggregations: [], ...spec }, "t", TYPES, options);
   return (await connection.runAndReadAll(sql, params)).getRowObjectsJS() as Record<string, unknown>[];
 }
 const ids = async (...where: Condition[]) => (await run({ where })).map((r) => Number(r.__id));
-const f = (column: string, op: string, value?: string | string[]): Condition => ({ type: "filter", column, op, value }) as Condition;
-const sqlOf = (...where: Condition[]) => () => querySql({ where, aggregations: [] }, "t", TYPES);
+const f = (column: string, op: string, value?: string | string[]): Condition =>
+  ({ type: "filter", column, op, value }) as Condition;
+const sqlOf =
+  (...where: Condition[]) =>
+  () =>
+    querySql({ where, aggregations: [] }, "t", TYPES);
 
 describe("operators", () => {
   it("exact compares with the column's type", async () => {
@@ -78,7 +96,12 @@ describe("operators", () => {
 
   it("top-level conditions are ANDed; or/and groups nest", async () => {
     expect(await ids(f("n", "exact", "10"), f("ok", "exact", "false"))).toEqual([5]);
-    expect(await ids({ type: "or", items: [f("n", "exact", "40"), { type: "and", items: [f("n", "exact", "10"), f("x", "less", "1")] }] })).toEqual([4, 5]);
+    expect(
+      await ids({
+        type: "or",
+        items: [f("n", "exact", "40"), { type: "and", items: [f("n", "exact", "10"), f("x", "less", "1")] }],
+      }),
+    ).toEqual([4, 5]);
   });
 });
 
@@ -119,8 +142,12 @@ describe("values are bound parameters, read by PostgreSQL's rules", () => {
 describe("order, columns, pages, aggregation", () => {
   it("default order is __id; a sort replaces it, NULLs last ascending and first descending (PostgreSQL's defaults)", async () => {
     expect((await run({})).map((r) => Number(r.__id))).toEqual([1, 2, 3, 4, 5]);
-    expect((await run({ sort: { column: "n", direction: "asc" } })).map((r) => Number(r.__id))).toEqual([1, 5, 2, 4, 3]);
-    expect((await run({ sort: { column: "n", direction: "desc" } })).map((r) => Number(r.__id))).toEqual([3, 4, 2, 1, 5]);
+    expect((await run({ sort: { column: "n", direction: "asc" } })).map((r) => Number(r.__id))).toEqual([
+      1, 5, 2, 4, 3,
+    ]);
+    expect((await run({ sort: { column: "n", direction: "desc" } })).map((r) => Number(r.__id))).toEqual([
+      3, 4, 2, 1, 5,
+    ]);
   });
 
   it("columns select and order the output, __id only when listed", async () => {
@@ -132,7 +159,14 @@ describe("order, columns, pages, aggregation", () => {
   });
 
   it("group-by columns keep their names, other aggregates are col__op; filters apply first", async () => {
-    const rows = await run({ where: [f("n", "isnotnull")], aggregations: [{ column: "n", op: "groupby" }, { column: "x", op: "count" }, { column: "x", op: "avg" }] });
+    const rows = await run({
+      where: [f("n", "isnotnull")],
+      aggregations: [
+        { column: "n", op: "groupby" },
+        { column: "x", op: "count" },
+        { column: "x", op: "avg" },
+      ],
+    });
     expect(rows.map((r) => Object.keys(r))).toEqual(Array(3).fill(["n", "x__count", "x__avg"]));
     expect(rows.find((r) => r.n === 10n)).toMatchObject({ x__count: 2n, x__avg: 1 });
   });

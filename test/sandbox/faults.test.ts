@@ -9,7 +9,10 @@ const communes = SEED_TABULAR[0];
 
 beforeAll(async () => {
   env = await testSandbox();
-  dg = new DataGouv({ sandboxUrl: env.sandbox.url, retry: { retries: 3, minDelayMs: 5, maxDelayMs: 2000 }, logger: { warn() {} } }, {});
+  dg = new DataGouv(
+    { sandboxUrl: env.sandbox.url, retry: { retries: 3, minDelayMs: 5, maxDelayMs: 2000 }, logger: { warn() {} } },
+    {},
+  );
 });
 afterAll(async () => {
   await dg.close();

@@ -30,7 +30,10 @@ describe("Main API reads (udata)", () => {
     expect(body.next_page).toBeNull();
     const past = await get(`${api}/1/datasets/?page=2&page_size=100`);
     expect(past.status).toBe(404);
-    expect(past.json()).toEqual({ message: "The requested URL was not found on the server. If you entered the URL manually please check your spelling and try again." });
+    expect(past.json()).toEqual({
+      message:
+        "The requested URL was not found on the server. If you entered the URL manually please check your spelling and try again.",
+    });
   });
 
   it("page and page_size must be positive integers (400)", async () => {
@@ -47,7 +50,9 @@ describe("Main API reads (udata)", () => {
     expect(tagged.data.map((d: any) => d.id)).toEqual([SEED_TABULAR[0].datasetId]);
     const csv = (await get(`${api}/1/datasets/?format=csv&page_size=100`)).json();
     expect(csv.data.every((d: any) => d.resources.some((r: any) => r.format?.toLowerCase() === "csv"))).toBe(true);
-    const byTitle = (await get(`${api}/1/datasets/?sort=-title&page_size=100`)).json().data.map((d: any) => d.title.toLowerCase());
+    const byTitle = (await get(`${api}/1/datasets/?sort=-title&page_size=100`))
+      .json()
+      .data.map((d: any) => d.title.toLowerCase());
     expect(byTitle).toEqual([...byTitle].sort().reverse());
     expect((await get(`${api}/1/datasets/?sort=bogus`)).status).toBe(400);
   });
@@ -63,11 +68,15 @@ describe("Main API reads (udata)", () => {
   it("v2 search stops at 10,000 results with udata's message", async () => {
     const response = await get(`${api}/2/datasets/search/?page=101&page_size=100`);
     expect(response.status).toBe(400);
-    expect(response.json().message).toBe("Result window is too large: page 101 with page_size 100 exceeds the maximum of 10000 results. Maximum page for this page_size is 100.");
+    expect(response.json().message).toBe(
+      "Result window is too large: page 101 with page_size 100 exceeds the maximum of 10000 results. Maximum page for this page_size is 100.",
+    );
   });
 
   it("X-Fields masks, nested", async () => {
-    const body = (await get(`${api}/1/datasets/?page_size=2`, { "x-fields": "data{id,title,organization{name}},total" })).json();
+    const body = (
+      await get(`${api}/1/datasets/?page_size=2`, { "x-fields": "data{id,title,organization{name}},total" })
+    ).json();
     expect(Object.keys(body).sort()).toEqual(["data", "total"]);
     expect(Object.keys(body.data[0]).sort()).toEqual(["id", "organization", "title"]);
   });
@@ -84,7 +93,9 @@ describe("Main API reads (udata)", () => {
     expect(paged.data[0].id).toBe(seed.resourceId);
     const one = (await get(`${api}/2/datasets/resources/${seed.resourceId}/`)).json();
     expect(one.dataset_id).toBe(seed.datasetId);
-    expect((await get(`${api}/1/datasets/${seed.datasetId}/resources/${seed.resourceId}/`)).json().id).toBe(seed.resourceId);
+    expect((await get(`${api}/1/datasets/${seed.datasetId}/resources/${seed.resourceId}/`)).json().id).toBe(
+      seed.resourceId,
+    );
   });
 
   it("an unknown dataset: 404 with udata's sentence", async () => {
@@ -121,20 +132,25 @@ describe("Main API reads (udata)", () => {
     expect(file.status).toBe(200);
     const text = await file.text();
     expect(text.split("\n")[0]).toBe("code_region,nom_region,chef_lieu,zone");
-    const again = await fetch(redirect.headers.get("location")!, { headers: { "if-none-match": file.headers.get("etag")! } });
+    const again = await fetch(redirect.headers.get("location")!, {
+      headers: { "if-none-match": file.headers.get("etag")! },
+    });
     expect(again.status).toBe(304);
   });
 
   it("site-wide exports in udata's CSV format: ';'-separated, every field quoted, the adapters' columns", async () => {
     const datasets = (await get(`${api}/1/site/datasets.csv`)).text;
     const [header, first] = datasets.split("\r\n");
-    expect(header.startsWith('"id";"title";"slug";"acronym";"url";"organization";"organization_id";"description"')).toBe(true);
+    expect(
+      header.startsWith('"id";"title";"slug";"acronym";"url";"organization";"organization_id";"description"'),
+    ).toBe(true);
     expect(header).toContain('"quality_score"');
     expect(first.startsWith('"')).toBe(true);
     const resources = (await get(`${api}/1/site/resources.csv`)).text.split("\r\n");
     expect(resources[0].startsWith('"dataset.id";"dataset.title"')).toBe(true);
     expect(resources.length).toBeGreaterThan(100);
-    for (const kind of ["organizations", "reuses", "dataservices"]) expect((await get(`${api}/1/site/${kind}.csv`)).status).toBe(200);
+    for (const kind of ["organizations", "reuses", "dataservices"])
+      expect((await get(`${api}/1/site/${kind}.csv`)).status).toBe(200);
   });
 
   it("v1 references must be identifiers: 400 'Organization arg must be an identifier'", async () => {
@@ -158,7 +174,9 @@ describe("Main API reads (udata)", () => {
     const unknown = "00000000-0000-4000-8000-000000000000";
     const v2 = await get(`${api}/2/datasets/resources/${unknown}/`);
     expect(v2.status).toBe(404);
-    expect(v2.json().message).toMatch(/^Resource does not exist\. You have requested this URI \[.*\] but did you mean /);
+    expect(v2.json().message).toMatch(
+      /^Resource does not exist\. You have requested this URI \[.*\] but did you mean /,
+    );
     const v1 = await get(`${api}/1/datasets/${SEED_TABULAR[0].datasetId}/resources/${unknown}/`);
     expect(v1.status).toBe(404);
     expect(v1.json()).toEqual({ message: "Resource does not exist" });
@@ -170,7 +188,11 @@ describe("Main API reads (udata)", () => {
     expect((await get(`${api}/1/datasets/frequencies/`)).json().some((f: any) => f.id === "unknown")).toBe(true);
     expect((await get(`${api}/1/datasets/badges/`)).json()).toHaveProperty("pivotal-data");
     const suggested = (await get(`${api}/1/datasets/suggest/?q=communes`)).json();
-    expect(suggested[0]).toMatchObject({ id: expect.any(String), title: expect.stringMatching(/communes/i), slug: expect.any(String) });
+    expect(suggested[0]).toMatchObject({
+      id: expect.any(String),
+      title: expect.stringMatching(/communes/i),
+      slug: expect.any(String),
+    });
     expect((await get(`${api}/1/datasets/suggest/`)).status).toBe(400);
     expect((await get(`${api}/1/organizations/suggest/?q=insee`)).json()[0].id).toBe(SEED_TABULAR[0].organizationId);
     expect((await get(`${api}/1/tags/suggest/?q=cog`)).json()).toContainEqual({ text: "cog" });
@@ -187,7 +209,8 @@ describe("Main API reads (udata)", () => {
   });
 
   it("archived, deleted and private filters need a key (401 without one)", async () => {
-    for (const name of ["archived", "deleted", "private"]) expect((await get(`${api}/1/datasets/?${name}=true`)).status).toBe(401);
+    for (const name of ["archived", "deleted", "private"])
+      expect((await get(`${api}/1/datasets/?${name}=true`)).status).toBe(401);
     expect((await get(`${api}/1/datasets/?private=true`, { "x-api-key": API_KEY })).status).toBe(200);
   });
 
@@ -201,12 +224,18 @@ describe("Main API reads (udata)", () => {
 
 describe("Main API writes with X-API-KEY", () => {
   const json = (method: string, url: string, body: unknown, key: string | null = API_KEY) =>
-    fetch(url, { method, headers: { "content-type": "application/json", ...(key ? { "x-api-key": key } : {}) }, body: JSON.stringify(body) });
+    fetch(url, {
+      method,
+      headers: { "content-type": "application/json", ...(key ? { "x-api-key": key } : {}) },
+      body: JSON.stringify(body),
+    });
 
   it("no key: 401 with werkzeug's sentence and udata's Bearer challenge; a wrong key: 401 'Invalid API token'", async () => {
     const none = await json("POST", `${api}/1/datasets/`, { title: "x" }, null);
     expect(none.status).toBe(401);
-    expect((await none.json()).message).toMatch(/^The server could not verify that you are authorized to access the URL requested\./);
+    expect((await none.json()).message).toMatch(
+      /^The server could not verify that you are authorized to access the URL requested\./,
+    );
     expect(none.headers.get("www-authenticate")).toBe('Bearer realm="uData"');
     const wrong = await json("POST", `${api}/1/datasets/`, { title: "x" }, "not-a-valid-key");
     expect(wrong.status).toBe(401);
@@ -223,16 +252,34 @@ describe("Main API writes with X-API-KEY", () => {
   it("validation: 400 with the errors field by field", async () => {
     const response = await json("POST", `${api}/1/datasets/`, { description: "no title" });
     expect(response.status).toBe(400);
-    expect(await response.json()).toEqual({ errors: { title: ["This field is required."] }, message: "Validation error" });
+    expect(await response.json()).toEqual({
+      errors: { title: ["This field is required."] },
+      message: "Validation error",
+    });
   });
 
   it("create a draft, read it back, publish it, add a remote resource, delete it (then 410)", async () => {
-    const created = await (await json("POST", `${api}/1/datasets/`, { title: "Qualité de l'air", organization: SEED_TABULAR[0].organizationId, private: true })).json();
+    const created = await (
+      await json("POST", `${api}/1/datasets/`, {
+        title: "Qualité de l'air",
+        organization: SEED_TABULAR[0].organizationId,
+        private: true,
+      })
+    ).json();
     expect(created.slug).toBe("qualite-de-l-air");
     expect((await get(`${api}/1/datasets/${created.id}/`, { "x-api-key": API_KEY })).json().private).toBe(true);
-    const updated = await (await json("PUT", `${api}/1/datasets/${created.id}/`, { description: "Mesures horaires", private: false })).json();
+    const updated = await (
+      await json("PUT", `${api}/1/datasets/${created.id}/`, { description: "Mesures horaires", private: false })
+    ).json();
     expect(updated).toMatchObject({ description: "Mesures horaires", private: false });
-    const resource = await (await json("POST", `${api}/1/datasets/${created.id}/resources/`, { title: "API", url: "https://example.org/air.json", format: "json", filetype: "remote" })).json();
+    const resource = await (
+      await json("POST", `${api}/1/datasets/${created.id}/resources/`, {
+        title: "API",
+        url: "https://example.org/air.json",
+        format: "json",
+        filetype: "remote",
+      })
+    ).json();
     expect(resource.filetype).toBe("remote");
     expect((await get(`${api}/1/datasets/${created.id}/`)).json().resources).toHaveLength(1);
     expect((await json("DELETE", `${api}/1/datasets/${created.id}/`, {})).status).toBe(204);
@@ -242,10 +289,20 @@ describe("Main API writes with X-API-KEY", () => {
   });
 
   it("an uploaded CSV is profiled and queryable through the Tabular API", async () => {
-    const created = await (await json("POST", `${api}/1/datasets/`, { title: "Stations", organization: SEED_TABULAR[0].organizationId })).json();
+    const created = await (
+      await json("POST", `${api}/1/datasets/`, { title: "Stations", organization: SEED_TABULAR[0].organizationId })
+    ).json();
     const form = new FormData();
-    form.append("file", new Blob(["code,nom,places\n01001,Alpha,12\n01002,Beta,7\n75056,Gamma,30\n"], { type: "text/csv" }), "stations.csv");
-    const upload = await fetch(`${api}/1/datasets/${created.id}/upload/`, { method: "POST", headers: { "x-api-key": API_KEY }, body: form });
+    form.append(
+      "file",
+      new Blob(["code,nom,places\n01001,Alpha,12\n01002,Beta,7\n75056,Gamma,30\n"], { type: "text/csv" }),
+      "stations.csv",
+    );
+    const upload = await fetch(`${api}/1/datasets/${created.id}/upload/`, {
+      method: "POST",
+      headers: { "x-api-key": API_KEY },
+      body: form,
+    });
     expect(upload.status).toBe(201);
     const resource = await upload.json();
     expect(resource.extras["analysis:parsing:parsing_table"]).toBeTruthy();
@@ -259,15 +316,31 @@ describe("Main API writes with X-API-KEY", () => {
   it("a key scoped to one organization (KEY@org) may write there and nowhere else: 403", async () => {
     const [otherKey, slug] = OTHER_KEY.split("@");
     const theirs = (await get(`${api}/1/organizations/${slug}/`)).json();
-    const created = await json("POST", `${api}/1/datasets/`, { title: "Budget primitif", organization: theirs.id }, otherKey);
+    const created = await json(
+      "POST",
+      `${api}/1/datasets/`,
+      { title: "Budget primitif", organization: theirs.id },
+      otherKey,
+    );
     expect(created.status).toBe(201);
-    const insee = await json("PUT", `${api}/1/datasets/${SEED_TABULAR[0].datasetId}/`, { title: "not theirs" }, otherKey);
+    const insee = await json(
+      "PUT",
+      `${api}/1/datasets/${SEED_TABULAR[0].datasetId}/`,
+      { title: "not theirs" },
+      otherKey,
+    );
     expect(insee.status).toBe(403);
     expect(await insee.json()).toEqual({ message: "You do not have the permission to modify that object." });
   });
 
   it("a draft (private) is not found by others; a deleted dataset is gone (410) for others but readable by its members", async () => {
-    const draft = await (await json("POST", `${api}/1/datasets/`, { title: "Brouillon", organization: SEED_TABULAR[0].organizationId, private: true })).json();
+    const draft = await (
+      await json("POST", `${api}/1/datasets/`, {
+        title: "Brouillon",
+        organization: SEED_TABULAR[0].organizationId,
+        private: true,
+      })
+    ).json();
     expect((await get(`${api}/1/datasets/${draft.id}/`)).status).toBe(404);
     expect((await get(`${api}/1/datasets/${draft.id}/`, { "x-api-key": API_KEY })).status).toBe(200);
     const listed = (await get(`${api}/1/datasets/?private=true&page_size=100`, { "x-api-key": API_KEY })).json();
@@ -283,20 +356,44 @@ describe("Main API writes with X-API-KEY", () => {
   });
 
   it("POST resources only takes remote ones (400 'This endpoint only supports remote resources'); the file type cannot change", async () => {
-    const dataset = await (await json("POST", `${api}/1/datasets/`, { title: "Liens", organization: SEED_TABULAR[0].organizationId })).json();
-    const file = await json("POST", `${api}/1/datasets/${dataset.id}/resources/`, { title: "x", url: "https://example.org/x.csv" });
+    const dataset = await (
+      await json("POST", `${api}/1/datasets/`, { title: "Liens", organization: SEED_TABULAR[0].organizationId })
+    ).json();
+    const file = await json("POST", `${api}/1/datasets/${dataset.id}/resources/`, {
+      title: "x",
+      url: "https://example.org/x.csv",
+    });
     expect(file.status).toBe(400);
     expect(await file.json()).toEqual({ message: "This endpoint only supports remote resources" });
-    const remote = await (await json("POST", `${api}/1/datasets/${dataset.id}/resources/`, { title: "x", url: "https://example.org/x.csv", filetype: "remote" })).json();
+    const remote = await (
+      await json("POST", `${api}/1/datasets/${dataset.id}/resources/`, {
+        title: "x",
+        url: "https://example.org/x.csv",
+        filetype: "remote",
+      })
+    ).json();
     const changed = await json("PUT", `${api}/1/datasets/${dataset.id}/resources/${remote.id}/`, { filetype: "file" });
     expect(changed.status).toBe(400);
     expect((await changed.json()).message).toBe("Cannot modify filetype after creation");
   });
 
   it("reordering resources needs every one of them: 400 'All resources must be reordered, you provided 1 out of 2'", async () => {
-    const dataset = await (await json("POST", `${api}/1/datasets/`, { title: "Ordre", organization: SEED_TABULAR[0].organizationId })).json();
+    const dataset = await (
+      await json("POST", `${api}/1/datasets/`, { title: "Ordre", organization: SEED_TABULAR[0].organizationId })
+    ).json();
     const ids = [];
-    for (const title of ["a", "b"]) ids.push((await (await json("POST", `${api}/1/datasets/${dataset.id}/resources/`, { title, url: `https://example.org/${title}`, filetype: "remote" })).json()).id);
+    for (const title of ["a", "b"])
+      ids.push(
+        (
+          await (
+            await json("POST", `${api}/1/datasets/${dataset.id}/resources/`, {
+              title,
+              url: `https://example.org/${title}`,
+              filetype: "remote",
+            })
+          ).json()
+        ).id,
+      );
     const partial = await json("PUT", `${api}/1/datasets/${dataset.id}/resources/`, [ids[0]]);
     expect(partial.status).toBe(400);
     expect((await partial.json()).message).toBe("All resources must be reordered, you provided 1 out of 2");
@@ -305,15 +402,26 @@ describe("Main API writes with X-API-KEY", () => {
   });
 
   it("replacing a resource's file keeps its id; the Tabular API serves the new rows; deleting it removes the table and the redirect", async () => {
-    const dataset = await (await json("POST", `${api}/1/datasets/`, { title: "Relevés", organization: SEED_TABULAR[0].organizationId })).json();
+    const dataset = await (
+      await json("POST", `${api}/1/datasets/`, { title: "Relevés", organization: SEED_TABULAR[0].organizationId })
+    ).json();
     const upload = (rid: string | null, text: string, filename: string) => {
       const form = new FormData();
       form.append("file", new Blob([text], { type: "text/csv" }), filename);
       const path = rid ? `resources/${rid}/upload/` : "upload/";
-      return fetch(`${api}/1/datasets/${dataset.id}/${path}`, { method: "POST", headers: { "x-api-key": API_KEY }, body: form });
+      return fetch(`${api}/1/datasets/${dataset.id}/${path}`, {
+        method: "POST",
+        headers: { "x-api-key": API_KEY },
+        body: form,
+      });
     };
     const first = await (await upload(null, "x,y\n1,2\n", "releves.csv")).json();
-    expect(first).toMatchObject({ title: "releves.csv", filetype: "file", format: "csv", checksum: { type: "sha1", value: createHash("sha1").update("x,y\n1,2\n").digest("hex") } });
+    expect(first).toMatchObject({
+      title: "releves.csv",
+      filetype: "file",
+      format: "csv",
+      checksum: { type: "sha1", value: createHash("sha1").update("x,y\n1,2\n").digest("hex") },
+    });
     const replaced = await upload(first.id, "x,y\n3,4\n5,6\n", "releves-2.csv");
     expect(replaced.status).toBe(200);
     const second = await replaced.json();
@@ -328,16 +436,24 @@ describe("Main API writes with X-API-KEY", () => {
   });
 
   it("an HTML upload is refused: 415 'Incorrect file content type: HTML'", async () => {
-    const dataset = await (await json("POST", `${api}/1/datasets/`, { title: "Pages", organization: SEED_TABULAR[0].organizationId })).json();
+    const dataset = await (
+      await json("POST", `${api}/1/datasets/`, { title: "Pages", organization: SEED_TABULAR[0].organizationId })
+    ).json();
     const form = new FormData();
     form.append("file", new Blob(["<html></html>"], { type: "text/html" }), "page.html");
-    const response = await fetch(`${api}/1/datasets/${dataset.id}/upload/`, { method: "POST", headers: { "x-api-key": API_KEY }, body: form });
+    const response = await fetch(`${api}/1/datasets/${dataset.id}/upload/`, {
+      method: "POST",
+      headers: { "x-api-key": API_KEY },
+      body: form,
+    });
     expect(response.status).toBe(415);
     expect(await response.json()).toEqual({ message: "Incorrect file content type: HTML" });
   });
 
   it("the Metrics API follows the catalog: a new dataset has its metrics rows", async () => {
-    const created = await (await json("POST", `${api}/1/datasets/`, { title: "Mesuré", organization: SEED_TABULAR[0].organizationId })).json();
+    const created = await (
+      await json("POST", `${api}/1/datasets/`, { title: "Mesuré", organization: SEED_TABULAR[0].organizationId })
+    ).json();
     const rows = (await get(`${env.sandbox.url}/metrics/api/datasets/data/?dataset_id__exact=${created.id}`)).json();
     expect(rows.data.length).toBeGreaterThan(0);
     expect(rows.data.every((r: any) => r.dataset_id === created.id)).toBe(true);

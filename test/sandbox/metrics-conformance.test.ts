@@ -43,20 +43,30 @@ describe("Metrics API (api-tabular metrics/app.py)", () => {
     expect(site.length).toBeGreaterThanOrEqual(36);
     expect(site.every((r) => /^\d{4}-(0[1-9]|1[0-2])$/.test(r.metric_month))).toBe(true);
     const range = await rows("site", "metric_month__greater=2025-01&metric_month__less=2025-12");
-    expect(range.map((r) => r.metric_month)).toEqual(Array.from({ length: 12 }, (_, i) => `2025-${String(i + 1).padStart(2, "0")}`));
+    expect(range.map((r) => r.metric_month)).toEqual(
+      Array.from({ length: 12 }, (_, i) => `2025-${String(i + 1).padStart(2, "0")}`),
+    );
   });
 
   it("figures are consistent: resources sum to their dataset, datasets to the site, months to the totals", async () => {
     const datasets = await rows("datasets");
     const resources = await rows("resources");
     const month = "2025-06";
-    const dataset = datasets.find((d) => d.metric_month === month && resources.some((r) => r.dataset_id === d.dataset_id));
-    const sum = resources.filter((r) => r.dataset_id === dataset.dataset_id && r.metric_month === month).reduce((n, r) => n + r.monthly_download_resource, 0);
+    const dataset = datasets.find(
+      (d) => d.metric_month === month && resources.some((r) => r.dataset_id === d.dataset_id),
+    );
+    const sum = resources
+      .filter((r) => r.dataset_id === dataset.dataset_id && r.metric_month === month)
+      .reduce((n, r) => n + r.monthly_download_resource, 0);
     expect(dataset.monthly_download_resource).toBe(sum);
     const site = (await rows("site", `metric_month__exact=${month}`))[0];
-    expect(site.monthly_visit_dataset).toBe(datasets.filter((d) => d.metric_month === month).reduce((n, d) => n + d.monthly_visit, 0));
+    expect(site.monthly_visit_dataset).toBe(
+      datasets.filter((d) => d.metric_month === month).reduce((n, d) => n + d.monthly_visit, 0),
+    );
     const total = (await rows("datasets_total", `dataset_id__exact=${dataset.dataset_id}`))[0];
-    expect(total.visit).toBe(datasets.filter((d) => d.dataset_id === dataset.dataset_id).reduce((n, d) => n + d.monthly_visit, 0));
+    expect(total.visit).toBe(
+      datasets.filter((d) => d.dataset_id === dataset.dataset_id).reduce((n, d) => n + d.monthly_visit, 0),
+    );
   });
 
   it("plausible: a long tail across datasets, and an August dip", async () => {
@@ -69,11 +79,16 @@ describe("Metrics API (api-tabular metrics/app.py)", () => {
   });
 
   it("the same operators as Tabular, and the CSV stream named {model}.csv", async () => {
-    const sorted = (await get(`${api}/site/data/?metric_month__sort=desc&page_size=3&columns=metric_month`)).json().data;
-    expect(sorted.map((r: any) => r.metric_month)).toEqual([...sorted.map((r: any) => r.metric_month)].sort().reverse());
+    const sorted = (await get(`${api}/site/data/?metric_month__sort=desc&page_size=3&columns=metric_month`)).json()
+      .data;
+    expect(sorted.map((r: any) => r.metric_month)).toEqual(
+      [...sorted.map((r: any) => r.metric_month)].sort().reverse(),
+    );
     const csv = await get(`${api}/site/data/csv/`);
     expect(csv.headers.get("content-disposition")).toBe('attachment; filename="site.csv"');
-    expect(csv.text.split("\n")[0]).toBe("__id,metric_month,monthly_visit_dataset,monthly_download_resource,monthly_visit_reuse");
+    expect(csv.text.split("\n")[0]).toBe(
+      "__id,metric_month,monthly_visit_dataset,monthly_download_resource,monthly_visit_reuse",
+    );
   });
 
   it("an unknown model: 404 Database error", async () => {

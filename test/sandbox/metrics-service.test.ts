@@ -9,7 +9,10 @@ import { mountApi } from "./helpers/mount.ts";
 
 const ORGS = ["org-a", "org-b", "org-c"];
 const IDS: CatalogIds = {
-  datasets: Array.from({ length: 30 }, (_, i) => ({ id: `dataset-${i}`, organizationId: i < 27 ? ORGS[i % 3] : undefined })),
+  datasets: Array.from({ length: 30 }, (_, i) => ({
+    id: `dataset-${i}`,
+    organizationId: i < 27 ? ORGS[i % 3] : undefined,
+  })),
   resources: Array.from({ length: 60 }, (_, i) => ({ id: `resource-${i}`, datasetId: `dataset-${i % 25}` })),
   organizations: ORGS,
   reuses: ["reuse-1", "reuse-2", "reuse-3"],
@@ -32,7 +35,7 @@ afterAll(async () => {
 
 const all = async (model: string, query = "") => {
   const out: any[] = [];
-  for (let url: string | null = `${api}/${model}/data/?page_size=50${query && `&${query}`}`; url; ) {
+  for (let url: string | null = `${api}/${model}/data/?page_size=50${query && `&${query}`}`; url;) {
     const page = (await get(url)).json();
     out.push(...page.data);
     url = page.links.next;
@@ -45,7 +48,13 @@ describe("synthetic metrics: consistent", () => {
   it("monthly resource downloads sum to their dataset's", async () => {
     const datasets = await all("datasets", "metric_month__exact=2025-03");
     const resources = await all("resources", "metric_month__exact=2025-03");
-    for (const d of datasets) expect(d.monthly_download_resource, d.dataset_id).toBe(sum(resources.filter((r) => r.dataset_id === d.dataset_id), "monthly_download_resource"));
+    for (const d of datasets)
+      expect(d.monthly_download_resource, d.dataset_id).toBe(
+        sum(
+          resources.filter((r) => r.dataset_id === d.dataset_id),
+          "monthly_download_resource",
+        ),
+      );
   });
 
   it("an organization's figures are the sums of its datasets'", async () => {
@@ -59,11 +68,15 @@ describe("synthetic metrics: consistent", () => {
 
   it("_total tables are the sums of the months", async () => {
     const months = await all("resources", "resource_id__exact=resource-7");
-    expect((await all("resources_total", "resource_id__exact=resource-7"))[0].download_resource).toBe(sum(months, "monthly_download_resource"));
+    expect((await all("resources_total", "resource_id__exact=resource-7"))[0].download_resource).toBe(
+      sum(months, "monthly_download_resource"),
+    );
     const reuse = await all("reuses", "reuse_id__exact=reuse-2");
     expect((await all("reuses_total", "reuse_id__exact=reuse-2"))[0].visit).toBe(sum(reuse, "monthly_visit"));
     const org = await all("organizations", "organization_id__exact=org-b");
-    expect((await all("organizations_total", "organization_id__exact=org-b"))[0].visit_dataset).toBe(sum(org, "monthly_visit_dataset"));
+    expect((await all("organizations_total", "organization_id__exact=org-b"))[0].visit_dataset).toBe(
+      sum(org, "monthly_visit_dataset"),
+    );
   });
 
   it("the site's month is the sum of every dataset's and every reuse's", async () => {
@@ -84,7 +97,11 @@ describe("synthetic metrics: plausible and deterministic", () => {
 
   it("growth: each year's visits exceed the year before", async () => {
     const site = await all("site");
-    const year = (y: number) => sum(site.filter((r) => r.metric_month.startsWith(`${y}-`)), "monthly_visit_dataset");
+    const year = (y: number) =>
+      sum(
+        site.filter((r) => r.metric_month.startsWith(`${y}-`)),
+        "monthly_visit_dataset",
+      );
     expect(year(2024)).toBeGreaterThan(year(2023));
     expect(year(2025)).toBeGreaterThan(year(2024));
   });
@@ -96,9 +113,21 @@ describe("synthetic metrics: plausible and deterministic", () => {
 
   it("deterministic: figures follow from the ids alone, the same on any machine", () => {
     expect(generateMetrics(IDS)).toEqual(generateMetrics(structuredClone(IDS)));
-    const alone = generateMetrics({ datasets: [{ id: "dataset-0" }], resources: [{ id: "resource-0", datasetId: "dataset-0" }], organizations: [], reuses: [], dataservices: [] });
-    expect(alone.datasets.slice(0, 2).map((r) => [r.monthly_visit, r.monthly_download_resource])).toEqual([[25, 5], [24, 5]]);
-    expect(generateMetrics(IDS).datasets.find((r) => r.dataset_id === "dataset-0" && r.metric_month === "2023-01")?.monthly_visit).toBe(25);
+    const alone = generateMetrics({
+      datasets: [{ id: "dataset-0" }],
+      resources: [{ id: "resource-0", datasetId: "dataset-0" }],
+      organizations: [],
+      reuses: [],
+      dataservices: [],
+    });
+    expect(alone.datasets.slice(0, 2).map((r) => [r.monthly_visit, r.monthly_download_resource])).toEqual([
+      [25, 5],
+      [24, 5],
+    ]);
+    expect(
+      generateMetrics(IDS).datasets.find((r) => r.dataset_id === "dataset-0" && r.metric_month === "2023-01")
+        ?.monthly_visit,
+    ).toBe(25);
   });
 
   it("metric_month runs from 2023-01 to 2026-10 by default (46 months, YYYY-MM)", async () => {
@@ -124,7 +153,10 @@ describe("Metrics API rules (api-tabular metrics/app.py)", () => {
     expect(await months("metric_month__greater=2026-09")).toEqual(["2026-09", "2026-10"]);
     expect(await months("metric_month__strictly_greater=2026-09")).toEqual(["2026-10"]);
     expect(await months("monthly_visit_dataset__isnull")).toEqual([]);
-    expect(await months("or=(metric_month__exact.2023-01,metric_month__exact.2026-10)")).toEqual(["2023-01", "2026-10"]);
+    expect(await months("or=(metric_month__exact.2023-01,metric_month__exact.2026-10)")).toEqual([
+      "2023-01",
+      "2026-10",
+    ]);
   });
 
   it("meta.total and links.next are always there, even for an aggregation", async () => {
@@ -141,14 +173,26 @@ describe("Metrics API rules (api-tabular metrics/app.py)", () => {
   it("an unknown model: PostgREST's 404 for a missing relation, as a Database error", async () => {
     const response = await get(`${api}/nope/data/`);
     expect(response.status).toBe(404);
-    expect(response.json()).toEqual({ errors: [{ code: null, title: "Database error", detail: { code: "42P01", details: null, hint: null, message: 'relation "metric.nope" does not exist' } }] });
+    expect(response.json()).toEqual({
+      errors: [
+        {
+          code: null,
+          title: "Database error",
+          detail: { code: "42P01", details: null, hint: null, message: 'relation "metric.nope" does not exist' },
+        },
+      ],
+    });
   });
 
   it("the CSV stream has the same cap: 403 'Output is too long' past it", async () => {
     const response = await get(`${api}/datasets/data/csv/`);
     expect(response.status).toBe(403);
-    expect(response.json().errors[0].detail).toBe("The output has more than 500 rows, please consider downloading the source file directly");
-    expect((await get(`${api}/datasets/data/csv/?dataset_id__exact=dataset-3`)).text.trimEnd().split("\n")).toHaveLength(47);
+    expect(response.json().errors[0].detail).toBe(
+      "The output has more than 500 rows, please consider downloading the source file directly",
+    );
+    expect(
+      (await get(`${api}/datasets/data/csv/?dataset_id__exact=dataset-3`)).text.trimEnd().split("\n"),
+    ).toHaveLength(47);
   });
 
   it("refresh regenerates the tables for a changed catalog", async () => {

@@ -21,7 +21,11 @@ afterAll(async () => {
 
 /** `datagouv sandbox --data DIR` in a child process; resolves with its URL once it prints "listening on". */
 async function start(): Promise<string> {
-  child = spawn(process.execPath, ["build/lib/cli/bin.js", "sandbox", "--data", dir, "--api-key", KEY, "--big-rows", "2000"], { stdio: ["ignore", "pipe", "pipe"] });
+  child = spawn(
+    process.execPath,
+    ["build/lib/cli/bin.js", "sandbox", "--data", dir, "--api-key", KEY, "--big-rows", "2000"],
+    { stdio: ["ignore", "pipe", "pipe"] },
+  );
   child.stderr!.on("data", (chunk: Buffer) => (stderr += chunk.toString()));
   const lines = createInterface({ input: child.stdout! });
   for await (const line of lines) {
@@ -38,12 +42,22 @@ async function kill(): Promise<void> {
   await exited;
 }
 
-const post = (url: string, body: unknown) => fetch(url, { method: "POST", headers: { "content-type": "application/json", "x-api-key": KEY }, body: JSON.stringify(body) });
+const post = (url: string, body: unknown) =>
+  fetch(url, {
+    method: "POST",
+    headers: { "content-type": "application/json", "x-api-key": KEY },
+    body: JSON.stringify(body),
+  });
 
 describe("persistence with --data", () => {
   it("an acknowledged write survives a kill -9 and a restart", async () => {
     let url = await start();
-    const created = await (await post(`${url}/api/1/datasets/`, { title: "Kept across crashes", organization: SEED_TABULAR[0].organizationId })).json();
+    const created = await (
+      await post(`${url}/api/1/datasets/`, {
+        title: "Kept across crashes",
+        organization: SEED_TABULAR[0].organizationId,
+      })
+    ).json();
     expect(created.id).toMatch(/^[0-9a-f]{24}$/);
     await kill();
     url = await start();
@@ -57,10 +71,18 @@ describe("persistence with --data", () => {
 
   it("a kill in the middle of an upload keeps the previous file and leaves nothing behind", async () => {
     let url = await start();
-    const dataset = await (await post(`${url}/api/1/datasets/`, { title: "Upload target", organization: SEED_TABULAR[0].organizationId })).json();
+    const dataset = await (
+      await post(`${url}/api/1/datasets/`, { title: "Upload target", organization: SEED_TABULAR[0].organizationId })
+    ).json();
     const form = new FormData();
     form.append("file", new Blob(["a,b\n1,2\n3,4\n"], { type: "text/csv" }), "first.csv");
-    const first = await (await fetch(`${url}/api/1/datasets/${dataset.id}/upload/`, { method: "POST", headers: { "x-api-key": KEY }, body: form })).json();
+    const first = await (
+      await fetch(`${url}/api/1/datasets/${dataset.id}/upload/`, {
+        method: "POST",
+        headers: { "x-api-key": KEY },
+        body: form,
+      })
+    ).json();
 
     // a replacement whose body never finishes: half of it is sent, then the server is killed
     const boundary = "----kill-test";
@@ -71,7 +93,10 @@ describe("persistence with --data", () => {
       },
     });
     const upload = fetch(`${url}/api/1/datasets/${dataset.id}/resources/${first.id}/upload/`, {
-      method: "POST", headers: { "x-api-key": KEY, "content-type": `multipart/form-data; boundary=${boundary}` }, body, duplex: "half",
+      method: "POST",
+      headers: { "x-api-key": KEY, "content-type": `multipart/form-data; boundary=${boundary}` },
+      body,
+      duplex: "half",
     } as RequestInit).catch((error: unknown) => error);
     await new Promise((resolve) => setTimeout(resolve, 500));
     await kill();
@@ -79,7 +104,10 @@ describe("persistence with --data", () => {
 
     url = await start();
     const rows = await (await fetch(`${url}/tabular/api/resources/${first.id}/data/`)).json();
-    expect(rows.data.map((r: any) => [r.a, r.b])).toEqual([[1, 2], [3, 4]]);
+    expect(rows.data.map((r: any) => [r.a, r.b])).toEqual([
+      [1, 2],
+      [3, 4],
+    ]);
     const files = await readdir(join(dir, "files"));
     expect(files.filter((name) => name.startsWith(".upload-"))).toEqual([]);
     await kill();

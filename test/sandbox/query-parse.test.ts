@@ -1,10 +1,18 @@
 import { describe, expect, it } from "vitest";
-import { decodeQueryString, MalformedQuery, ParserCrash, parseQueryString, queryParam, UnauthorizedParameters } from "../../sandbox/src/query/parse.ts";
+import {
+  decodeQueryString,
+  MalformedQuery,
+  ParserCrash,
+  parseQueryString,
+  queryParam,
+  UnauthorizedParameters,
+} from "../../sandbox/src/query/parse.ts";
 
 /** The parser's rules, as api-tabular's core/query.py applies them to a decoded query string. */
 
 const spec = (query: string, options?: Parameters<typeof parseQueryString>[1]) => parseQueryString(query, options).spec;
-const malformed = (query: string, detail: string) => expect(() => parseQueryString(query)).toThrow(new MalformedQuery(detail));
+const malformed = (query: string, detail: string) =>
+  expect(() => parseQueryString(query)).toThrow(new MalformedQuery(detail));
 
 describe("top-level parameters: split on '&', then on '='", () => {
   it("col__op=value is a filter, ANDed with the others", () => {
@@ -15,7 +23,16 @@ describe("top-level parameters: split on '&', then on '='", () => {
   });
 
   it("every operator of the API is read, the operator lowercased", () => {
-    for (const op of ["exact", "differs", "contains", "notcontains", "less", "greater", "strictly_less", "strictly_greater"]) {
+    for (const op of [
+      "exact",
+      "differs",
+      "contains",
+      "notcontains",
+      "less",
+      "greater",
+      "strictly_less",
+      "strictly_greater",
+    ]) {
       expect(spec(`c__${op.toUpperCase()}=v`).where).toEqual([{ type: "filter", column: "c", op, value: "v" }]);
     }
   });
@@ -29,7 +46,9 @@ describe("top-level parameters: split on '&', then on '='", () => {
   });
 
   it("col__op splits on the LAST '__' (hostile column names keep theirs)", () => {
-    expect(spec("avec__des!__exact=1").where).toEqual([{ type: "filter", column: "avec__des!", op: "exact", value: "1" }]);
+    expect(spec("avec__des!__exact=1").where).toEqual([
+      { type: "filter", column: "avec__des!", op: "exact", value: "1" },
+    ]);
   });
 
   it("isnull and isnotnull are bare parameters (a value is ignored)", () => {
@@ -45,7 +64,9 @@ describe("top-level parameters: split on '&', then on '='", () => {
   });
 
   it("the query is percent-decoded before splitting: '+' is a space, %26 splits like '&'", () => {
-    expect(spec("nom__exact=Saint+%C3%89tienne").where).toEqual([{ type: "filter", column: "nom", op: "exact", value: "Saint Étienne" }]);
+    expect(spec("nom__exact=Saint+%C3%89tienne").where).toEqual([
+      { type: "filter", column: "nom", op: "exact", value: "Saint Étienne" },
+    ]);
     expect(spec("a__exact=1%26b__exact=2").where.map((f) => f.type === "filter" && f.column)).toEqual(["a", "b"]);
     expect(decodeQueryString("a%ZZb%41")).toBe("a%ZZbA");
   });
@@ -114,7 +135,13 @@ describe("or-groups: or=(col__op.value,…), nested and(…)/or(…)", () => {
             items: [
               { type: "filter", column: "b", op: "less", value: "5" },
               { type: "filter", column: "c", op: "isnotnull" },
-              { type: "or", items: [{ type: "filter", column: "d", op: "exact", value: "x" }, { type: "filter", column: "e", op: "exact", value: "y" }] },
+              {
+                type: "or",
+                items: [
+                  { type: "filter", column: "d", op: "exact", value: "x" },
+                  { type: "filter", column: "e", op: "exact", value: "y" },
+                ],
+              },
             ],
           },
         ],
@@ -162,7 +189,9 @@ describe("aggregation: bare col__groupby, col__count|avg|min|max|sum", () => {
   });
 
   it("a resource off the allow-list: 403 naming the operators", () => {
-    expect(() => parseQueryString("a__groupby&b__count&c__groupby", { resourceId: "rid", aggregationAllowed: false })).toThrow(
+    expect(() =>
+      parseQueryString("a__groupby&b__count&c__groupby", { resourceId: "rid", aggregationAllowed: false }),
+    ).toThrow(
       new UnauthorizedParameters("Aggregation parameters `groupby`, `count` are not allowed for resource 'rid'"),
     );
   });
@@ -172,10 +201,14 @@ describe("aggregation: bare col__groupby, col__count|avg|min|max|sum", () => {
   });
 
   it("with indexes, aggregators only on indexed columns (403, checked as each argument is read); filters on every column", () => {
-    expect(() => parseQueryString("birth__groupby", { resourceId: "rid", aggregationAllowed: true, indexes: ["id", "decompte"] })).toThrow(
-      new UnauthorizedParameters("birth is not among the allowed columns: {'id', 'decompte'}"),
-    );
-    expect(spec("decompte__groupby", { resourceId: "rid", aggregationAllowed: true, indexes: ["decompte"] }).aggregations).toHaveLength(1);
-    expect(spec("birth__exact=x", { resourceId: "rid", aggregationAllowed: true, indexes: ["decompte"] }).where).toHaveLength(1);
+    expect(() =>
+      parseQueryString("birth__groupby", { resourceId: "rid", aggregationAllowed: true, indexes: ["id", "decompte"] }),
+    ).toThrow(new UnauthorizedParameters("birth is not among the allowed columns: {'id', 'decompte'}"));
+    expect(
+      spec("decompte__groupby", { resourceId: "rid", aggregationAllowed: true, indexes: ["decompte"] }).aggregations,
+    ).toHaveLength(1);
+    expect(
+      spec("birth__exact=x", { resourceId: "rid", aggregationAllowed: true, indexes: ["decompte"] }).where,
+    ).toHaveLength(1);
   });
 });

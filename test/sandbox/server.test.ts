@@ -5,8 +5,15 @@ import { afterAll, beforeAll, describe, expect, it } from "vitest";
 import { SEED_TABULAR } from "../../sandbox/src/index.ts";
 
 /** `datagouv sandbox ARGS` as a child process, its stdout lines and stderr text collected. */
-function command(args: string[]): { child: ChildProcess; lines: string[]; stderr: () => string; exit: Promise<number | null> } {
-  const child = spawn(process.execPath, ["build/lib/cli/bin.js", "sandbox", ...args], { stdio: ["ignore", "pipe", "pipe"] });
+function command(args: string[]): {
+  child: ChildProcess;
+  lines: string[];
+  stderr: () => string;
+  exit: Promise<number | null>;
+} {
+  const child = spawn(process.execPath, ["build/lib/cli/bin.js", "sandbox", ...args], {
+    stdio: ["ignore", "pipe", "pipe"],
+  });
   const lines: string[] = [];
   let stderr = "";
   createInterface({ input: child.stdout! }).on("line", (line) => lines.push(line));
@@ -42,10 +49,13 @@ describe("datagouv sandbox, the command", () => {
   });
 
   it("serves the three APIs on one port, each with its health check", async () => {
-    for (const path of ["/api/1/health/", "/tabular/health/", "/metrics/health/"]) expect((await fetch(`${url}${path}`)).status).toBe(200);
+    for (const path of ["/api/1/health/", "/tabular/health/", "/metrics/health/"])
+      expect((await fetch(`${url}${path}`)).status).toBe(200);
     const seed = SEED_TABULAR[0];
     expect((await (await fetch(`${url}/api/1/datasets/${seed.datasetId}/`)).json()).id).toBe(seed.datasetId);
-    expect((await (await fetch(`${url}/tabular/api/resources/${seed.resourceId}/data/?page_size=1`)).json()).data).toHaveLength(1);
+    expect(
+      (await (await fetch(`${url}/tabular/api/resources/${seed.resourceId}/data/?page_size=1`)).json()).data,
+    ).toHaveLength(1);
     expect((await (await fetch(`${url}/metrics/api/site/data/?page_size=1`)).json()).data).toHaveLength(1);
   });
 

@@ -32,7 +32,8 @@ const ids = async (query: string) => {
   }
   return out;
 };
-const expected = (keep: (row: Record<string, string>) => boolean) => truth.map((row, i) => (keep(row) ? i + 1 : 0)).filter(Boolean);
+const expected = (keep: (row: Record<string, string>) => boolean) =>
+  truth.map((row, i) => (keep(row) ? i + 1 : 0)).filter(Boolean);
 
 describe("Tabular /data/ (api-tabular app.py, core/query.py)", () => {
   it("every row has __id first (1-based), then the columns in table order", async () => {
@@ -86,22 +87,29 @@ describe("Tabular /data/ (api-tabular app.py, core/query.py)", () => {
   });
 
   it("contains is a case-insensitive substring match, and * acts as a wildcard", async () => {
-    const dep = (await data(DEPARTEMENTS, "nom_departement__contains=SEINE&page_size=50")).data.map((r: any) => r.nom_departement);
+    const dep = (await data(DEPARTEMENTS, "nom_departement__contains=SEINE&page_size=50")).data.map(
+      (r: any) => r.nom_departement,
+    );
     expect(dep.length).toBeGreaterThan(2);
     expect(dep.every((n: string) => n.toLowerCase().includes("seine"))).toBe(true);
-    const wild = (await data(DEPARTEMENTS, "nom_departement__contains=haute*rhin&page_size=50")).data.map((r: any) => r.nom_departement);
+    const wild = (await data(DEPARTEMENTS, "nom_departement__contains=haute*rhin&page_size=50")).data.map(
+      (r: any) => r.nom_departement,
+    );
     expect(wild).toEqual(["Haut-Rhin"].filter(() => false).concat(wild.filter((n: string) => /haute.*rhin/i.test(n))));
     const not = (await data(DEPARTEMENTS, "nom_departement__notcontains=seine&page_size=200")).data;
     expect(not.length + dep.length).toBe(109);
   });
 
   it("or-groups: items col__op.value, nested and(...), double quotes around a value with a dot", async () => {
-    const got = await ids("or=(decompte__exact.1,and(decompte__greater.98,score__strictly_less.\"0.5\"))");
+    const got = await ids('or=(decompte__exact.1,and(decompte__greater.98,score__strictly_less."0.5"))');
     expect(got).toEqual(expected((r) => r.decompte === "1" || (Number(r.decompte) >= 98 && Number(r.score) < 0.5)));
   });
 
   it("hostile column names work: accents, dots, quotes, spaces", async () => {
-    const page = await data(HOSTILE, `${encodeURIComponent("nom.de.colonne")}__greater=21&${encodeURIComponent('nom "propre"')}__isnotnull`);
+    const page = await data(
+      HOSTILE,
+      `${encodeURIComponent("nom.de.colonne")}__greater=21&${encodeURIComponent('nom "propre"')}__isnotnull`,
+    );
     const all = (await data(HOSTILE, "page_size=10")).data;
     expect(page.data.every((r: any) => r["nom.de.colonne"] >= 21)).toBe(true);
     expect(page.meta.total).toBe(all.filter((r: any) => r["nom.de.colonne"] >= 21).length);
@@ -140,22 +148,34 @@ describe("Tabular /data/ (api-tabular app.py, core/query.py)", () => {
   it("aggregation on a resource off the allow-list: 403 Unauthorized parameters", async () => {
     const response = await get(`${base}/${DEPARTEMENTS}/data/?code_region__groupby&code_region__count`);
     expect(response.status).toBe(403);
-    expect(response.json().errors[0]).toEqual({ code: null, title: "Unauthorized parameters", detail: `Aggregation parameters \`groupby\`, \`count\` are not allowed for resource '${DEPARTEMENTS}'` });
+    expect(response.json().errors[0]).toEqual({
+      code: null,
+      title: "Unauthorized parameters",
+      detail: `Aggregation parameters \`groupby\`, \`count\` are not allowed for resource '${DEPARTEMENTS}'`,
+    });
   });
 
   it("indexed resources: aggregators only on indexed columns (403 naming them), filters on every column", async () => {
     const indexed = `${base}/aaaaaaaa-9999-bbbb-1010-cccccccccccc/data/`;
     const refused = await get(`${indexed}?score__avg`);
     expect(refused.status).toBe(403);
-    expect(refused.json().errors[0]).toEqual({ code: null, title: "Unauthorized parameters", detail: "score is not among the allowed columns: {'decompte'}" });
+    expect(refused.json().errors[0]).toEqual({
+      code: null,
+      title: "Unauthorized parameters",
+      detail: "score is not among the allowed columns: {'decompte'}",
+    });
     const grouped = (await get(`${indexed}?decompte__groupby&decompte__count&score__greater=0.5`)).json();
     expect(Object.keys(grouped.data[0])).toEqual(["decompte", "decompte__count"]);
   });
 
   it("an indexed resource off the allow-list: the index check comes first, then the allow-list", async () => {
     const indexed = `${base}/aaaaaaaa-5555-bbbb-6666-cccccccccccc/data/`;
-    expect((await get(`${indexed}?score__avg`)).json().errors[0].detail).toBe("score is not among the allowed columns: {'id', 'birth'}");
-    expect((await get(`${indexed}?birth__groupby`)).json().errors[0].detail).toBe("Aggregation parameters `groupby` are not allowed for resource 'aaaaaaaa-5555-bbbb-6666-cccccccccccc'");
+    expect((await get(`${indexed}?score__avg`)).json().errors[0].detail).toBe(
+      "score is not among the allowed columns: {'id', 'birth'}",
+    );
+    expect((await get(`${indexed}?birth__groupby`)).json().errors[0].detail).toBe(
+      "Aggregation parameters `groupby` are not allowed for resource 'aaaaaaaa-5555-bbbb-6666-cccccccccccc'",
+    );
   });
 
   it("columns with aggregation: 400", async () => {
@@ -187,7 +207,9 @@ describe("Tabular /data/ (api-tabular app.py, core/query.py)", () => {
 
   it("checks come in the real order: paging, then the query, then the resource", async () => {
     const unknown = `${base}/00000000-0000-0000-0000-000000000000/data/`;
-    expect((await get(`${unknown}?page_size=500&score__near=1`)).json().errors[0].detail).toBe("Page size exceeds allowed maximum: 200");
+    expect((await get(`${unknown}?page_size=500&score__near=1`)).json().errors[0].detail).toBe(
+      "Page size exceeds allowed maximum: 200",
+    );
     expect((await get(`${unknown}?score__near=1`)).status).toBe(400);
     expect((await get(`${unknown}?score__exact=1`)).status).toBe(404);
   });
@@ -227,13 +249,21 @@ describe("Tabular /data/ (api-tabular app.py, core/query.py)", () => {
   it("an integer column refuses 1.5 as PostgreSQL does (22P02), where a cast would round it", async () => {
     const response = await get(`${base}/${TEST}/data/?decompte__exact=1.5`);
     expect(response.status).toBe(400);
-    expect(response.json().errors[0].detail).toEqual({ code: "22P02", details: null, hint: null, message: 'invalid input syntax for type integer: "1.5"' });
+    expect(response.json().errors[0].detail).toEqual({
+      code: "22P02",
+      details: null,
+      hint: null,
+      message: 'invalid input syntax for type integer: "1.5"',
+    });
   });
 
   it("contains on a number column: PostgreSQL has no such operator (42883, a 404)", async () => {
     const response = await get(`${base}/${TEST}/data/?decompte__contains=1`);
     expect(response.status).toBe(404);
-    expect(response.json().errors[0].detail).toMatchObject({ code: "42883", message: "operator does not exist: integer ~~* unknown" });
+    expect(response.json().errors[0].detail).toMatchObject({
+      code: "42883",
+      message: "operator does not exist: integer ~~* unknown",
+    });
   });
 
   it("a sort direction other than asc/desc reaches PostgREST, which cannot parse it (PGRST100)", async () => {
@@ -275,7 +305,20 @@ describe("Tabular streams (core/data.py)", () => {
     expect(response.headers.get("content-disposition")).toBe(`attachment; filename="${DEPARTEMENTS}.json"`);
     expect(response.text.endsWith("]\n")).toBe(true);
     const rows = JSON.parse(response.text);
-    expect(rows.map((r: any) => r.code_departement)).toEqual(["01", "03", "07", "15", "26", "38", "42", "43", "63", "69", "73", "74"]);
+    expect(rows.map((r: any) => r.code_departement)).toEqual([
+      "01",
+      "03",
+      "07",
+      "15",
+      "26",
+      "38",
+      "42",
+      "43",
+      "63",
+      "69",
+      "73",
+      "74",
+    ]);
     expect(Object.keys(rows[0])[0]).toBe("__id");
   });
 
@@ -291,7 +334,9 @@ describe("Tabular streams (core/data.py)", () => {
 
   it("/data/csv/ quotes a field holding a space, as PostgreSQL's record text does, and leaves the others bare", async () => {
     const csv = (await get(`${base}/${DEPARTEMENTS}/data/csv/?code_departement__in=90,2A`)).text;
-    expect(csv).toMatch(/^__id,code_departement,nom_departement,code_region,chef_lieu,zone\n\d+,2A,Corse-du-Sud,94,2A004,metro\n\d+,90,"Territoire de Belfort",27,90010,metro\n$/);
+    expect(csv).toMatch(
+      /^__id,code_departement,nom_departement,code_region,chef_lieu,zone\n\d+,2A,Corse-du-Sud,94,2A004,metro\n\d+,90,"Territoire de Belfort",27,90010,metro\n$/,
+    );
   });
 
   it("empty results: /data/json/ is [] plus a newline; /data/csv/ has an empty header line, as PostgREST names columns from the first row", async () => {
@@ -308,7 +353,11 @@ describe("Tabular streams (core/data.py)", () => {
   it("more than the cap: 403 'Output is too long'", async () => {
     const response = await get(`${base}/${BIG_RESOURCE_ID}/data/csv/`);
     expect(response.status).toBe(403);
-    expect(response.json().errors[0]).toEqual({ code: null, title: "Output is too long", detail: "The output has more than 50000 rows, please consider downloading the source file directly" });
+    expect(response.json().errors[0]).toEqual({
+      code: null,
+      title: "Output is too long",
+      detail: "The output has more than 50000 rows, please consider downloading the source file directly",
+    });
   });
 });
 
@@ -324,8 +373,15 @@ describe("Tabular metadata", () => {
     expect(Object.keys(body)).toEqual(["profile", "deleted_at", "dataset_id", "indexes"]);
     expect(body.profile.columns.code_departement.python_type).toBe("string");
     expect(body.profile.total_lines).toBe(109);
-    const departements = JSON.parse(readFileSync(createRequire(import.meta.url).resolve("@etalab/decoupage-administratif/data/departements.json"), "utf8"));
-    expect(body.profile.profile.code_region.nb_distinct).toBe(new Set(departements.map((d: { region: string }) => d.region)).size);
+    const departements = JSON.parse(
+      readFileSync(
+        createRequire(import.meta.url).resolve("@etalab/decoupage-administratif/data/departements.json"),
+        "utf8",
+      ),
+    );
+    expect(body.profile.profile.code_region.nb_distinct).toBe(
+      new Set(departements.map((d: { region: string }) => d.region)).size,
+    );
     const test = (await get(`${base}/${TEST}/profile/`)).json().profile;
     expect(test.columns.score.python_type).toBe("float");
     expect(test.profile.decompte.max).toBe(Math.max(...truth.map((r) => Number(r.decompte))));
@@ -342,8 +398,13 @@ describe("Tabular metadata", () => {
 
   it("aggregation-exceptions as production answers it: allowed lists rids, exceptions the indexed resources", async () => {
     const body = (await get(`${env.sandbox.url}/tabular/api/aggregation-exceptions/`)).json();
-    expect(body.allowed).toEqual(expect.arrayContaining([TEST, "dddddddd-7777-eeee-8888-ffffffffffff", "aaaaaaaa-9999-bbbb-1010-cccccccccccc"]));
-    expect(body.exceptions.sort()).toEqual(["aaaaaaaa-5555-bbbb-6666-cccccccccccc", "aaaaaaaa-9999-bbbb-1010-cccccccccccc"]);
+    expect(body.allowed).toEqual(
+      expect.arrayContaining([TEST, "dddddddd-7777-eeee-8888-ffffffffffff", "aaaaaaaa-9999-bbbb-1010-cccccccccccc"]),
+    );
+    expect(body.exceptions.sort()).toEqual([
+      "aaaaaaaa-5555-bbbb-6666-cccccccccccc",
+      "aaaaaaaa-9999-bbbb-1010-cccccccccccc",
+    ]);
   });
 
   it("profile of an indexed resource lists its indexes; its swagger only the indexed columns", async () => {

@@ -16,7 +16,11 @@ let buildSeconds = 0;
 let pages: string[] = [];
 
 beforeAll(async () => {
-  sandbox = await startSandbox({ tabular: { bigRows: 30_000 }, apiKeys: ["site-test-key-0001"], onRequest: (method, path) => requests.push(`${method} ${path}`) });
+  sandbox = await startSandbox({
+    tabular: { bigRows: 30_000 },
+    apiKeys: ["site-test-key-0001"],
+    onRequest: (method, path) => requests.push(`${method} ${path}`),
+  });
   process.env.DATAGOUV_SANDBOX_URL = sandbox.url;
   rmSync("src/.observablehq/cache", { recursive: true, force: true });
   rmSync("dist", { recursive: true, force: true });
@@ -24,7 +28,14 @@ beforeAll(async () => {
   await buildSite(() => {});
   buildSeconds = (Date.now() - started) / 1000;
   const selection = JSON.parse(readFileSync("src/.observablehq/cache/selection.json", "utf8"));
-  pages = ["/", "/organizations/", "/explore", ...selection.organizations.map((id: string) => `/organizations/${id}`), ...selection.datasets.map((id: string) => `/datasets/${id}`), ...selection.resources.map((id: string) => `/resources/${id}`)];
+  pages = [
+    "/",
+    "/organizations/",
+    "/explore",
+    ...selection.organizations.map((id: string) => `/organizations/${id}`),
+    ...selection.datasets.map((id: string) => `/datasets/${id}`),
+    ...selection.resources.map((id: string) => `/resources/${id}`),
+  ];
 }, 600_000);
 
 afterAll(async () => {
@@ -35,7 +46,8 @@ afterAll(async () => {
 describe("the dashboard site", () => {
   it("builds every page, dynamic ones included", () => {
     expect(pages.length).toBeGreaterThan(15);
-    for (const page of pages) expect(existsSync(join("dist", page.endsWith("/") ? `${page}index.html` : `${page}.html`)), page).toBe(true);
+    for (const page of pages)
+      expect(existsSync(join("dist", page.endsWith("/") ? `${page}index.html` : `${page}.html`)), page).toBe(true);
     process.stderr.write(`site build: ${pages.length} pages in ${buildSeconds.toFixed(0)} s\n`);
   });
 
@@ -50,7 +62,13 @@ describe("the dashboard site", () => {
       const outside: string[] = [];
       page.on("console", (message) => message.type() === "error" && problems.push(`${page.url()}: ${message.text()}`));
       page.on("pageerror", (error) => problems.push(`${page.url()}: ${error.message}`));
-      page.on("request", (request) => !request.url().startsWith("http://127.0.0.1") && !request.url().startsWith("data:") && outside.push(request.url()));
+      page.on(
+        "request",
+        (request) =>
+          !request.url().startsWith("http://127.0.0.1") &&
+          !request.url().startsWith("data:") &&
+          outside.push(request.url()),
+      );
       for (const path of pages) {
         await page.goto(`${url}${path}`, { waitUntil: "networkidle" });
         await page.waitForSelector("#observablehq-main h1", { timeout: 15_000 });
@@ -95,9 +113,13 @@ describe("the dashboard site", () => {
     requests.length = 0;
     const started = Date.now();
     await buildSite(() => {});
-    const data = requests.filter((r) => /\/data\/|\/site\/\w+\.csv|\/sandbox\/files\//.test(r) || r.includes("/api/1/datasets/"));
+    const data = requests.filter(
+      (r) => /\/data\/|\/site\/\w+\.csv|\/sandbox\/files\//.test(r) || r.includes("/api/1/datasets/"),
+    );
     expect(data).toEqual([]);
-    process.stderr.write(`site rebuild: ${((Date.now() - started) / 1000).toFixed(0)} s, ${requests.length} requests (${requests.join(", ")})\n`);
+    process.stderr.write(
+      `site rebuild: ${((Date.now() - started) / 1000).toFixed(0)} s, ${requests.length} requests (${requests.join(", ")})\n`,
+    );
   }, 300_000);
 
   it("without network, the build stops at once and points to npm run demo", async () => {

@@ -14,7 +14,9 @@ export interface TestServer {
 }
 
 /** A real HTTP server on 127.0.0.1 (random port) that records every request it answers. */
-export async function startTestServer(handler: (req: IncomingMessage, res: ServerResponse, index: number) => void | Promise<void>): Promise<TestServer> {
+export async function startTestServer(
+  handler: (req: IncomingMessage, res: ServerResponse, index: number) => void | Promise<void>,
+): Promise<TestServer> {
   const requests: RecordedRequest[] = [];
   const server = createServer((req, res) => {
     const index = requests.push({ method: req.method ?? "GET", url: req.url ?? "/", headers: req.headers }) - 1;
@@ -37,7 +39,12 @@ export async function startTestServer(handler: (req: IncomingMessage, res: Serve
   };
 }
 
-export function sendJson(res: ServerResponse, status: number, body: unknown, headers: Record<string, string> = {}): void {
+export function sendJson(
+  res: ServerResponse,
+  status: number,
+  body: unknown,
+  headers: Record<string, string> = {},
+): void {
   res.writeHead(status, { "content-type": "application/json", ...headers });
   res.end(JSON.stringify(body));
 }

@@ -10,21 +10,45 @@ const q = () => TabularQuery.of(rid);
 describe("query strings, operator by operator (api-tabular core/query.py)", () => {
   const cases: [string, () => TabularQuery, string][] = [
     ["exact → col__exact=v (PostgREST eq)", () => q().where("score", "exact", 0.5), "score__exact=0.5"],
-    ["differs → col__differs=v (IS DISTINCT FROM, NULLs kept)", () => q().where("decompte", "differs", 3), "decompte__differs=3"],
+    [
+      "differs → col__differs=v (IS DISTINCT FROM, NULLs kept)",
+      () => q().where("decompte", "differs", 3),
+      "decompte__differs=3",
+    ],
     ["isnull takes no value: bare col__isnull", () => q().where("birth", "isnull"), "birth__isnull"],
     ["isnotnull takes no value: bare col__isnotnull", () => q().where("birth", "isnotnull"), "birth__isnotnull"],
     ["contains → col__contains=v (ILIKE)", () => q().where("commune", "contains", "saint"), "commune__contains=saint"],
-    ["notcontains → col__notcontains=v", () => q().where("commune", "notcontains", "saint"), "commune__notcontains=saint"],
+    [
+      "notcontains → col__notcontains=v",
+      () => q().where("commune", "notcontains", "saint"),
+      "commune__notcontains=saint",
+    ],
     ["in → comma list", () => q().where("dep", "in", ["75", "92", "93"]), "dep__in=75,92,93"],
     ["notin → comma list", () => q().where("dep", "notin", ["75"]), "dep__notin=75"],
     ["less → col__less=v (inclusive lte)", () => q().where("population", "less", 100), "population__less=100"],
-    ["greater → col__greater=v (inclusive gte)", () => q().where("population", "greater", 10_000), "population__greater=10000"],
+    [
+      "greater → col__greater=v (inclusive gte)",
+      () => q().where("population", "greater", 10_000),
+      "population__greater=10000",
+    ],
     ["strictly_less → lt", () => q().where("population", "strictly_less", 100), "population__strictly_less=100"],
-    ["strictly_greater → gt", () => q().where("population", "strictly_greater", 100), "population__strictly_greater=100"],
+    [
+      "strictly_greater → gt",
+      () => q().where("population", "strictly_greater", 100),
+      "population__strictly_greater=100",
+    ],
     ["sort → col__sort=asc|desc", () => q().sort("population", "desc"), "population__sort=desc"],
     ["columns → columns=a,b", () => q().columns(["code", "nom"]), "columns=code,nom"],
-    ["aggregation: bare col__groupby and col__avg", () => q().groupBy("decompte").aggregate("score", "avg"), "decompte__groupby&score__avg"],
-    ["top-level params are ANDed with &", () => q().where("a", "exact", "1").where("b", "greater", 2), "a__exact=1&b__greater=2"],
+    [
+      "aggregation: bare col__groupby and col__avg",
+      () => q().groupBy("decompte").aggregate("score", "avg"),
+      "decompte__groupby&score__avg",
+    ],
+    [
+      "top-level params are ANDed with &",
+      () => q().where("a", "exact", "1").where("b", "greater", 2),
+      "a__exact=1&b__greater=2",
+    ],
     ["booleans are written true/false", () => q().where("is_true", "exact", true), "is_true__exact=true"],
   ];
   for (const [fact, build, expected] of cases) it(fact, () => expect(build().toQueryString()).toBe(expected));
@@ -43,7 +67,9 @@ describe("encoding: the server decodes the whole query string before splitting i
     expect(q().where("ref", "exact", "A#1").toQueryString()).toBe("ref__exact=A%231");
   });
   it("'+', spaces and accents are percent-encoded", () => {
-    expect(q().where("nom", "exact", "Saint-Étienne du+Rouvray").toQueryString()).toBe("nom__exact=Saint-%C3%89tienne%20du%2BRouvray");
+    expect(q().where("nom", "exact", "Saint-Étienne du+Rouvray").toQueryString()).toBe(
+      "nom__exact=Saint-%C3%89tienne%20du%2BRouvray",
+    );
   });
   it("hostile column names survive: dots, accents, quotes, double underscores (split on the LAST __)", () => {
     expect(q().where("nom.de.colonne", "exact", "x").toQueryString()).toBe("nom.de.colonne__exact=x");
@@ -57,24 +83,40 @@ describe("or-groups: or=(a__op.v,and(…)) with the double-quote rules", () => {
     expect(q().or(eq("a", 1), gt("b", 2)).toQueryString()).toBe("or=(a__exact.1,b__strictly_greater.2)");
   });
   it("nested and(…)/or(…) have no '='", () => {
-    expect(q().or(eq("a", 1), and(lt("c", 5), isNotNull("d"), or(eq("e", "x"), eq("f", "y")))).toQueryString()).toBe(
-      "or=(a__exact.1,and(c__strictly_less.5,d__isnotnull,or(e__exact.x,f__exact.y)))",
-    );
+    expect(
+      q()
+        .or(eq("a", 1), and(lt("c", 5), isNotNull("d"), or(eq("e", "x"), eq("f", "y"))))
+        .toQueryString(),
+    ).toBe("or=(a__exact.1,and(c__strictly_less.5,d__isnotnull,or(e__exact.x,f__exact.y)))");
   });
   it("a column or value holding a dot is wrapped in double quotes", () => {
-    expect(decodeURIComponent(q().or(eq("is true", true), eq("score", "0.1")).toQueryString())).toBe('or=("is true"__exact.true,score__exact."0.1")');
-    expect(decodeURIComponent(q().or(eq("nom.de.colonne", "a.b")).toQueryString())).toBe('or=("nom.de.colonne"__exact."a.b")');
+    expect(decodeURIComponent(q().or(eq("is true", true), eq("score", "0.1")).toQueryString())).toBe(
+      'or=("is true"__exact.true,score__exact."0.1")',
+    );
+    expect(decodeURIComponent(q().or(eq("nom.de.colonne", "a.b")).toQueryString())).toBe(
+      'or=("nom.de.colonne"__exact."a.b")',
+    );
   });
   it("an OR group is ANDed with the other filters", () => {
-    expect(q().where("dep", "exact", "75").or(eq("a", 1), eq("b", 2)).toQueryString()).toBe("dep__exact=75&or=(a__exact.1,b__exact.2)");
+    expect(q().where("dep", "exact", "75").or(eq("a", 1), eq("b", 2)).toQueryString()).toBe(
+      "dep__exact=75&or=(a__exact.1,b__exact.2)",
+    );
   });
 });
 
 describe("refused before any request, with a message saying what to do", () => {
   const refusals: [string, () => unknown, RegExp][] = [
     ["an unknown operator", () => q().where("a", "equals" as never, "1"), /unknown operator "equals".*use one of/],
-    ["columns with aggregation (the API answers 400)", () => q().columns(["a"]).groupBy("b"), /cannot be combined with aggregation/],
-    ["a value containing '&' (the server splits on it even encoded)", () => q().where("a", "exact", "R&D"), /"&" or "="/],
+    [
+      "columns with aggregation (the API answers 400)",
+      () => q().columns(["a"]).groupBy("b"),
+      /cannot be combined with aggregation/,
+    ],
+    [
+      "a value containing '&' (the server splits on it even encoded)",
+      () => q().where("a", "exact", "R&D"),
+      /"&" or "="/,
+    ],
     ["a value containing '='", () => q().where("a", "exact", "x=1"), /"&" or "="/],
     ["an in value containing a comma", () => q().where("a", "in", ["Paris, 1er"]), /comma/],
     ["an empty in list", () => q().where("a", "in", []), /at least one value/],
@@ -84,8 +126,16 @@ describe("refused before any request, with a message saying what to do", () => {
     ["a double quote inside an or-group value", () => q().or(eq("a", 'say "hi"')), /double quote/],
     ["a second sort (the API honours one)", () => q().sort("a").sort("b"), /one column/],
     ["an unknown aggregation", () => q().aggregate("a", "median" as never), /unknown aggregation/],
-    ["filtering a column named page (read as the API's own parameter)", () => q().where("page", "exact", "1"), /cannot be filtered/],
-    ["in inside an or-group (the OR syntax has no lists)", () => q().or(filter("a", "in", ["1", "2"])), /inside an or-group/],
+    [
+      "filtering a column named page (read as the API's own parameter)",
+      () => q().where("page", "exact", "1"),
+      /cannot be filtered/,
+    ],
+    [
+      "in inside an or-group (the OR syntax has no lists)",
+      () => q().or(filter("a", "in", ["1", "2"])),
+      /inside an or-group/,
+    ],
     ["an empty or-group", () => q().or(), /at least one condition/],
   ];
   for (const [what, build, message] of refusals) {
@@ -114,9 +164,13 @@ describe("queries are values", () => {
 
 describe("metrics queries share the model", () => {
   it("months(from, to) is inclusive on metric_month (YYYY-MM compares in order)", () => {
-    expect(MetricsQuery.of("datasets").where("dataset_id", "exact", "abc").months("2025-01", "2025-12").sort("metric_month", "desc").toQueryString()).toBe(
-      "dataset_id__exact=abc&metric_month__greater=2025-01&metric_month__less=2025-12&metric_month__sort=desc",
-    );
+    expect(
+      MetricsQuery.of("datasets")
+        .where("dataset_id", "exact", "abc")
+        .months("2025-01", "2025-12")
+        .sort("metric_month", "desc")
+        .toQueryString(),
+    ).toBe("dataset_id__exact=abc&metric_month__greater=2025-01&metric_month__less=2025-12&metric_month__sort=desc");
     expect(() => MetricsQuery.of("site").months("2025-1")).toThrow(/YYYY-MM/);
   });
 });

@@ -19,11 +19,17 @@ function tabularPages(total: number, max: number) {
     const url = new URL(req.url!, server!.url);
     const page = Math.max(1, Number(url.searchParams.get("page") ?? 1));
     const size = Number(url.searchParams.get("page_size") ?? 20);
-    if (size > max) return sendJson(res, 400, { errors: [{ code: null, title: "Invalid query string", detail: `Page size exceeds allowed maximum: ${max}` }] });
+    if (size > max)
+      return sendJson(res, 400, {
+        errors: [{ code: null, title: "Invalid query string", detail: `Page size exceeds allowed maximum: ${max}` }],
+      });
     const offset = (page - 1) * size;
-    const data = Array.from({ length: Math.max(0, Math.min(size, total - offset)) }, (_, i) => ({ __id: offset + i + 1 }));
+    const data = Array.from({ length: Math.max(0, Math.min(size, total - offset)) }, (_, i) => ({
+      __id: offset + i + 1,
+    }));
     const keep = [...url.searchParams].filter(([k]) => !k.startsWith("page")).map(([k, v]) => `${k}=${v}`);
-    const link = (p: number) => `${server!.url}${url.pathname}?${[...keep, `page=${p}`, `page_size=${size}`].join("&")}`;
+    const link = (p: number) =>
+      `${server!.url}${url.pathname}?${[...keep, `page=${p}`, `page_size=${size}`].join("&")}`;
     sendJson(res, 200, {
       data,
       links: { next: size + offset >= total ? null : link(page + 1), prev: page <= 1 ? null : link(page - 1) },
@@ -80,9 +86,15 @@ describe("running Tabular queries", () => {
 describe("running Metrics queries", () => {
   it("pages at the Metrics maximum (50) by default, on /metrics/api/{model}/data/", async () => {
     server = await startTestServer(tabularPages(60, 50));
-    const rows = await client(server.url).metrics("datasets").where("dataset_id", "exact", "d1").sort("metric_month", "desc").all();
+    const rows = await client(server.url)
+      .metrics("datasets")
+      .where("dataset_id", "exact", "d1")
+      .sort("metric_month", "desc")
+      .all();
     expect(rows).toHaveLength(60);
-    expect(server.requests[0].url).toBe("/metrics/api/datasets/data/?dataset_id__exact=d1&metric_month__sort=desc&page=1&page_size=50");
+    expect(server.requests[0].url).toBe(
+      "/metrics/api/datasets/data/?dataset_id__exact=d1&metric_month__sort=desc&page=1&page_size=50",
+    );
   });
 });
 

@@ -22,15 +22,27 @@ const REFUSALS = { expired: "Expired API token", revoked: "Revoked API token", i
 export function parseApiKeys(specs: string[]): Account[] {
   return specs.map((spec, i) => {
     const [granted, refusal] = spec.split("!");
-    if (refusal !== undefined && !(refusal in REFUSALS)) throw new TypeError(`API key ${i + 1}: "!${refusal}" is not one of !expired, !revoked, !inactive`);
+    if (refusal !== undefined && !(refusal in REFUSALS))
+      throw new TypeError(`API key ${i + 1}: "!${refusal}" is not one of !expired, !revoked, !inactive`);
     const [key, scope] = granted.split("@");
     if (!key || key.length < 8) throw new TypeError(`API key ${i + 1} is too short: use at least 8 characters`);
     const id = createHash("sha256").update(key).digest("hex").slice(0, 24);
     const user = {
-      id, first_name: "Sandbox", last_name: `Producer ${i + 1}`, slug: `sandbox-producer-${i + 1}`, class: "User",
-      avatar: null, avatar_thumbnail: null, page: `https://www.data.gouv.fr/users/sandbox-producer-${i + 1}/`,
+      id,
+      first_name: "Sandbox",
+      last_name: `Producer ${i + 1}`,
+      slug: `sandbox-producer-${i + 1}`,
+      class: "User",
+      avatar: null,
+      avatar_thumbnail: null,
+      page: `https://www.data.gouv.fr/users/sandbox-producer-${i + 1}/`,
     };
-    const organizations = scope ? scope.split(",").map((s) => s.trim()).filter(Boolean) : SEED_ORGANIZATIONS.map((o) => o.id);
+    const organizations = scope
+      ? scope
+          .split(",")
+          .map((s) => s.trim())
+          .filter(Boolean)
+      : SEED_ORGANIZATIONS.map((o) => o.id);
     return { key, user, organizations, ...(refusal ? { refused: refusal as Account["refused"] } : {}) };
   });
 }
@@ -47,7 +59,8 @@ export function mayEdit(account: Account, doc: Doc): boolean {
 }
 
 // udata's `api.secure` aborts 401 without a message: flask-restx then sends werkzeug's description, and udata its challenge
-const NO_CREDENTIALS = "The server could not verify that you are authorized to access the URL requested. You either supplied the wrong credentials (e.g. a bad password), or your browser doesn't understand how to supply the credentials required.";
+const NO_CREDENTIALS =
+  "The server could not verify that you are authorized to access the URL requested. You either supplied the wrong credentials (e.g. a bad password), or your browser doesn't understand how to supply the credentials required.";
 
 export function unauthenticated(): MainError {
   return new MainError(401, NO_CREDENTIALS, undefined, { "www-authenticate": 'Bearer realm="uData"' });

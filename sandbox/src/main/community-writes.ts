@@ -14,28 +14,58 @@ import { FORBIDDEN, now, publishingOrganization, readJson, REQUIRED, slugify, ty
 // udata/core/reuse/constants.py
 export const REUSE_TYPES = ["api", "application", "idea", "news_article", "paper", "post", "visualization", "hardware"];
 export const REUSE_TOPICS = [
-  "health", "transport_and_mobility", "housing_and_development", "food_and_agriculture", "culture_and_recreation", "economy_and_business",
-  "environment_and_energy", "work_and_training", "politics_and_public_life", "safety_and_security", "education_and_research",
-  "society_and_demography", "law_and_justice", "open_data_tools", "others",
+  "health",
+  "transport_and_mobility",
+  "housing_and_development",
+  "food_and_agriculture",
+  "culture_and_recreation",
+  "economy_and_business",
+  "environment_and_energy",
+  "work_and_training",
+  "politics_and_public_life",
+  "safety_and_security",
+  "education_and_research",
+  "society_and_demography",
+  "law_and_justice",
+  "open_data_tools",
+  "others",
 ];
 const REUSE_FIELDS = ["title", "description", "url", "type", "topic", "tags", "private", "extras", "datasets"];
-const FOLLOWABLE: Record<string, Kind> = { datasets: "datasets", organizations: "organizations", reuses: "reuses", dataservices: "dataservices", users: "users" };
-const CLASS_KINDS: Record<string, Kind> = { Dataset: "datasets", Reuse: "reuses", Dataservice: "dataservices", Organization: "organizations" };
+const FOLLOWABLE: Record<string, Kind> = {
+  datasets: "datasets",
+  organizations: "organizations",
+  reuses: "reuses",
+  dataservices: "dataservices",
+  users: "users",
+};
+const CLASS_KINDS: Record<string, Kind> = {
+  Dataset: "datasets",
+  Reuse: "reuses",
+  Dataservice: "dataservices",
+  Organization: "organizations",
+};
 
 function validateReuse(ctx: WriteContext, body: Doc, creating: boolean): void {
   const errors: Record<string, string[]> = {};
   for (const field of ["title", "description", "url", "type", "topic"]) {
-    if ((creating || field in body) && (typeof body[field] !== "string" || body[field].trim() === "")) errors[field] = [REQUIRED];
+    if ((creating || field in body) && (typeof body[field] !== "string" || body[field].trim() === ""))
+      errors[field] = [REQUIRED];
   }
   if (typeof body.url === "string" && body.url && !/^https?:\/\/\S+$/.test(body.url)) errors.url = ["Invalid URL."];
-  if (typeof body.type === "string" && body.type && !REUSE_TYPES.includes(body.type)) errors.type = ["Not a valid choice."];
-  if (typeof body.topic === "string" && body.topic && !REUSE_TOPICS.includes(body.topic)) errors.topic = ["Not a valid choice."];
+  if (typeof body.type === "string" && body.type && !REUSE_TYPES.includes(body.type))
+    errors.type = ["Not a valid choice."];
+  if (typeof body.topic === "string" && body.topic && !REUSE_TOPICS.includes(body.topic))
+    errors.topic = ["Not a valid choice."];
   if ("datasets" in body) {
-    const ids = Array.isArray(body.datasets) ? body.datasets.map((d: unknown) => (typeof d === "string" ? d : (d as Doc)?.id)) : null;
-    if (!ids || ids.some((id: unknown) => typeof id !== "string" || !ctx.store.find("datasets", id))) errors.datasets = ["Unknown dataset."];
+    const ids = Array.isArray(body.datasets)
+      ? body.datasets.map((d: unknown) => (typeof d === "string" ? d : (d as Doc)?.id))
+      : null;
+    if (!ids || ids.some((id: unknown) => typeof id !== "string" || !ctx.store.find("datasets", id)))
+      errors.datasets = ["Unknown dataset."];
     else body.datasets = ids.map((id: string) => ctx.store.find("datasets", id)!.id);
   }
-  if ("tags" in body && (!Array.isArray(body.tags) || body.tags.some((t: unknown) => typeof t !== "string"))) errors.tags = ["Tags must be a list of strings."];
+  if ("tags" in body && (!Array.isArray(body.tags) || body.tags.some((t: unknown) => typeof t !== "string")))
+    errors.tags = ["Tags must be a list of strings."];
   if (Object.keys(errors).length) throw new MainError(400, "Validation error", errors);
   if ("tags" in body) body.tags = normalizeTags(body.tags);
 }
@@ -54,7 +84,8 @@ async function countReuses(ctx: WriteContext, datasetIds: string[]): Promise<voi
     const dataset = ctx.store.find("datasets", id);
     if (!dataset) continue;
     const reuses = ctx.store.all("reuses").filter((r) => !r.deleted && (r.datasets ?? []).includes(id)).length;
-    if (dataset.metrics?.reuses !== reuses) await ctx.store.save("datasets", { ...dataset, metrics: { ...dataset.metrics, reuses } });
+    if (dataset.metrics?.reuses !== reuses)
+      await ctx.store.save("datasets", { ...dataset, metrics: { ...dataset.metrics, reuses } });
   }
 }
 
@@ -62,12 +93,27 @@ function newReuse(ctx: WriteContext, account: Account, body: Doc): Doc {
   const organization = publishingOrganization(ctx, account, body);
   const slug = slugify(body.title, (s) => ctx.store.find("reuses", s) !== undefined);
   return {
-    id: randomBytes(12).toString("hex"), slug, tags: [], private: false, extras: {}, datasets: [], dataservices: [], image: null, image_thumbnail: null,
+    id: randomBytes(12).toString("hex"),
+    slug,
+    tags: [],
+    private: false,
+    extras: {},
+    datasets: [],
+    dataservices: [],
+    image: null,
+    image_thumbnail: null,
     ...Object.fromEntries(REUSE_FIELDS.filter((f) => f in body).map((f) => [f, body[f]])),
-    badges: [], featured: false, archived: null, deleted: null, created_at: now(), last_modified: now(),
+    badges: [],
+    featured: false,
+    archived: null,
+    deleted: null,
+    created_at: now(),
+    last_modified: now(),
     metrics: { datasets: (body.datasets ?? []).length, discussions: 0, followers: 0, views: 0 },
-    organization: organization ? orgRef(organization) : null, owner: organization ? null : userRef(account.user),
-    page: `https://www.data.gouv.fr/reuses/${slug}/`, uri: `${SANDBOX_ORIGIN}/api/1/reuses/${slug}/`,
+    organization: organization ? orgRef(organization) : null,
+    owner: organization ? null : userRef(account.user),
+    page: `https://www.data.gouv.fr/reuses/${slug}/`,
+    uri: `${SANDBOX_ORIGIN}/api/1/reuses/${slug}/`,
   };
 }
 
@@ -78,7 +124,14 @@ function discussionOf(ctx: WriteContext, id: string): Doc {
 }
 
 function message(account: Account, content: string): Doc {
-  return { content, posted_by: userRef(account.user), posted_by_organization: null, posted_on: now(), last_modified_at: null, spam: { status: "not_checked" } };
+  return {
+    content,
+    posted_by: userRef(account.user),
+    posted_by_organization: null,
+    posted_on: now(),
+    last_modified_at: null,
+    spam: { status: "not_checked" },
+  };
 }
 
 /** Answers a community write route (or the caller's datasets); false when there is none for this method and path. */
@@ -90,7 +143,11 @@ export async function handleCommunityWrite(ctx: WriteContext, request: SandboxRe
   if (method === "GET" && path === "/api/1/me/datasets/") {
     // udata's MyDatasetsAPI: every dataset the caller owns, drafts included, as a plain list
     const account = authenticate(request, ctx.accounts);
-    reply(request, 200, ctx.store.all("datasets").filter((d) => !d.deleted && d.owner?.id === account.user.id));
+    reply(
+      request,
+      200,
+      ctx.store.all("datasets").filter((d) => !d.deleted && d.owner?.id === account.user.id),
+    );
     return true;
   }
   if (method === "POST" && path === "/api/1/reuses/") {
@@ -118,7 +175,12 @@ export async function handleCommunityWrite(ctx: WriteContext, request: SandboxRe
     const body = await readJson(request);
     const reuse = editableReuse(ctx, account, m[1], body.deleted === null);
     validateReuse(ctx, body, false);
-    const updated: Doc = { ...reuse, ...Object.fromEntries(REUSE_FIELDS.filter((f) => f in body).map((f) => [f, body[f]])), deleted: null, last_modified: now() };
+    const updated: Doc = {
+      ...reuse,
+      ...Object.fromEntries(REUSE_FIELDS.filter((f) => f in body).map((f) => [f, body[f]])),
+      deleted: null,
+      last_modified: now(),
+    };
     updated.metrics = { ...updated.metrics, datasets: (updated.datasets ?? []).length };
     await ctx.store.save("reuses", updated);
     await countReuses(ctx, [...(reuse.datasets ?? []), ...(updated.datasets ?? [])]);
@@ -154,11 +216,24 @@ export async function handleCommunityWrite(ctx: WriteContext, request: SandboxRe
     if (!subject) errors.subject = [body.subject ? "Unknown subject." : REQUIRED];
     if (Object.keys(errors).length) throw new MainError(400, "Validation error", errors);
     const discussion = {
-      id: randomBytes(12).toString("hex"), title: body.title, subject: { class: body.subject.class, id: subject!.id }, user: userRef(account.user), organization: null,
-      created: now(), closed: null, closed_by: null, closed_by_organization: null, discussion: [message(account, body.comment)], extras: body.extras ?? {}, spam: { status: "not_checked" },
+      id: randomBytes(12).toString("hex"),
+      title: body.title,
+      subject: { class: body.subject.class, id: subject!.id },
+      user: userRef(account.user),
+      organization: null,
+      created: now(),
+      closed: null,
+      closed_by: null,
+      closed_by_organization: null,
+      discussion: [message(account, body.comment)],
+      extras: body.extras ?? {},
+      spam: { status: "not_checked" },
     };
     await ctx.store.save("discussions", discussion);
-    await ctx.store.save(kind, { ...subject, metrics: { ...subject!.metrics, discussions: (subject!.metrics?.discussions ?? 0) + 1 } });
+    await ctx.store.save(kind, {
+      ...subject,
+      metrics: { ...subject!.metrics, discussions: (subject!.metrics?.discussions ?? 0) + 1 },
+    });
     reply(request, 201, discussion);
     return true;
   }
@@ -168,8 +243,12 @@ export async function handleCommunityWrite(ctx: WriteContext, request: SandboxRe
     if (discussion.closed) throw new MainError(403, "Can't add comments on a closed discussion");
     const body = await readJson(request);
     const comment = typeof body.comment === "string" && body.comment.trim() ? body.comment : null;
-    if (!body.close && !comment) throw new MainError(400, "Can only close without message. Please provide either `close` or a `comment`.");
-    const updated = { ...discussion, discussion: comment ? [...discussion.discussion, message(account, comment)] : discussion.discussion };
+    if (!body.close && !comment)
+      throw new MainError(400, "Can only close without message. Please provide either `close` or a `comment`.");
+    const updated = {
+      ...discussion,
+      discussion: comment ? [...discussion.discussion, message(account, comment)] : discussion.discussion,
+    };
     if (body.close) {
       // only those who administer the subject close a discussion (udata's CloseDiscussionPermission)
       const kind = CLASS_KINDS[discussion.subject?.class];
@@ -181,17 +260,28 @@ export async function handleCommunityWrite(ctx: WriteContext, request: SandboxRe
     reply(request, 200, updated);
     return true;
   }
-  if ((m = /^\/api\/1\/(\w+)\/([^/]+)\/followers\/$/.exec(path)) && FOLLOWABLE[m[1]] && (method === "POST" || method === "DELETE")) {
+  if (
+    (m = /^\/api\/1\/(\w+)\/([^/]+)\/followers\/$/.exec(path)) &&
+    FOLLOWABLE[m[1]] &&
+    (method === "POST" || method === "DELETE")
+  ) {
     const account = authenticate(request, ctx.accounts);
     const kind = FOLLOWABLE[m[1]];
     const target = ctx.store.find(kind, decodeURIComponent(m[2]));
     if (!target) throw new MainError(404, NOT_FOUND);
     const id = `${account.user.id}:${kind}:${target.id}`;
     const existing = ctx.store.find("follows", id);
-    const count = () => ctx.store.all("follows").filter((f) => f.following.kind === kind && f.following.id === target.id).length;
+    const count = () =>
+      ctx.store.all("follows").filter((f) => f.following.kind === kind && f.following.id === target.id).length;
     const baseline = (target.metrics?.followers ?? 0) - count();
     if (method === "POST") {
-      if (!existing) await ctx.store.save("follows", { id, follower: userRef(account.user), following: { kind, id: target.id }, since: now() });
+      if (!existing)
+        await ctx.store.save("follows", {
+          id,
+          follower: userRef(account.user),
+          following: { kind, id: target.id },
+          since: now(),
+        });
     } else {
       if (!existing) throw new MainError(404, NOT_FOUND);
       await ctx.store.remove("follows", id);

@@ -37,8 +37,13 @@ export function createMainApi(ctx: WriteContext & { accounts: Account[] }): Sand
           }
         }
         if (await handleWrite(ctx, request)) return true;
-        if (reading && (handleSpatial(request) || (await handleRead(ctx.store, request, reference, viewer)))) return true;
-        if (request.path.startsWith("/api/")) throw new MainError(reading ? 404 : 405, reading ? NOT_FOUND : "The method is not allowed for the requested URL.");
+        if (reading && (handleSpatial(request) || (await handleRead(ctx.store, request, reference, viewer))))
+          return true;
+        if (request.path.startsWith("/api/"))
+          throw new MainError(
+            reading ? 404 : 405,
+            reading ? NOT_FOUND : "The method is not allowed for the requested URL.",
+          );
         return false;
       } catch (error) {
         if (error instanceof MainError) {
@@ -50,4 +55,3 @@ export function createMainApi(ctx: WriteContext & { accounts: Account[] }): Sand
     },
   };
 }
-

@@ -22,7 +22,8 @@ export class UploadError extends Error {}
 export async function receiveFile(req: IncomingMessage, target: string): Promise<Upload> {
   const type = req.headers["content-type"] ?? "";
   const boundaryMatch = /boundary=(?:"([^"]+)"|([^;]+))/i.exec(type);
-  if (!/^multipart\/form-data/i.test(type) || !boundaryMatch) throw new UploadError("expected a multipart/form-data body with a file field");
+  if (!/^multipart\/form-data/i.test(type) || !boundaryMatch)
+    throw new UploadError("expected a multipart/form-data body with a file field");
   const delimiter = Buffer.from(`\r\n--${boundaryMatch[1] ?? boundaryMatch[2]}`);
   const out = createWriteStream(target);
   const fields: Record<string, string> = {};

@@ -6,22 +6,54 @@ import type { TabularResourceInfo } from "../types.ts";
 export const SANDBOX_ORIGIN = "http://sandbox.origin.invalid";
 
 export type Doc = Record<string, any>;
-export type Kind = "datasets" | "organizations" | "reuses" | "dataservices" | "discussions" | "posts" | "topics" | "users" | "site" | "follows";
+export type Kind =
+  | "datasets"
+  | "organizations"
+  | "reuses"
+  | "dataservices"
+  | "discussions"
+  | "posts"
+  | "topics"
+  | "users"
+  | "site"
+  | "follows";
 
 export interface SeedCatalog {
   docs: { kind: Kind; id: string; doc: Doc }[];
 }
 
-const fixture = (name: string): any => JSON.parse(readFileSync(new URL(`../../seed/main-api/${name}`, import.meta.url), "utf8"));
+const fixture = (name: string): any =>
+  JSON.parse(readFileSync(new URL(`../../seed/main-api/${name}`, import.meta.url), "utf8"));
 
 export function orgRef(org: Doc): Doc {
   const { id, name, acronym, slug, badges, logo, logo_thumbnail, page, uri } = org;
-  return { id, name, acronym: acronym ?? null, slug, class: "Organization", badges: badges ?? [], logo: logo ?? null, logo_thumbnail: logo_thumbnail ?? null, page, uri: `${SANDBOX_ORIGIN}/api/1/organizations/${slug}/` };
+  return {
+    id,
+    name,
+    acronym: acronym ?? null,
+    slug,
+    class: "Organization",
+    badges: badges ?? [],
+    logo: logo ?? null,
+    logo_thumbnail: logo_thumbnail ?? null,
+    page,
+    uri: `${SANDBOX_ORIGIN}/api/1/organizations/${slug}/`,
+  };
 }
 
 export function userRef(user: Doc): Doc {
   const { id, first_name, last_name, slug, avatar, avatar_thumbnail, page } = user;
-  return { id, first_name, last_name, slug, class: "User", avatar: avatar ?? null, avatar_thumbnail: avatar_thumbnail ?? null, page, uri: `${SANDBOX_ORIGIN}/api/1/users/${slug}/` };
+  return {
+    id,
+    first_name,
+    last_name,
+    slug,
+    class: "User",
+    avatar: avatar ?? null,
+    avatar_thumbnail: avatar_thumbnail ?? null,
+    page,
+    uri: `${SANDBOX_ORIGIN}/api/1/users/${slug}/`,
+  };
 }
 
 /**
@@ -39,13 +71,19 @@ export function buildSeedCatalog(tabular: TabularResourceInfo[]): SeedCatalog {
   };
   const results = fixture("udata_results.json");
   for (const entry of results.datasets) {
-    const organization = entry.organization ? { ...entry.organization, uri: `${SANDBOX_ORIGIN}/api/1/organizations/${entry.organization.slug}/` } : null;
+    const organization = entry.organization
+      ? { ...entry.organization, uri: `${SANDBOX_ORIGIN}/api/1/organizations/${entry.organization.slug}/` }
+      : null;
     if (organization) {
       put("organizations", organization);
       for (const member of organization.members ?? []) users(member.user);
     }
     const dataset = entry.dataset;
-    const created = dataset.created_at ?? dataset.internal?.created_at_internal ?? dataset.created_at_internal ?? "2020-01-01T00:00:00+00:00";
+    const created =
+      dataset.created_at ??
+      dataset.internal?.created_at_internal ??
+      dataset.created_at_internal ??
+      "2020-01-01T00:00:00+00:00";
     const modified = dataset.last_modified ?? dataset.last_modified_internal ?? created;
     users(dataset.owner);
     put("datasets", {
@@ -70,7 +108,12 @@ export function buildSeedCatalog(tabular: TabularResourceInfo[]): SeedCatalog {
       put("dataservices", {
         ...dataservice,
         machine_documentation_url: `${SANDBOX_ORIGIN}/sandbox/openapi/${dataservice.id}.json`,
-        datasets: { rel: "subsection", href: `${SANDBOX_ORIGIN}/api/1/datasets/?dataservice=${dataservice.id}`, type: "GET", total: 1 },
+        datasets: {
+          rel: "subsection",
+          href: `${SANDBOX_ORIGIN}/api/1/datasets/?dataservice=${dataservice.id}`,
+          type: "GET",
+          total: 1,
+        },
         dataset_ids: [dataset.id],
       });
     }
@@ -88,10 +131,24 @@ export function buildSeedCatalog(tabular: TabularResourceInfo[]): SeedCatalog {
   const organizations = new Map(SEED_ORGANIZATIONS.map((org) => [org.id, org]));
   for (const org of SEED_ORGANIZATIONS) {
     put("organizations", {
-      id: org.id, name: org.name, acronym: org.acronym ?? null, slug: org.slug, description: org.description,
-      badges: org.badges.map((kind) => ({ kind })), business_number_id: null, created_at: "2014-04-17T18:21:21+00:00",
-      last_modified: "2026-01-01T00:00:00+00:00", deleted: null, extras: {}, logo: null, logo_thumbnail: null, members: [],
-      metrics: {}, url: null, page: `https://www.data.gouv.fr/organizations/${org.slug}/`, uri: `${SANDBOX_ORIGIN}/api/1/organizations/${org.slug}/`,
+      id: org.id,
+      name: org.name,
+      acronym: org.acronym ?? null,
+      slug: org.slug,
+      description: org.description,
+      badges: org.badges.map((kind) => ({ kind })),
+      business_number_id: null,
+      created_at: "2014-04-17T18:21:21+00:00",
+      last_modified: "2026-01-01T00:00:00+00:00",
+      deleted: null,
+      extras: {},
+      logo: null,
+      logo_thumbnail: null,
+      members: [],
+      metrics: {},
+      url: null,
+      page: `https://www.data.gouv.fr/organizations/${org.slug}/`,
+      uri: `${SANDBOX_ORIGIN}/api/1/organizations/${org.slug}/`,
     });
   }
   for (const info of tabular) {
@@ -106,15 +163,49 @@ export function buildSeedCatalog(tabular: TabularResourceInfo[]): SeedCatalog {
 function tabularDataset(seed: (typeof SEED_TABULAR)[number], info: TabularResourceInfo, organization: Doc | null): Doc {
   const now = info.createdAt;
   return {
-    id: seed.datasetId, title: seed.title, acronym: null, slug: seed.slug, description: seed.description, description_short: seed.description,
-    created_at: "2020-01-01T00:00:00+00:00", last_modified: now, last_update: now, deleted: null, archived: null, featured: false, private: false,
-    tags: seed.tags, badges: [], frequency: seed.frequency, frequency_date: null, extras: {}, harvest: null,
+    id: seed.datasetId,
+    title: seed.title,
+    acronym: null,
+    slug: seed.slug,
+    description: seed.description,
+    description_short: seed.description,
+    created_at: "2020-01-01T00:00:00+00:00",
+    last_modified: now,
+    last_update: now,
+    deleted: null,
+    archived: null,
+    featured: false,
+    private: false,
+    tags: seed.tags,
+    badges: [],
+    frequency: seed.frequency,
+    frequency_date: null,
+    extras: {},
+    harvest: null,
     metrics: { discussions: 0, followers: 0, reuses: 0, views: 0, resources_downloads: null },
-    organization, owner: null, temporal_coverage: null, spatial: { geom: null, granularity: "fr:commune", zones: ["country:fr"] },
-    license: seed.license, access_type: "open",
-    quality: { score: 0.78, all_resources_available: true, dataset_description_quality: true, has_open_format: true, has_resources: true, license: true, resources_documentation: false, spatial: true, temporal_coverage: false, update_frequency: true, update_fulfilled_in_time: true },
-    schema: null, community_resources: [],
-    page: `https://www.data.gouv.fr/datasets/${seed.slug}/`, uri: `${SANDBOX_ORIGIN}/api/1/datasets/${seed.slug}/`,
+    organization,
+    owner: null,
+    temporal_coverage: null,
+    spatial: { geom: null, granularity: "fr:commune", zones: ["country:fr"] },
+    license: seed.license,
+    access_type: "open",
+    quality: {
+      score: 0.78,
+      all_resources_available: true,
+      dataset_description_quality: true,
+      has_open_format: true,
+      has_resources: true,
+      license: true,
+      resources_documentation: false,
+      spatial: true,
+      temporal_coverage: false,
+      update_frequency: true,
+      update_fulfilled_in_time: true,
+    },
+    schema: null,
+    community_resources: [],
+    page: `https://www.data.gouv.fr/datasets/${seed.slug}/`,
+    uri: `${SANDBOX_ORIGIN}/api/1/datasets/${seed.slug}/`,
     resources: [tabularResource(info)],
   };
 }
@@ -122,9 +213,21 @@ function tabularDataset(seed: (typeof SEED_TABULAR)[number], info: TabularResour
 /** A resource the Tabular API serves, with the hydra extras that say so. */
 export function tabularResource(info: TabularResourceInfo, title = info.title): Doc {
   return {
-    id: info.resourceId, title, description: null, filetype: "file", type: "main", format: info.format, mime: "text/csv",
-    url: `${SANDBOX_ORIGIN}/sandbox/files/${info.resourceId}.csv`, latest: `${SANDBOX_ORIGIN}/api/1/datasets/r/${info.resourceId}`,
-    checksum: null, filesize: info.filesize, created_at: info.createdAt, last_modified: info.createdAt, metrics: { views: 0 }, harvest: null,
+    id: info.resourceId,
+    title,
+    description: null,
+    filetype: "file",
+    type: "main",
+    format: info.format,
+    mime: "text/csv",
+    url: `${SANDBOX_ORIGIN}/sandbox/files/${info.resourceId}.csv`,
+    latest: `${SANDBOX_ORIGIN}/api/1/datasets/r/${info.resourceId}`,
+    checksum: null,
+    filesize: info.filesize,
+    created_at: info.createdAt,
+    last_modified: info.createdAt,
+    metrics: { views: 0 },
+    harvest: null,
     extras: {
       "analysis:parsing:parsing_table": info.table,
       "analysis:parsing:started_at": info.createdAt,

@@ -12,7 +12,15 @@ function allZones() {
   if (!zones) {
     zones = new Map();
     const add = (level: string, list: Division[]) => {
-      for (const d of list) if (!d.type || d.type === "commune-actuelle") zones!.set(`${level}:${d.code}`, { id: `${level}:${d.code}`, code: d.code, name: d.nom, level, population: d.population });
+      for (const d of list)
+        if (!d.type || d.type === "commune-actuelle")
+          zones!.set(`${level}:${d.code}`, {
+            id: `${level}:${d.code}`,
+            code: d.code,
+            name: d.nom,
+            level,
+            population: d.population,
+          });
     };
     add("fr:region", require("@etalab/decoupage-administratif/data/regions.json"));
     add("fr:departement", require("@etalab/decoupage-administratif/data/departements.json"));
@@ -23,7 +31,17 @@ function allZones() {
 }
 
 const feature = (zone: ReturnType<typeof allZones> extends Map<string, infer Z> ? Z : never) => ({
-  id: zone.id, type: "Feature", geometry: null, properties: { code: zone.code, name: zone.name, level: zone.level, slug: zone.name.toLowerCase(), population: zone.population ?? null, uri: null },
+  id: zone.id,
+  type: "Feature",
+  geometry: null,
+  properties: {
+    code: zone.code,
+    name: zone.name,
+    level: zone.level,
+    slug: zone.name.toLowerCase(),
+    population: zone.population ?? null,
+    uri: null,
+  },
 });
 
 export function handleSpatial(request: SandboxRequest): boolean {
@@ -31,8 +49,14 @@ export function handleSpatial(request: SandboxRequest): boolean {
   if (path === "/api/1/spatial/zones/suggest/") {
     const q = (url.searchParams.get("q") ?? "").toLowerCase();
     const size = Number(url.searchParams.get("size") ?? 10);
-    const found = [...allZones().values()].filter((z) => z.name.toLowerCase().startsWith(q) || z.code === q).slice(0, size);
-    reply(request, 200, found.map((z) => ({ id: z.id, name: z.name, code: z.code, level: z.level })));
+    const found = [...allZones().values()]
+      .filter((z) => z.name.toLowerCase().startsWith(q) || z.code === q)
+      .slice(0, size);
+    reply(
+      request,
+      200,
+      found.map((z) => ({ id: z.id, name: z.name, code: z.code, level: z.level })),
+    );
     return true;
   }
   const match = /^\/api\/1\/spatial\/zones\/([^/]+)\/$/.exec(path);

@@ -18,15 +18,20 @@ export class CatalogStore {
   }
 
   async open(seed: () => SeedCatalog): Promise<void> {
-    await this.#db.run(`CREATE TABLE IF NOT EXISTS ${TABLE} (kind VARCHAR, id VARCHAR, doc JSON NOT NULL, PRIMARY KEY (kind, id))`);
+    await this.#db.run(
+      `CREATE TABLE IF NOT EXISTS ${TABLE} (kind VARCHAR, id VARCHAR, doc JSON NOT NULL, PRIMARY KEY (kind, id))`,
+    );
     const [{ n }] = await this.#db.all<{ n: number }>(`SELECT count(*)::INTEGER AS n FROM ${TABLE}`);
     if (n === 0) {
       const { docs } = seed();
       await this.#transaction(async () => {
-        for (const { kind, id, doc } of docs) await this.#db.run(`INSERT INTO ${TABLE} VALUES (?, ?, ?)`, [kind, id, JSON.stringify(doc)]);
+        for (const { kind, id, doc } of docs)
+          await this.#db.run(`INSERT INTO ${TABLE} VALUES (?, ?, ?)`, [kind, id, JSON.stringify(doc)]);
       });
     }
-    for (const { kind, id, doc } of await this.#db.all<{ kind: Kind; id: string; doc: string }>(`SELECT kind, id, doc::VARCHAR AS doc FROM ${TABLE} ORDER BY rowid`)) {
+    for (const { kind, id, doc } of await this.#db.all<{ kind: Kind; id: string; doc: string }>(
+      `SELECT kind, id, doc::VARCHAR AS doc FROM ${TABLE} ORDER BY rowid`,
+    )) {
       this.#map(kind).set(id, JSON.parse(doc));
     }
   }

@@ -25,7 +25,19 @@ export interface WriteContext {
 
 export const FORBIDDEN = "You do not have the permission to modify that object.";
 export const REQUIRED = "This field is required.";
-const DATASET_FIELDS = ["title", "description", "acronym", "tags", "license", "frequency", "private", "temporal_coverage", "spatial", "extras", "description_short"];
+const DATASET_FIELDS = [
+  "title",
+  "description",
+  "acronym",
+  "tags",
+  "license",
+  "frequency",
+  "private",
+  "temporal_coverage",
+  "spatial",
+  "extras",
+  "description_short",
+];
 const RESOURCE_FIELDS = ["title", "description", "url", "type", "format", "filetype", "mime", "extras", "schema"];
 
 export async function readJson(request: SandboxRequest): Promise<Doc> {
@@ -49,17 +61,24 @@ function pick(body: Doc, fields: string[]): Doc {
   return Object.fromEntries(fields.filter((f) => f in body).map((f) => [f, body[f]]));
 }
 
-const reference = JSON.parse(readFileSync(new URL("../../seed/main-api/reference.json", import.meta.url), "utf8")) as { licenses: Doc[]; frequencies: Doc[] };
+const reference = JSON.parse(readFileSync(new URL("../../seed/main-api/reference.json", import.meta.url), "utf8")) as {
+  licenses: Doc[];
+  frequencies: Doc[];
+};
 const LICENSES = new Set(reference.licenses.map((l) => String(l.id)));
 const FREQUENCIES = new Set(reference.frequencies.map((f) => String(f.id)));
 
 function validateDataset(body: Doc, creating: boolean): void {
   const errors: Record<string, string[]> = {};
-  if ("license" in body && body.license !== null && !LICENSES.has(String(body.license))) errors.license = ["Not a valid choice."];
-  if ("frequency" in body && body.frequency !== null && !FREQUENCIES.has(String(body.frequency))) errors.frequency = ["Not a valid choice."];
+  if ("license" in body && body.license !== null && !LICENSES.has(String(body.license)))
+    errors.license = ["Not a valid choice."];
+  if ("frequency" in body && body.frequency !== null && !FREQUENCIES.has(String(body.frequency)))
+    errors.frequency = ["Not a valid choice."];
   if (creating && (typeof body.title !== "string" || body.title.trim() === "")) errors.title = [REQUIRED];
-  if (!creating && "title" in body && (typeof body.title !== "string" || body.title.trim() === "")) errors.title = [REQUIRED];
-  if ("tags" in body && (!Array.isArray(body.tags) || body.tags.some((t: unknown) => typeof t !== "string"))) errors.tags = ["Tags must be a list of strings."];
+  if (!creating && "title" in body && (typeof body.title !== "string" || body.title.trim() === ""))
+    errors.title = [REQUIRED];
+  if ("tags" in body && (!Array.isArray(body.tags) || body.tags.some((t: unknown) => typeof t !== "string")))
+    errors.tags = ["Tags must be a list of strings."];
   if ("private" in body && typeof body.private !== "boolean") errors.private = ["Not a valid boolean."];
   if (Object.keys(errors).length) throw new MainError(400, "Validation error", errors);
   // udata's tag field keeps each tag slugified, dropping the short ones
@@ -68,13 +87,22 @@ function validateDataset(body: Doc, creating: boolean): void {
 
 function validateResource(body: Doc, creating: boolean): void {
   const errors: Record<string, string[]> = {};
-  if ((creating || "title" in body) && (typeof body.title !== "string" || body.title.trim() === "")) errors.title = [REQUIRED];
-  if ((creating || "url" in body) && (typeof body.url !== "string" || !/^https?:\/\/\S+$/.test(body.url))) errors.url = [creating && !("url" in body) ? REQUIRED : "Invalid URL."];
+  if ((creating || "title" in body) && (typeof body.title !== "string" || body.title.trim() === ""))
+    errors.title = [REQUIRED];
+  if ((creating || "url" in body) && (typeof body.url !== "string" || !/^https?:\/\/\S+$/.test(body.url)))
+    errors.url = [creating && !("url" in body) ? REQUIRED : "Invalid URL."];
   if (Object.keys(errors).length) throw new MainError(400, "Validation error", errors);
 }
 
 export function slugify(title: string, taken: (slug: string) => boolean): string {
-  const base = title.normalize("NFD").replace(/[\u0300-\u036f]/g, "").toLowerCase().replace(/[^a-z0-9]+/g, "-").replace(/^-|-$/g, "").slice(0, 80) || "dataset";
+  const base =
+    title
+      .normalize("NFD")
+      .replace(/[\u0300-\u036f]/g, "")
+      .toLowerCase()
+      .replace(/[^a-z0-9]+/g, "-")
+      .replace(/^-|-$/g, "")
+      .slice(0, 80) || "dataset";
   let slug = base;
   for (let n = 1; taken(slug); n++) slug = `${base}-${n}`;
   return slug;
@@ -83,9 +111,13 @@ export function slugify(title: string, taken: (slug: string) => boolean): string
 /** The organization a new object is published for, if the body names one: 400 if unknown, 403 if not the caller's. */
 export function publishingOrganization(ctx: WriteContext, account: Account, body: Doc): Doc | null {
   if (!body.organization) return null;
-  const organization = ctx.store.find("organizations", typeof body.organization === "string" ? body.organization : body.organization.id);
+  const organization = ctx.store.find(
+    "organizations",
+    typeof body.organization === "string" ? body.organization : body.organization.id,
+  );
   if (!organization) throw new MainError(400, "Validation error", { organization: ["Unknown organization."] });
-  if (!account.organizations.includes(organization.id) && !account.organizations.includes(organization.slug)) throw new MainError(403, FORBIDDEN);
+  if (!account.organizations.includes(organization.id) && !account.organizations.includes(organization.slug))
+    throw new MainError(403, FORBIDDEN);
   return organization;
 }
 
@@ -107,9 +139,19 @@ function resourceOf(dataset: Doc, resourceId: string): Doc {
 export const now = () => new Date().toISOString();
 
 const MIME_TYPES: Record<string, string> = {
-  csv: "text/csv", txt: "text/plain", json: "application/json", geojson: "application/geo+json", xml: "application/xml", pdf: "application/pdf",
-  zip: "application/zip", parquet: "application/vnd.apache.parquet", xls: "application/vnd.ms-excel", ods: "application/vnd.oasis.opendocument.spreadsheet",
-  xlsx: "application/vnd.openxmlformats-officedocument.spreadsheetml.sheet", html: "text/html", htm: "text/html",
+  csv: "text/csv",
+  txt: "text/plain",
+  json: "application/json",
+  geojson: "application/geo+json",
+  xml: "application/xml",
+  pdf: "application/pdf",
+  zip: "application/zip",
+  parquet: "application/vnd.apache.parquet",
+  xls: "application/vnd.ms-excel",
+  ods: "application/vnd.oasis.opendocument.spreadsheet",
+  xlsx: "application/vnd.openxmlformats-officedocument.spreadsheetml.sheet",
+  html: "text/html",
+  htm: "text/html",
 };
 
 /** The name under filesDir of a file the sandbox stores for a resource, if it stores one. */
@@ -126,7 +168,13 @@ export async function handleWrite(ctx: WriteContext, request: SandboxRequest): P
 
   if (method === "GET" && path === "/api/1/me/") {
     const account = authenticate(request, ctx.accounts);
-    reply(request, 200, { ...account.user, organizations: account.organizations.map((id) => ctx.store.find("organizations", id)).filter(Boolean).map((o) => orgRef(o!)) });
+    reply(request, 200, {
+      ...account.user,
+      organizations: account.organizations
+        .map((id) => ctx.store.find("organizations", id))
+        .filter(Boolean)
+        .map((o) => orgRef(o!)),
+    });
     return true;
   }
   if (method === "POST" && path === "/api/1/datasets/") {
@@ -137,18 +185,46 @@ export async function handleWrite(ctx: WriteContext, request: SandboxRequest): P
     const id = randomBytes(12).toString("hex");
     const slug = slugify(body.title, (s) => ctx.store.find("datasets", s) !== undefined);
     const dataset: Doc = {
-      id, slug, acronym: null, description: "", description_short: null, tags: [], license: "notspecified", frequency: "unknown", private: false, extras: {},
-      ...pick(body, DATASET_FIELDS), created_at: now(), last_modified: now(), last_update: now(), deleted: null, archived: null, featured: false,
-      badges: [], resources: [], community_resources: [], metrics: { discussions: 0, followers: 0, reuses: 0, views: 0, resources_downloads: null },
-      organization: organization ? orgRef(organization) : null, owner: organization ? null : userRef(account.user), harvest: null, temporal_coverage: body.temporal_coverage ?? null,
-      spatial: body.spatial ?? null, schema: null, quality: { score: 0 }, page: `https://www.data.gouv.fr/datasets/${slug}/`, uri: `${SANDBOX_ORIGIN}/api/1/datasets/${slug}/`,
+      id,
+      slug,
+      acronym: null,
+      description: "",
+      description_short: null,
+      tags: [],
+      license: "notspecified",
+      frequency: "unknown",
+      private: false,
+      extras: {},
+      ...pick(body, DATASET_FIELDS),
+      created_at: now(),
+      last_modified: now(),
+      last_update: now(),
+      deleted: null,
+      archived: null,
+      featured: false,
+      badges: [],
+      resources: [],
+      community_resources: [],
+      metrics: { discussions: 0, followers: 0, reuses: 0, views: 0, resources_downloads: null },
+      organization: organization ? orgRef(organization) : null,
+      owner: organization ? null : userRef(account.user),
+      harvest: null,
+      temporal_coverage: body.temporal_coverage ?? null,
+      spatial: body.spatial ?? null,
+      schema: null,
+      quality: { score: 0 },
+      page: `https://www.data.gouv.fr/datasets/${slug}/`,
+      uri: `${SANDBOX_ORIGIN}/api/1/datasets/${slug}/`,
     };
     await ctx.store.save("datasets", dataset);
     await ctx.changed();
     reply(request, 201, dataset);
     return true;
   }
-  if ((m = /^\/api\/1\/datasets\/([^/]+)\/$/.exec(path)) && (method === "PUT" || method === "PATCH" || method === "DELETE")) {
+  if (
+    (m = /^\/api\/1\/datasets\/([^/]+)\/$/.exec(path)) &&
+    (method === "PUT" || method === "PATCH" || method === "DELETE")
+  ) {
     const account = authenticate(request, ctx.accounts);
     if (method === "DELETE") {
       const dataset = editable(ctx, account, m[1]);
@@ -162,7 +238,13 @@ export async function handleWrite(ctx: WriteContext, request: SandboxRequest): P
     // a deleted dataset comes back only through an update that says `"deleted": null`
     const dataset = editable(ctx, account, m[1], body.deleted === null);
     validateDataset(body, false);
-    const updated = { ...dataset, ...pick(body, DATASET_FIELDS), deleted: null, last_modified: now(), last_update: now() };
+    const updated = {
+      ...dataset,
+      ...pick(body, DATASET_FIELDS),
+      deleted: null,
+      last_modified: now(),
+      last_update: now(),
+    };
     await ctx.store.save("datasets", updated);
     if (dataset.deleted) await ctx.changed();
     reply(request, 200, updated);
@@ -176,10 +258,17 @@ export async function handleWrite(ctx: WriteContext, request: SandboxRequest): P
       // reorder: the list of resource ids (or objects with ids) in the new order
       const order = Array.isArray(body) ? body.map((r: Doc | string) => (typeof r === "string" ? r : r?.id)) : [];
       const current: Doc[] = dataset.resources ?? [];
-      if (order.length !== current.length) throw new MainError(400, `All resources must be reordered, you provided ${order.length} out of ${current.length}`);
+      if (order.length !== current.length)
+        throw new MainError(
+          400,
+          `All resources must be reordered, you provided ${order.length} out of ${current.length}`,
+        );
       const ids = current.map((r) => String(r.id));
       if (new Set(order).size !== ids.length || !ids.every((id) => order.includes(id))) {
-        throw new MainError(400, `Resource ids must match existing ones in dataset, ie: {${ids.map((id) => `'${id}'`).join(", ")}}`);
+        throw new MainError(
+          400,
+          `Resource ids must match existing ones in dataset, ie: {${ids.map((id) => `'${id}'`).join(", ")}}`,
+        );
       }
       const resources = order.map((id: string) => current.find((r: Doc) => r.id === id));
       await ctx.store.save("datasets", { ...dataset, resources, last_modified: now() });
@@ -188,23 +277,50 @@ export async function handleWrite(ctx: WriteContext, request: SandboxRequest): P
     }
     validateResource(body, true);
     // the form's file type defaults to "file", and files only come through the upload route
-    if ((body.filetype ?? "file") !== "remote") throw new MainError(400, "This endpoint only supports remote resources");
+    if ((body.filetype ?? "file") !== "remote")
+      throw new MainError(400, "This endpoint only supports remote resources");
     const resource: Doc = {
-      id: randomUUID(), description: null, type: "main", format: null, mime: null, filesize: null, checksum: null, extras: {}, schema: null,
-      ...pick(body, RESOURCE_FIELDS), filetype: "remote", created_at: now(), last_modified: now(), metrics: { views: 0 }, harvest: null, preview_url: null,
+      id: randomUUID(),
+      description: null,
+      type: "main",
+      format: null,
+      mime: null,
+      filesize: null,
+      checksum: null,
+      extras: {},
+      schema: null,
+      ...pick(body, RESOURCE_FIELDS),
+      filetype: "remote",
+      created_at: now(),
+      last_modified: now(),
+      metrics: { views: 0 },
+      harvest: null,
+      preview_url: null,
     };
     resource.latest = `${SANDBOX_ORIGIN}/api/1/datasets/r/${resource.id}`;
-    await ctx.store.save("datasets", { ...dataset, resources: [...(dataset.resources ?? []), resource], last_modified: now(), last_update: now() });
+    await ctx.store.save("datasets", {
+      ...dataset,
+      resources: [...(dataset.resources ?? []), resource],
+      last_modified: now(),
+      last_update: now(),
+    });
     await ctx.changed();
     reply(request, 201, resource);
     return true;
   }
-  if ((m = /^\/api\/1\/datasets\/([^/]+)\/resources\/([^/]+)\/$/.exec(path)) && (method === "PUT" || method === "DELETE")) {
+  if (
+    (m = /^\/api\/1\/datasets\/([^/]+)\/resources\/([^/]+)\/$/.exec(path)) &&
+    (method === "PUT" || method === "DELETE")
+  ) {
     const account = authenticate(request, ctx.accounts);
     const dataset = editable(ctx, account, m[1]);
     const resource = resourceOf(dataset, m[2]);
     if (method === "DELETE") {
-      await ctx.store.save("datasets", { ...dataset, resources: dataset.resources.filter((r: Doc) => r.id !== resource.id), last_modified: now() });
+      await ctx.store.save("datasets", {
+        ...dataset,
+        resources: dataset.resources.filter((r: Doc) => r.id !== resource.id),
+        last_modified: now(),
+      });
       if (ctx.tabular.store.get(resource.id)) await ctx.tabular.remove(resource.id, new Date(), dataset.id);
       const stored = storedFileName(resource);
       if (stored) await rm(join(ctx.filesDir, stored), { force: true });
@@ -215,13 +331,29 @@ export async function handleWrite(ctx: WriteContext, request: SandboxRequest): P
     }
     const body = await readJson(request);
     validateResource(body, false);
-    if (body.filetype && body.filetype !== resource.filetype) throw new MainError(400, "Cannot modify filetype after creation");
-    const updated = { ...resource, ...pick(body, RESOURCE_FIELDS.filter((f) => resource.filetype !== "file" || f !== "url")), last_modified: now() };
-    await ctx.store.save("datasets", { ...dataset, resources: dataset.resources.map((r: Doc) => (r.id === resource.id ? updated : r)), last_modified: now() });
+    if (body.filetype && body.filetype !== resource.filetype)
+      throw new MainError(400, "Cannot modify filetype after creation");
+    const updated = {
+      ...resource,
+      ...pick(
+        body,
+        RESOURCE_FIELDS.filter((f) => resource.filetype !== "file" || f !== "url"),
+      ),
+      last_modified: now(),
+    };
+    await ctx.store.save("datasets", {
+      ...dataset,
+      resources: dataset.resources.map((r: Doc) => (r.id === resource.id ? updated : r)),
+      last_modified: now(),
+    });
     reply(request, 200, updated);
     return true;
   }
-  if (method === "POST" && ((m = /^\/api\/1\/datasets\/([^/]+)\/upload\/$/.exec(path)) || (m = /^\/api\/1\/datasets\/([^/]+)\/resources\/([^/]+)\/upload\/$/.exec(path)))) {
+  if (
+    method === "POST" &&
+    ((m = /^\/api\/1\/datasets\/([^/]+)\/upload\/$/.exec(path)) ||
+      (m = /^\/api\/1\/datasets\/([^/]+)\/resources\/([^/]+)\/upload\/$/.exec(path)))
+  ) {
     const account = authenticate(request, ctx.accounts);
     const dataset = editable(ctx, account, m[1]);
     const previous = m[2] ? resourceOf(dataset, m[2]) : undefined;
@@ -235,7 +367,12 @@ export async function handleWrite(ctx: WriteContext, request: SandboxRequest): P
  * Receives a file to a temporary path, makes the Tabular API serve it if it is a CSV, and only then moves it into place
  * and records it: an upload cut midway leaves the previous file, table and metadata as they were.
  */
-async function uploadFile(ctx: WriteContext, request: SandboxRequest, dataset: Doc, previous: Doc | undefined): Promise<void> {
+async function uploadFile(
+  ctx: WriteContext,
+  request: SandboxRequest,
+  dataset: Doc,
+  previous: Doc | undefined,
+): Promise<void> {
   await mkdir(ctx.filesDir, { recursive: true });
   const resourceId = previous?.id ?? randomUUID();
   const temp = join(ctx.filesDir, `.upload-${randomUUID()}`);
@@ -261,14 +398,36 @@ async function uploadFile(ctx: WriteContext, request: SandboxRequest, dataset: D
     } else {
       if (previous && ctx.tabular.store.get(resourceId)) await ctx.tabular.remove(resourceId, new Date(), dataset.id);
       resource = {
-        id: resourceId, title, description: null, filetype: "file", type: "main", format: extension, mime, filesize: upload.size, checksum, extras: {},
-        preview_url: null, schema: null, metrics: { views: 0 }, harvest: null, created_at: now(), last_modified: now(),
-        url: `${SANDBOX_ORIGIN}/sandbox/files/${name}`, latest: `${SANDBOX_ORIGIN}/api/1/datasets/r/${resourceId}`,
+        id: resourceId,
+        title,
+        description: null,
+        filetype: "file",
+        type: "main",
+        format: extension,
+        mime,
+        filesize: upload.size,
+        checksum,
+        extras: {},
+        preview_url: null,
+        schema: null,
+        metrics: { views: 0 },
+        harvest: null,
+        created_at: now(),
+        last_modified: now(),
+        url: `${SANDBOX_ORIGIN}/sandbox/files/${name}`,
+        latest: `${SANDBOX_ORIGIN}/api/1/datasets/r/${resourceId}`,
       };
     }
     await rename(temp, join(ctx.filesDir, name));
-    resource = { ...(previous ?? {}), ...resource, created_at: previous?.created_at ?? resource.created_at, last_modified: now() };
-    const resources = previous ? dataset.resources.map((r: Doc) => (r.id === resourceId ? resource : r)) : [...(dataset.resources ?? []), resource];
+    resource = {
+      ...(previous ?? {}),
+      ...resource,
+      created_at: previous?.created_at ?? resource.created_at,
+      last_modified: now(),
+    };
+    const resources = previous
+      ? dataset.resources.map((r: Doc) => (r.id === resourceId ? resource : r))
+      : [...(dataset.resources ?? []), resource];
     await ctx.store.save("datasets", { ...dataset, resources, last_modified: now(), last_update: now() });
     // the replaced file goes once the new one is recorded, as udata deletes the old stored file
     const replaced = previous ? storedFileName(previous) : undefined;

@@ -36,7 +36,8 @@ export function monthsOf(range: MonthRange): string[] {
   const [fy, fm] = range.from.split("-").map(Number);
   const [ty, tm] = range.to.split("-").map(Number);
   const months: string[] = [];
-  for (let y = fy, m = fm; y < ty || (y === ty && m <= tm); m === 12 ? (y++, (m = 1)) : m++) months.push(`${y}-${String(m).padStart(2, "0")}`);
+  for (let y = fy, m = fm; y < ty || (y === ty && m <= tm); m === 12 ? (y++, (m = 1)) : m++)
+    months.push(`${y}-${String(m).padStart(2, "0")}`);
   return months;
 }
 
@@ -60,8 +61,17 @@ function scaleOf(id: string): number {
 export function generateMetrics(ids: CatalogIds, range: MonthRange = DEFAULT_MONTHS): MetricsTables {
   const months = monthsOf(range);
   const tables: MetricsTables = {
-    site: [], datasets: [], resources: [], organizations: [], reuses: [], dataservices: [],
-    datasets_total: [], resources_total: [], organizations_total: [], reuses_total: [], dataservices_total: [],
+    site: [],
+    datasets: [],
+    resources: [],
+    organizations: [],
+    reuses: [],
+    dataservices: [],
+    datasets_total: [],
+    resources_total: [],
+    organizations_total: [],
+    reuses_total: [],
+    dataservices_total: [],
   };
   const resourcesOf = new Map<string, string[]>();
   for (const r of ids.resources) resourcesOf.set(r.datasetId, [...(resourcesOf.get(r.datasetId) ?? []), r.id]);
@@ -76,19 +86,39 @@ export function generateMetrics(ids: CatalogIds, range: MonthRange = DEFAULT_MON
       const visit = visits(dataset.id, month, index, scale);
       let download = 0;
       for (const resourceId of resourcesOf.get(dataset.id) ?? []) {
-        const share = Math.round(visit * (0.05 + 0.6 * unit(`${resourceId}|share`)) * (0.9 + 0.2 * unit(`${resourceId}|${month}`)));
+        const share = Math.round(
+          visit * (0.05 + 0.6 * unit(`${resourceId}|share`)) * (0.9 + 0.2 * unit(`${resourceId}|${month}`)),
+        );
         download += share;
-        tables.resources.push({ resource_id: resourceId, dataset_id: dataset.id, metric_month: month, monthly_download_resource: share });
+        tables.resources.push({
+          resource_id: resourceId,
+          dataset_id: dataset.id,
+          metric_month: month,
+          monthly_download_resource: share,
+        });
       }
-      tables.datasets.push({ dataset_id: dataset.id, metric_month: month, monthly_visit: visit, monthly_download_resource: download, organization_id: dataset.organizationId ?? null });
+      tables.datasets.push({
+        dataset_id: dataset.id,
+        metric_month: month,
+        monthly_visit: visit,
+        monthly_download_resource: download,
+        organization_id: dataset.organizationId ?? null,
+      });
       datasetMonth.set(`${dataset.id}|${month}`, { visit, download });
       visitTotal += visit;
       downloadTotal += download;
     });
-    tables.datasets_total.push({ dataset_id: dataset.id, visit: visitTotal, outlink: Math.round(visitTotal * 0.04 * unit(`${dataset.id}|out`)), download_resource: downloadTotal });
+    tables.datasets_total.push({
+      dataset_id: dataset.id,
+      visit: visitTotal,
+      outlink: Math.round(visitTotal * 0.04 * unit(`${dataset.id}|out`)),
+      download_resource: downloadTotal,
+    });
   }
   for (const resource of ids.resources) {
-    const total = tables.resources.filter((r) => r.resource_id === resource.id).reduce((sum, r) => sum + Number(r.monthly_download_resource), 0);
+    const total = tables.resources
+      .filter((r) => r.resource_id === resource.id)
+      .reduce((sum, r) => sum + Number(r.monthly_download_resource), 0);
     tables.resources_total.push({ resource_id: resource.id, dataset_id: resource.datasetId, download_resource: total });
   }
   const simple = (model: "reuses" | "dataservices", key: string, list: string[]) => {
@@ -100,7 +130,11 @@ export function generateMetrics(ids: CatalogIds, range: MonthRange = DEFAULT_MON
         total += visit;
         tables[model].push({ [key]: id, metric_month: month, monthly_visit: visit });
       });
-      tables[`${model}_total`].push(model === "reuses" ? { reuse_id: id, visit: total, outlink: Math.round(total * 0.3 * unit(`${id}|out`)) } : { dataservice_id: id, visit_dataservice: total });
+      tables[`${model}_total`].push(
+        model === "reuses"
+          ? { reuse_id: id, visit: total, outlink: Math.round(total * 0.3 * unit(`${id}|out`)) }
+          : { dataservice_id: id, visit_dataservice: total },
+      );
     }
   };
   simple("reuses", "reuse_id", ids.reuses);
@@ -120,12 +154,25 @@ export function generateMetrics(ids: CatalogIds, range: MonthRange = DEFAULT_MON
         download += figures.download;
       }
       const reuse = visits(`${organizationId}|reuse`, month, index, scaleOf(organizationId) / 10);
-      tables.organizations.push({ organization_id: organizationId, metric_month: month, monthly_visit_dataset: visit, monthly_download_resource: download, monthly_visit_reuse: reuse, monthly_visit_dataservice: null });
+      tables.organizations.push({
+        organization_id: organizationId,
+        metric_month: month,
+        monthly_visit_dataset: visit,
+        monthly_download_resource: download,
+        monthly_visit_reuse: reuse,
+        monthly_visit_dataservice: null,
+      });
       visitTotal += visit;
       downloadTotal += download;
       reuseTotal += reuse;
     });
-    tables.organizations_total.push({ organization_id: organizationId, visit_dataset: visitTotal, download_resource: downloadTotal, visit_reuse: reuseTotal, outlink: Math.round(visitTotal * 0.03) });
+    tables.organizations_total.push({
+      organization_id: organizationId,
+      visit_dataset: visitTotal,
+      download_resource: downloadTotal,
+      visit_reuse: reuseTotal,
+      outlink: Math.round(visitTotal * 0.03),
+    });
   }
   months.forEach((month) => {
     let visit = 0;
@@ -135,8 +182,15 @@ export function generateMetrics(ids: CatalogIds, range: MonthRange = DEFAULT_MON
       visit += figures.visit;
       download += figures.download;
     }
-    const reuse = tables.reuses.filter((r) => r.metric_month === month).reduce((sum, r) => sum + Number(r.monthly_visit), 0);
-    tables.site.push({ metric_month: month, monthly_visit_dataset: visit, monthly_download_resource: download, monthly_visit_reuse: reuse });
+    const reuse = tables.reuses
+      .filter((r) => r.metric_month === month)
+      .reduce((sum, r) => sum + Number(r.monthly_visit), 0);
+    tables.site.push({
+      metric_month: month,
+      monthly_visit_dataset: visit,
+      monthly_download_resource: download,
+      monthly_visit_reuse: reuse,
+    });
   });
   return tables;
 }

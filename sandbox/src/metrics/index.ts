@@ -30,10 +30,19 @@ export interface MetricsService extends SandboxApi {
 const TABLE_PREFIX = "metric_";
 
 function typesOf(model: keyof typeof METRICS_MODELS): Record<string, PythonType> {
-  return Object.fromEntries(METRICS_MODELS[model].map((column) => [column, metricsColumnType(column) === "count" || column === "__id" ? "int" : "string"]));
+  return Object.fromEntries(
+    METRICS_MODELS[model].map((column) => [
+      column,
+      metricsColumnType(column) === "count" || column === "__id" ? "int" : "string",
+    ]),
+  );
 }
 
-export async function createMetricsService(ctx: SandboxContext, ids: CatalogIds, options: MetricsServiceOptions = {}): Promise<MetricsService> {
+export async function createMetricsService(
+  ctx: SandboxContext,
+  ids: CatalogIds,
+  options: MetricsServiceOptions = {},
+): Promise<MetricsService> {
   const maxPageSize = options.maxPageSize ?? 50;
   const streamCap = options.streamCap ?? 50_000;
   const startedAt = new Date().toISOString();
@@ -50,13 +59,26 @@ export async function createMetricsService(ctx: SandboxContext, ids: CatalogIds,
         const columns = METRICS_MODELS[model as keyof typeof METRICS_MODELS].filter((c) => c !== "__id");
         const types = typesOf(model as keyof typeof METRICS_MODELS);
         const spec = columns.map((c) => `${ident(c)}: '${types[c] === "int" ? "BIGINT" : "VARCHAR"}'`).join(", ");
-        const order = columns.filter((c) => c === "metric_month" || c.endsWith("_id")).map(ident).join(", ") || "1";
+        const order =
+          columns
+            .filter((c) => c === "metric_month" || c.endsWith("_id"))
+            .map(ident)
+            .join(", ") || "1";
         // stored in __id order, which streams rely on to skip sorting
         await ctx.db.run(
           `CREATE OR REPLACE TABLE ${ident(TABLE_PREFIX + model)} AS SELECT * FROM (SELECT row_number() OVER (ORDER BY ${order})::BIGINT AS __id, ${columns.map(ident).join(", ")} FROM read_json(?, format = 'array', columns = {${spec}})) ORDER BY __id`,
           [file],
         );
-        plainText.set(model, new Set(await plainTextColumns(ctx.db, TABLE_PREFIX + model, columns.map((name) => ({ name, type: types[name] })))));
+        plainText.set(
+          model,
+          new Set(
+            await plainTextColumns(
+              ctx.db,
+              TABLE_PREFIX + model,
+              columns.map((name) => ({ name, type: types[name] })),
+            ),
+          ),
+        );
       }
     } finally {
       await rm(dir, { recursive: true, force: true });
@@ -75,7 +97,19 @@ export async function createMetricsService(ctx: SandboxContext, ids: CatalogIds,
     if (req.method !== "GET" && req.method !== "HEAD") return false;
     try {
       if (path === "/health/") {
-        sendJson(res, 200, { status: "ok", version: VERSION, uptime_since: startedAt, sandbox: true, synthetic: true, note: SYNTHETIC_NOTE }, CORS_HEADERS);
+        sendJson(
+          res,
+          200,
+          {
+            status: "ok",
+            version: VERSION,
+            uptime_since: startedAt,
+            sandbox: true,
+            synthetic: true,
+            note: SYNTHETIC_NOTE,
+          },
+          CORS_HEADERS,
+        );
         return true;
       }
       const match = /^\/api\/([^/]+)\/data\/(csv\/)?$/.exec(path);
@@ -84,7 +118,8 @@ export async function createMetricsService(ctx: SandboxContext, ids: CatalogIds,
       // the same order as the real service: paging, the query, then PostgREST's answer for the model
       const paging = csv ? undefined : readPaging(request.rawQuery, maxPageSize);
       const query = readQuery(request.rawQuery);
-      if (!Object.hasOwn(METRICS_MODELS, model)) throw databaseError(404, "42P01", `relation "metric.${model}" does not exist`);
+      if (!Object.hasOwn(METRICS_MODELS, model))
+        throw databaseError(404, "42P01", `relation "metric.${model}" does not exist`);
       const source: RowSource = {
         table: TABLE_PREFIX + model,
         relation: model,

@@ -1,4 +1,13 @@
-import { AGGREGATORS, OPERATORS, type Aggregation, type Aggregator, type Condition, type Filter, type Operator, type QuerySpec } from "datagouv-kit/query";
+import {
+  AGGREGATORS,
+  OPERATORS,
+  type Aggregation,
+  type Aggregator,
+  type Condition,
+  type Filter,
+  type Operator,
+  type QuerySpec,
+} from "datagouv-kit/query";
 
 /**
  * The Tabular and Metrics APIs' query-string parser, rule for rule as api-tabular applies them
@@ -92,7 +101,9 @@ export function parseQueryString(rawQuery: string, options: ParseOptions = {}): 
     spec.aggregations = byOperator(spec.aggregations);
     if (options.resourceId !== undefined && !options.aggregationAllowed) {
       const operators = [...new Set(spec.aggregations.map((a) => a.op))];
-      throw new UnauthorizedParameters(`Aggregation parameters \`${operators.join("`, `")}\` are not allowed for resource '${options.resourceId}'`);
+      throw new UnauthorizedParameters(
+        `Aggregation parameters \`${operators.join("`, `")}\` are not allowed for resource '${options.resourceId}'`,
+      );
     }
     selects++;
   }
@@ -103,28 +114,34 @@ export function parseQueryString(rawQuery: string, options: ParseOptions = {}): 
 
 /** `col__op`: the operator is what follows the last "__", lowercased. Without "__" the argument cannot be read. */
 function columnAndOperator(argument: string, value: string | undefined): { column: string; op: string } {
-  if (!argument.includes("__")) throw new MalformedQuery(`argument '${argument}=${value ?? "None"}' could not be parsed`);
+  if (!argument.includes("__"))
+    throw new MalformedQuery(`argument '${argument}=${value ?? "None"}' could not be parsed`);
   const pieces = argument.split("__");
   const op = pieces.pop()!.toLowerCase();
   return { column: pieces.join("__"), op };
 }
 
 function makeFilter(column: string, op: string, value: string | undefined, shown: string): Filter {
-  if (!(OPERATORS as readonly string[]).includes(op)) throw new MalformedQuery(`argument '${shown}' could not be parsed`);
+  if (!(OPERATORS as readonly string[]).includes(op))
+    throw new MalformedQuery(`argument '${shown}' could not be parsed`);
   const operator = op as Operator;
   if (operator === "isnull" || operator === "isnotnull") return { type: "filter", column, op: operator };
   const text = value ?? "";
   // PostgREST reads `in.()` as an empty list
-  if (operator === "in" || operator === "notin") return { type: "filter", column, op: operator, value: text === "" ? [] : text.split(",") };
+  if (operator === "in" || operator === "notin")
+    return { type: "filter", column, op: operator, value: text === "" ? [] : text.split(",") };
   return { type: "filter", column, op: operator, value: text };
 }
 
 function aggregator(argument: string, indexes: readonly string[] | null | undefined): Aggregation {
   const { column, op } = columnAndOperator(argument, undefined);
   if (indexes && !indexes.includes(column)) {
-    throw new UnauthorizedParameters(`${column} is not among the allowed columns: {${indexes.map((c) => `'${c}'`).join(", ")}}`);
+    throw new UnauthorizedParameters(
+      `${column} is not among the allowed columns: {${indexes.map((c) => `'${c}'`).join(", ")}}`,
+    );
   }
-  if (!(AGGREGATORS as readonly string[]).includes(op)) throw new MalformedQuery(`argument '${argument}' could not be parsed`);
+  if (!(AGGREGATORS as readonly string[]).includes(op))
+    throw new MalformedQuery(`argument '${argument}' could not be parsed`);
   return { column, op: op as Aggregator };
 }
 
@@ -166,7 +183,8 @@ function parseGroup(query: string, operator: string, topLevel: boolean): Conditi
       return makeFilter(column, op, undefined, param);
     }
     const [argument, value] = argumentAndValue(param);
-    if (argument === "page" || argument === "page_size" || argument === "columns") throw new MalformedQuery(`Argument \`${argument}\` can't be set within an operator`);
+    if (argument === "page" || argument === "page_size" || argument === "columns")
+      throw new MalformedQuery(`Argument \`${argument}\` can't be set within an operator`);
     const { column, op } = columnAndOperator(argument, value);
     if (op === "sort") throw new MalformedQuery(`Argument \`${argument}\` can't be set within an operator`);
     return makeFilter(column, op, unquote(value), `${argument}=${value}`);

@@ -144,7 +144,8 @@ export const SEED_TABULAR: SeedTabularDataset[] = [
     organizationId: SEED_ORGANIZATIONS[2].id,
     title: "Relevés de compteurs (generated)",
     slug: "releves-de-compteurs-generated",
-    description: "Deterministically generated meter readings: one row per reading, for exports beyond the stream cap and benchmarks.",
+    description:
+      "Deterministically generated meter readings: one row per reading, for exports beyond the stream cap and benchmarks.",
     resourceTitle: "releves.csv",
     tags: ["test", "generated"],
     frequency: "daily",
@@ -154,6 +155,10 @@ export const SEED_TABULAR: SeedTabularDataset[] = [
 ];
 
 /** api-tabular's deleted test resource: the Tabular API answers 410 for it. */
-export const DELETED_RESOURCE = { resourceId: "deadbeef-dead-beef-dead-beefdeadbeef", datasetId: "646b71a2b50b2a93b1ae3d54", deletedAt: "2024-03-19T14:18:54.000+00:00" };
+export const DELETED_RESOURCE = {
+  resourceId: "deadbeef-dead-beef-dead-beefdeadbeef",
+  datasetId: "646b71a2b50b2a93b1ae3d54",
+  deletedAt: "2024-03-19T14:18:54.000+00:00",
+};
 
 export const BIG_RESOURCE_ID = "bbbbbbbb-0000-4000-8000-000000000001";

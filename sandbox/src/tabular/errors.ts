@@ -9,7 +9,11 @@ import { sendJson, sendText } from "../respond.ts";
  * PostgREST's status, title "Database error" and PostgREST's error object as detail.
  */
 export class ApiError extends Error {
-  constructor(readonly status: number, readonly title: string, readonly detail: unknown) {
+  constructor(
+    readonly status: number,
+    readonly title: string,
+    readonly detail: unknown,
+  ) {
     super(typeof detail === "string" ? detail : title);
   }
 }
@@ -26,13 +30,24 @@ export function sendInternalError(res: ServerResponse): void {
 }
 
 /** PostgREST's error object, relayed with the HTTP status PostgREST gives its code. */
-export function databaseError(status: number, code: string, message: string, extra: { details?: string | null; hint?: string | null } = {}): ApiError {
-  return new ApiError(status, "Database error", { code, details: extra.details ?? null, hint: extra.hint ?? null, message });
+export function databaseError(
+  status: number,
+  code: string,
+  message: string,
+  extra: { details?: string | null; hint?: string | null } = {},
+): ApiError {
+  return new ApiError(status, "Database error", {
+    code,
+    details: extra.details ?? null,
+    hint: extra.hint ?? null,
+    message,
+  });
 }
 
 /** The parser's errors as the API answers them: 400 Malformed query, 403 Unauthorized parameters, or a crash. */
 export function queryError(error: unknown): unknown {
-  if (error instanceof MalformedQuery) return new ApiError(400, "Invalid query string", `Malformed query: ${error.message}`);
+  if (error instanceof MalformedQuery)
+    return new ApiError(400, "Invalid query string", `Malformed query: ${error.message}`);
   if (error instanceof UnauthorizedParameters) return new ApiError(403, "Unauthorized parameters", error.message);
   if (error instanceof ParserCrash) return new InternalError(error.message);
   return error;
@@ -41,13 +56,20 @@ export function queryError(error: unknown): unknown {
 /** Errors met while building or running the SQL, as PostgREST reports them over PostgreSQL. */
 export function sqlError(relation: string) {
   return (error: unknown): never => {
-    if (error instanceof UnknownColumn) throw databaseError(400, "42703", `column ${relation}.${error.column} does not exist`);
+    if (error instanceof UnknownColumn)
+      throw databaseError(400, "42703", `column ${relation}.${error.column} does not exist`);
     if (error instanceof InvalidValue) throw databaseError(400, "22P02", error.message);
     const message = String((error as Error)?.message ?? error);
-    const conversion = /Could not convert string '([^']*)' to (\w+)/.exec(message) ?? /Conversion Error:.*?'([^']*)'.*?\b(DATE|TIMESTAMP|JSON|INT\w*|DOUBLE|BOOL\w*)\b/s.exec(message);
+    const conversion =
+      /Could not convert string '([^']*)' to (\w+)/.exec(message) ??
+      /Conversion Error:.*?'([^']*)'.*?\b(DATE|TIMESTAMP|JSON|INT\w*|DOUBLE|BOOL\w*)\b/s.exec(message);
     if (conversion) {
       const type = DUCKDB_TYPES[conversion[2].toUpperCase()];
-      throw databaseError(400, "22P02", `invalid input syntax for type ${type ?? conversion[2].toLowerCase()}: "${conversion[1]}"`);
+      throw databaseError(
+        400,
+        "22P02",
+        `invalid input syntax for type ${type ?? conversion[2].toLowerCase()}: "${conversion[1]}"`,
+      );
     }
     throw error;
   };

@@ -26,13 +26,19 @@ export interface TabularService extends SandboxApi {
   /** Seeded and uploaded tabular resources, for the Main API's catalog. */
   resources(): TabularResourceInfo[];
   /** Profiles a CSV file (csv-detective-shaped), loads it as a table; replaces an existing rid atomically. */
-  ingestCsv(input: { resourceId: string; datasetId: string; title: string; file: string }): Promise<TabularResourceInfo>;
+  ingestCsv(input: {
+    resourceId: string;
+    datasetId: string;
+    title: string;
+    file: string;
+  }): Promise<TabularResourceInfo>;
   /** Marks a resource deleted: the Tabular API answers 410 for it from then on. */
   remove(resourceId: string, deletedAt: Date, datasetId: string): Promise<void>;
   store: TabularStore;
 }
 
-export const SYNTHETIC_NOTE = "This is the datagouv-kit sandbox: its catalog and tables are real public data, its metrics are synthetic.";
+export const SYNTHETIC_NOTE =
+  "This is the datagouv-kit sandbox: its catalog and tables are real public data, its metrics are synthetic.";
 
 /** api-tabular's own allow-list (config_default.toml): a test resource without indexes, and one with. */
 const API_TABULAR_ALLOWED = ["dddddddd-7777-eeee-8888-ffffffffffff", "aaaaaaaa-9999-bbbb-1010-cccccccccccc"];
@@ -40,14 +46,21 @@ const API_TABULAR_ALLOWED = ["dddddddd-7777-eeee-8888-ffffffffffff", "aaaaaaaa-9
 /** The CORS middleware's headers, on every response the handlers return (raised errors go without). */
 const CORS = { ...CORS_HEADERS, "access-control-allow-headers": "Content-Type, Authorization, X-Requested-With" };
 
-export async function createTabularService(ctx: SandboxContext, options: TabularServiceOptions = {}): Promise<TabularService> {
+export async function createTabularService(
+  ctx: SandboxContext,
+  options: TabularServiceOptions = {},
+): Promise<TabularService> {
   const store = new TabularStore(ctx.db);
   await store.open();
   await seedTabular(store, { bigRows: options.bigRows ?? 1_000_000, log: options.log });
   const maxPageSize = options.maxPageSize ?? 200;
   const streamCap = options.streamCap ?? 50_000;
-  const allowList = options.aggregationAllowed ?? [...SEED_TABULAR.filter((s) => s.aggregation).map((s) => s.resourceId), ...API_TABULAR_ALLOWED];
-  const aggregationAllowed = (resourceId: string) => allowList === true || (Array.isArray(allowList) && allowList.includes(resourceId));
+  const allowList = options.aggregationAllowed ?? [
+    ...SEED_TABULAR.filter((s) => s.aggregation).map((s) => s.resourceId),
+    ...API_TABULAR_ALLOWED,
+  ];
+  const aggregationAllowed = (resourceId: string) =>
+    allowList === true || (Array.isArray(allowList) && allowList.includes(resourceId));
   const startedAt = new Date();
 
   function source(resource: StoredResource, base: string): RowSource {
@@ -55,7 +68,10 @@ export async function createTabularService(ctx: SandboxContext, options: Tabular
       table: resource.table,
       relation: resource.table,
       types: Object.fromEntries([["__id", "int" as const], ...resource.columns.map((c) => [c.name, c.type] as const)]),
-      links: { profile: `${base}/api/resources/${resource.resourceId}/profile/`, swagger: `${base}/api/resources/${resource.resourceId}/swagger/` },
+      links: {
+        profile: `${base}/api/resources/${resource.resourceId}/profile/`,
+        swagger: `${base}/api/resources/${resource.resourceId}/swagger/`,
+      },
       name: resource.resourceId,
       plainText: new Set(resource.plainText),
       storedInIdOrder: resource.storedInIdOrder,
@@ -67,7 +83,11 @@ export async function createTabularService(ctx: SandboxContext, options: Tabular
     const resource = store.get(resourceId);
     if (!resource) sendText(res, 404, "404: Not Found");
     else if (resource.deletedAt) {
-      sendText(res, 410, `Resource ${resourceId} has been permanently deleted on ${postgresTimestamp(resource.deletedAt)} by its producer. You can find more information about this resource at https://www.data.gouv.fr/datasets/${resource.datasetId}`);
+      sendText(
+        res,
+        410,
+        `Resource ${resourceId} has been permanently deleted on ${postgresTimestamp(resource.deletedAt)} by its producer. You can find more information about this resource at https://www.data.gouv.fr/datasets/${resource.datasetId}`,
+      );
     } else return resource;
     return undefined;
   }
@@ -76,23 +96,55 @@ export async function createTabularService(ctx: SandboxContext, options: Tabular
     const { res, path, rawQuery } = request;
     const base = `${request.origin}${request.prefix}`;
     if (path === "/health/") {
-      sendJson(res, 200, { status: "ok", version: VERSION, uptime_since: startedAt.toISOString(), sandbox: true, synthetic_metrics: true, note: SYNTHETIC_NOTE }, CORS);
+      sendJson(
+        res,
+        200,
+        {
+          status: "ok",
+          version: VERSION,
+          uptime_since: startedAt.toISOString(),
+          sandbox: true,
+          synthetic_metrics: true,
+          note: SYNTHETIC_NOTE,
+        },
+        CORS,
+      );
       return true;
     }
     if (path === "/api/aggregation-exceptions/") {
       // production's shape: the allow-list, and the resources whose aggregations are limited to indexed columns
-      sendJson(res, 200, { allowed: allowList, exceptions: store.all().filter((r) => r.indexes).map((r) => r.resourceId) }, CORS);
+      sendJson(
+        res,
+        200,
+        {
+          allowed: allowList,
+          exceptions: store
+            .all()
+            .filter((r) => r.indexes)
+            .map((r) => r.resourceId),
+        },
+        CORS,
+      );
       return true;
     }
     if (path === "/api/doc" || path === "/api/doc/") {
       res.writeHead(200, { "content-type": "text/html; charset=utf-8", ...CORS });
-      res.end(docPage(store.all().filter((r) => !r.deletedAt), base));
+      res.end(
+        docPage(
+          store.all().filter((r) => !r.deletedAt),
+          base,
+        ),
+      );
       return true;
     }
     const match = /^\/api\/resources\/([^/]+)\/(|profile\/|swagger\/|data\/|data\/json\/|data\/csv\/)$/.exec(path);
     if (!match) return false;
     const [, resourceId, what] = match;
-    const parseOptions = () => ({ resourceId, aggregationAllowed: aggregationAllowed(resourceId), indexes: store.get(resourceId)?.indexes });
+    const parseOptions = () => ({
+      resourceId,
+      aggregationAllowed: aggregationAllowed(resourceId),
+      indexes: store.get(resourceId)?.indexes,
+    });
     if (what === "data/") {
       // the real service reads paging, then the query, and only then looks the resource up
       const paging = readPaging(rawQuery, maxPageSize);
@@ -102,12 +154,26 @@ export async function createTabularService(ctx: SandboxContext, options: Tabular
     } else if (what === "data/json/" || what === "data/csv/") {
       const query = readQuery(rawQuery, parseOptions());
       const resource = lookup(res, resourceId);
-      if (resource) await serveStream(ctx.db, request, source(resource, base), query, streamCap, what === "data/json/" ? "json" : "csv");
+      if (resource)
+        await serveStream(
+          ctx.db,
+          request,
+          source(resource, base),
+          query,
+          streamCap,
+          what === "data/json/" ? "json" : "csv",
+        );
     } else {
       const resource = lookup(res, resourceId);
       if (!resource) return true;
       if (what === "") sendJson(res, 200, resourceMeta(resource, request.origin, base), CORS);
-      else if (what === "profile/") sendJson(res, 200, { profile: resource.profile, deleted_at: null, dataset_id: resource.datasetId, indexes: resource.indexes }, CORS);
+      else if (what === "profile/")
+        sendJson(
+          res,
+          200,
+          { profile: resource.profile, deleted_at: null, dataset_id: resource.datasetId, indexes: resource.indexes },
+          CORS,
+        );
       else {
         // aiohttp's type for a text body the handler gives no type
         res.writeHead(200, { "content-type": "text/plain; charset=utf-8", ...CORS });
@@ -156,7 +222,11 @@ export function answerError(res: ServerResponse, error: unknown): true {
 }
 
 function resourceMeta(resource: StoredResource, origin: string, base: string) {
-  const link = (rel: string, path: string) => ({ href: `${base}/api/resources/${resource.resourceId}/${path}`, type: "GET", rel });
+  const link = (rel: string, path: string) => ({
+    href: `${base}/api/resources/${resource.resourceId}/${path}`,
+    type: "GET",
+    rel,
+  });
   return {
     created_at: postgresTimestamp(resource.createdAt),
     url: `${origin}/sandbox/files/${resource.resourceId}.csv`,
@@ -170,7 +240,12 @@ function postgresTimestamp(iso: string): string {
 }
 
 function docPage(resources: StoredResource[], base: string): string {
-  const items = resources.map((r) => `<li><a href="${base}/api/resources/${r.resourceId}/swagger/">${escapeHtml(r.title)}</a> <code>${r.resourceId}</code></li>`).join("");
+  const items = resources
+    .map(
+      (r) =>
+        `<li><a href="${base}/api/resources/${r.resourceId}/swagger/">${escapeHtml(r.title)}</a> <code>${r.resourceId}</code></li>`,
+    )
+    .join("");
   return `<!doctype html><meta charset="utf-8"><title>Tabular API (sandbox)</title><h1>Tabular API (sandbox)</h1><p>${SYNTHETIC_NOTE}</p><p>Each resource's OpenAPI document lists the filters its columns allow:</p><ul>${items}</ul>`;
 }
 

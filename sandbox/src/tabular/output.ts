@@ -11,7 +11,9 @@ import { ident, type SandboxDb } from "../db.ts";
 export function jsonRowsSql(sql: string, columns: string[], types: Record<string, PythonType | undefined>): string {
   const expressions = columns.map((column) => {
     const c = `q.${quote(column)}`;
-    return types[column] === "datetime" ? `replace(CAST(${c} AS VARCHAR), ' ', 'T') AS ${quote(column)}` : `${c} AS ${quote(column)}`;
+    return types[column] === "datetime"
+      ? `replace(CAST(${c} AS VARCHAR), ' ', 'T') AS ${quote(column)}`
+      : `${c} AS ${quote(column)}`;
   });
   return `SELECT to_json(r)::VARCHAR AS line FROM (SELECT ${expressions.join(", ")} FROM (${sql}) q) r`;
 }
@@ -31,14 +33,22 @@ const NEVER_QUOTED: ReadonlySet<PythonType | undefined> = new Set(["int", "float
  * text needs quotes (a statistic kept per table), so theirs are written without the test. A float's text is computed
  * once, in an inner projection, rather than once per test.
  */
-export function csvRowsSql(sql: string, columns: string[], types: Record<string, PythonType | undefined>, plain: ReadonlySet<string> = new Set()): string {
-  const inner = columns.map((column) => (types[column] === "float" ? `CAST(q.${quote(column)} AS VARCHAR) AS ${quote(column)}` : `q.${quote(column)}`));
+export function csvRowsSql(
+  sql: string,
+  columns: string[],
+  types: Record<string, PythonType | undefined>,
+  plain: ReadonlySet<string> = new Set(),
+): string {
+  const inner = columns.map((column) =>
+    types[column] === "float" ? `CAST(q.${quote(column)} AS VARCHAR) AS ${quote(column)}` : `q.${quote(column)}`,
+  );
   const fields = columns.map((column) => {
     const c = `q.${quote(column)}`;
     const type = types[column];
     if (plain.has(column) && !NEVER_QUOTED.has(type)) return `coalesce(CAST(${c} AS VARCHAR), '')`;
     // an integer, a float or a boolean is never empty and holds none of the characters that call for quotes
-    if (type === "float") return `CASE WHEN ${c} IS NULL THEN '' WHEN ends_with(${c}, '.0') THEN substr(${c}, 1, length(${c}) - 2) ELSE ${c} END`;
+    if (type === "float")
+      return `CASE WHEN ${c} IS NULL THEN '' WHEN ends_with(${c}, '.0') THEN substr(${c}, 1, length(${c}) - 2) ELSE ${c} END`;
     if (type === "bool") return `CASE WHEN ${c} IS NULL THEN '' WHEN ${c} THEN 't' ELSE 'f' END`;
     if (type === "int") return `coalesce(CAST(${c} AS VARCHAR), '')`;
     const text = `CAST(${c} AS VARCHAR)`;
@@ -52,10 +62,16 @@ export function csvRowsSql(sql: string, columns: string[], types: Record<string,
  * none of whose values PostgreSQL's record text would quote (NULLs aside), found in one scan. A datetime's space always
  * calls for quotes.
  */
-export async function plainTextColumns(db: SandboxDb, table: string, columns: { name: string; type: PythonType }[]): Promise<string[]> {
+export async function plainTextColumns(
+  db: SandboxDb,
+  table: string,
+  columns: { name: string; type: PythonType }[],
+): Promise<string[]> {
   const text = columns.filter((c) => !NEVER_QUOTED.has(c.type)).map((c) => c.name);
   if (!text.length) return [];
-  const tests = text.map((column, i) => `coalesce(bool_or(${needsQuotesSql(`CAST(${quote(column)} AS VARCHAR)`)}), false) AS "${i}"`);
+  const tests = text.map(
+    (column, i) => `coalesce(bool_or(${needsQuotesSql(`CAST(${quote(column)} AS VARCHAR)`)}), false) AS "${i}"`,
+  );
   const [quoted] = await db.all<Record<string, boolean>>(`SELECT ${tests.join(", ")} FROM ${ident(table)}`);
   return text.filter((_, i) => !quoted[String(i)]);
 }

@@ -45,12 +45,14 @@ export interface Paging {
 export function readPaging(rawQuery: string, maxPageSize: number): Paging {
   const page = pythonInt(queryParam(rawQuery, "page") ?? "1");
   const pageSize = pythonInt(queryParam(rawQuery, "page_size") ?? "20");
-  if (pageSize > maxPageSize) throw new ApiError(400, "Invalid query string", `Page size exceeds allowed maximum: ${maxPageSize}`);
+  if (pageSize > maxPageSize)
+    throw new ApiError(400, "Invalid query string", `Page size exceeds allowed maximum: ${maxPageSize}`);
   return { page, pageSize };
 }
 
 function pythonInt(text: string): number {
-  if (!/^\s*[+-]?\d+(_\d+)*\s*$/.test(text)) throw new InternalError(`invalid literal for int() with base 10: '${text}'`);
+  if (!/^\s*[+-]?\d+(_\d+)*\s*$/.test(text))
+    throw new InternalError(`invalid literal for int() with base 10: '${text}'`);
   return Number(text.trim().replaceAll("_", ""));
 }
 
@@ -62,10 +64,18 @@ export function readQuery(rawQuery: string, options: ParseOptions = {}): ParsedQ
   }
 }
 
-export async function servePage(db: SandboxDb, request: SandboxRequest, source: RowSource, query: ParsedQuery, { page, pageSize }: Paging): Promise<void> {
+export async function servePage(
+  db: SandboxDb,
+  request: SandboxRequest,
+  source: RowSource,
+  query: ParsedQuery,
+  { page, pageSize }: Paging,
+): Promise<void> {
   const offset = page > 1 ? pageSize * (page - 1) : 0;
   const built = build(query, source, { limit: pageSize, offset });
-  const rows = await db.all<{ line: string }>(jsonRowsSql(built.sql, built.columns, outputTypes(query.spec, source)), built.params).catch(sqlError(source.relation));
+  const rows = await db
+    .all<{ line: string }>(jsonRowsSql(built.sql, built.columns, outputTypes(query.spec, source)), built.params)
+    .catch(sqlError(source.relation));
   const data = rows.map((row) => JSON.parse(row.line));
   let total: number | undefined;
   if (query.spec.aggregations.length === 0 || source.alwaysCount) {
@@ -76,7 +86,14 @@ export async function servePage(db: SandboxDb, request: SandboxRequest, source: 
   // api-tabular rebuilds the query without the parameters starting with "page" (a column named so included)
   const kept = request.rawQuery === "" ? [] : request.rawQuery.split("&").filter((arg) => !arg.startsWith("page"));
   const link = (p: number) => `${base}?${[...kept, `page=${p}`, `page_size=${pageSize}`].join("&")}`;
-  const next = total !== undefined ? (pageSize + offset < total ? link(page + 1) : null) : data.length < pageSize ? null : link(page + 1);
+  const next =
+    total !== undefined
+      ? pageSize + offset < total
+        ? link(page + 1)
+        : null
+      : data.length < pageSize
+        ? null
+        : link(page + 1);
   const body = {
     data,
     links: { ...source.links, next, prev: page > 1 ? link(page - 1) : null },
@@ -92,19 +109,35 @@ export async function servePage(db: SandboxDb, request: SandboxRequest, source: 
  * another; a count past the cap interrupts it. A failing query is answered before any byte is sent; the file is
  * unlinked as soon as it is open and its bytes go out with backpressure, without passing through JavaScript strings.
  */
-export async function serveStream(db: SandboxDb, request: SandboxRequest, source: RowSource, query: ParsedQuery, streamCap: number, format: "json" | "csv"): Promise<void> {
+export async function serveStream(
+  db: SandboxDb,
+  request: SandboxRequest,
+  source: RowSource,
+  query: ParsedQuery,
+  streamCap: number,
+  format: "json" | "csv",
+): Promise<void> {
   const built = build(query, source, { storedInIdOrder: source.storedInIdOrder });
   // the count needs no order
   const counted = build({ ...query, spec: { ...query.spec, sort: undefined } }, source, { defaultOrder: false });
   const types = outputTypes(query.spec, source);
-  const lines = format === "json" ? jsonRowsSql(built.sql, built.columns, types) : csvRowsSql(built.sql, built.columns, types, source.plainText);
+  const lines =
+    format === "json"
+      ? jsonRowsSql(built.sql, built.columns, types)
+      : csvRowsSql(built.sql, built.columns, types, source.plainText);
   const file = join(tmpdir(), `datagouv-stream-${randomUUID()}.${format}`);
   let rows: number;
   let body: FileHandle;
   const connection = await db.connect();
   // the stream is written while the rows are counted; a count past the cap (or failing) interrupts it
-  const copying = connection.runAndReadAll(`COPY (${lines}) TO ${literal(file)} (${streamFraming(format, built.columns)})`, built.params as DuckDBValue[]);
-  const settled = copying.then(() => {}, () => {});
+  const copying = connection.runAndReadAll(
+    `COPY (${lines}) TO ${literal(file)} (${streamFraming(format, built.columns)})`,
+    built.params as DuckDBValue[],
+  );
+  const settled = copying.then(
+    () => {},
+    () => {},
+  );
   try {
     const total = await count(db, counted, source).catch((error: unknown) => {
       connection.interrupt();
@@ -112,7 +145,11 @@ export async function serveStream(db: SandboxDb, request: SandboxRequest, source
     });
     if (total > streamCap) {
       connection.interrupt();
-      throw new ApiError(403, "Output is too long", `The output has more than ${streamCap} rows, please consider downloading the source file directly`);
+      throw new ApiError(
+        403,
+        "Output is too long",
+        `The output has more than ${streamCap} rows, please consider downloading the source file directly`,
+      );
     }
     const copied = await copying.catch(sqlError(source.relation));
     rows = Number(copied.getRows()[0][0]);
@@ -162,7 +199,9 @@ function build(query: ParsedQuery, source: RowSource, options: SqlOptions): Sql 
 }
 
 async function count(db: SandboxDb, built: Sql, source: RowSource): Promise<number> {
-  const [{ n }] = await db.all<{ n: number }>(`SELECT count(*)::DOUBLE AS n FROM (${built.sql})`, built.params).catch(sqlError(source.relation));
+  const [{ n }] = await db
+    .all<{ n: number }>(`SELECT count(*)::DOUBLE AS n FROM (${built.sql})`, built.params)
+    .catch(sqlError(source.relation));
   return Number(n);
 }
 
@@ -176,7 +215,10 @@ function refuseTextOperators(spec: QuerySpec, types: Record<string, PythonType>)
   const visit = (conditions: QuerySpec["where"]): void => {
     for (const condition of conditions) {
       if (condition.type !== "filter") visit(condition.items);
-      else if ((condition.op === "contains" || condition.op === "notcontains") && Object.hasOwn(types, condition.column)) {
+      else if (
+        (condition.op === "contains" || condition.op === "notcontains") &&
+        Object.hasOwn(types, condition.column)
+      ) {
         const type = types[condition.column];
         if (type === "int" || type === "float" || type === "bool" || type === "json") {
           throw databaseError(404, "42883", `operator does not exist: ${POSTGRES_TYPES[type]} ~~* unknown`, {
@@ -191,7 +233,12 @@ function refuseTextOperators(spec: QuerySpec, types: Record<string, PythonType>)
 
 /** PostgREST's parse error for an `order` it cannot read (`__sort` values are passed through unchecked). */
 function unreadableSort({ column, direction }: { column: string; direction: string }): ApiError {
-  return databaseError(400, "PGRST100", `"failed to parse order (${ident(column)}.${direction})" (line 1, column ${ident(column).length + 2})`, {
-    details: `${direction === "" ? "unexpected end of input" : `unexpected "${direction[0]}"`} expecting "asc", "desc", "nullsfirst" or "nullslast"`,
-  });
+  return databaseError(
+    400,
+    "PGRST100",
+    `"failed to parse order (${ident(column)}.${direction})" (line 1, column ${ident(column).length + 2})`,
+    {
+      details: `${direction === "" ? "unexpected end of input" : `unexpected "${direction[0]}"`} expecting "asc", "desc", "nullsfirst" or "nullslast"`,
+    },
+  );
 }

@@ -50,18 +50,39 @@ export class TabularStore {
    * Loads a CSV file as a resource: read as text, typed from its content, profiled. The new table replaces any previous
    * one of the same resource in one transaction, so readers see the old rows or the new, never a mix.
    */
-  async ingestCsv(input: { resourceId: string; datasetId: string; title: string; file: string; filesize: number; indexes?: string[] | null }): Promise<StoredResource> {
+  async ingestCsv(input: {
+    resourceId: string;
+    datasetId: string;
+    title: string;
+    file: string;
+    filesize: number;
+    indexes?: string[] | null;
+  }): Promise<StoredResource> {
     const staging = `staging_${tableSuffix(input.resourceId)}`;
     try {
       const { columns, separator } = await loadCsv(this.db, input.file, staging);
-      return await this.#install({ ...input, format: "csv", source: `SELECT * FROM ${ident(staging)} ORDER BY __id`, columns, separator });
+      return await this.#install({
+        ...input,
+        format: "csv",
+        source: `SELECT * FROM ${ident(staging)} ORDER BY __id`,
+        columns,
+        separator,
+      });
     } finally {
       await this.db.run(`DROP TABLE IF EXISTS ${ident(staging)}`);
     }
   }
 
   /** Registers a resource whose rows a SQL query produces (seeded data), typed by the given columns. */
-  async installQuery(input: { resourceId: string; datasetId: string; title: string; sql: string; columns: DetectedColumn[]; filesize?: number; indexes?: string[] | null }): Promise<StoredResource> {
+  async installQuery(input: {
+    resourceId: string;
+    datasetId: string;
+    title: string;
+    sql: string;
+    columns: DetectedColumn[];
+    filesize?: number;
+    indexes?: string[] | null;
+  }): Promise<StoredResource> {
     return this.#install({ ...input, format: "csv", source: input.sql, separator: "," });
   }
 
@@ -74,14 +95,27 @@ export class TabularStore {
     this.#resources.set(resourceId, updated);
   }
 
-  async #install(input: { resourceId: string; datasetId: string; title: string; format: string; source: string; columns: DetectedColumn[]; separator: string; filesize?: number; indexes?: string[] | null }): Promise<StoredResource> {
+  async #install(input: {
+    resourceId: string;
+    datasetId: string;
+    title: string;
+    format: string;
+    source: string;
+    columns: DetectedColumn[];
+    separator: string;
+    filesize?: number;
+    indexes?: string[] | null;
+  }): Promise<StoredResource> {
     const table = `t_${tableSuffix(input.resourceId)}`;
     const next = `${table}_next`;
     const definition = ["__id BIGINT", ...input.columns.map((c) => `${ident(c.name)} ${SQL_TYPES[c.type]}`)].join(", ");
     await this.db.run(`CREATE OR REPLACE TABLE ${ident(next)} (${definition})`);
     // stored in __id order (the first column), which streams rely on to skip sorting
     await this.db.run(`INSERT INTO ${ident(next)} SELECT * FROM (${input.source}) ORDER BY 1`);
-    const profile = await computeProfile(this.db, next, input.columns, { encoding: "utf-8", separator: input.separator });
+    const profile = await computeProfile(this.db, next, input.columns, {
+      encoding: "utf-8",
+      separator: input.separator,
+    });
     const plainText = await plainTextColumns(this.db, next, input.columns);
     const resource: StoredResource = {
       resourceId: input.resourceId,
@@ -103,7 +137,10 @@ export class TabularStore {
     try {
       await this.db.run(`DROP TABLE IF EXISTS ${ident(table)}`);
       await this.db.run(`ALTER TABLE ${ident(next)} RENAME TO ${ident(table)}`);
-      await this.db.run(`INSERT OR REPLACE INTO ${REGISTRY} VALUES (?, ?)`, [input.resourceId, JSON.stringify(resource)]);
+      await this.db.run(`INSERT OR REPLACE INTO ${REGISTRY} VALUES (?, ?)`, [
+        input.resourceId,
+        JSON.stringify(resource),
+      ]);
       await this.db.run("COMMIT");
     } catch (error) {
       await this.db.run("ROLLBACK");

@@ -8,11 +8,35 @@ import type { StoredResource } from "./store.ts";
  * and only the indexed columns when the resource has indexes.
  */
 export function resourceSwagger(resource: StoredResource, aggregationAllowed: boolean): string {
-  const columns = resource.indexes ? resource.columns.filter((c) => resource.indexes!.includes(c.name)) : resource.columns;
+  const columns = resource.indexes
+    ? resource.columns.filter((c) => resource.indexes!.includes(c.name))
+    : resource.columns;
   const parameters: Record<string, unknown>[] = [
-    { name: "page", in: "query", description: "Page to return (page=value)", required: false, schema: { type: "integer" }, example: 1 },
-    { name: "page_size", in: "query", description: "Rows per page (page_size=value)", required: false, schema: { type: "integer" }, example: 20 },
-    { name: "columns", in: "query", description: "Columns to return (columns=column1,column2,...)", required: false, schema: { type: "string" }, style: "form", explode: false },
+    {
+      name: "page",
+      in: "query",
+      description: "Page to return (page=value)",
+      required: false,
+      schema: { type: "integer" },
+      example: 1,
+    },
+    {
+      name: "page_size",
+      in: "query",
+      description: "Rows per page (page_size=value)",
+      required: false,
+      schema: { type: "integer" },
+      example: 20,
+    },
+    {
+      name: "columns",
+      in: "query",
+      description: "Columns to return (columns=column1,column2,...)",
+      required: false,
+      schema: { type: "string" },
+      style: "form",
+      explode: false,
+    },
   ];
   for (const { name, type } of columns) {
     for (const op of OPERATORS_BY_TYPE[type]) {
@@ -36,19 +60,35 @@ export function resourceSwagger(resource: StoredResource, aggregationAllowed: bo
   });
   const document = {
     openapi: "3.0.3",
-    info: { title: "Tabular API", description: `Rows of the resource ${resource.title}, with filters, sorting and pagination.`, version: "1.0.0" },
+    info: {
+      title: "Tabular API",
+      description: `Rows of the resource ${resource.title}, with filters, sorting and pagination.`,
+      version: "1.0.0",
+    },
     tags: [{ name: "Data retrieval", description: "Rows of a resource" }],
     paths: {
       [`/api/resources/${rid}/data/`]: {
-        get: { summary: "Rows of the resource, a page at a time", operationId: "getResourceDataFromId", responses: responses({ "application/json": { schema: { $ref: "#/components/schemas/ResourceData" } } }) },
+        get: {
+          summary: "Rows of the resource, a page at a time",
+          operationId: "getResourceDataFromId",
+          responses: responses({ "application/json": { schema: { $ref: "#/components/schemas/ResourceData" } } }),
+        },
         parameters,
       },
       [`/api/resources/${rid}/data/csv/`]: {
-        get: { summary: "All matching rows as CSV", operationId: "getResourceDataFromIdCSV", responses: responses({ "text/csv": {} }) },
+        get: {
+          summary: "All matching rows as CSV",
+          operationId: "getResourceDataFromIdCSV",
+          responses: responses({ "text/csv": {} }),
+        },
         parameters,
       },
       [`/api/resources/${rid}/data/json/`]: {
-        get: { summary: "All matching rows as one JSON array", operationId: "getResourceDataFromIdJSON", responses: responses({ "application/json": {} }) },
+        get: {
+          summary: "All matching rows as one JSON array",
+          operationId: "getResourceDataFromIdJSON",
+          responses: responses({ "application/json": {} }),
+        },
         parameters,
       },
     },
@@ -58,11 +98,25 @@ export function resourceSwagger(resource: StoredResource, aggregationAllowed: bo
           type: "object",
           properties: {
             data: { type: "array", items: { $ref: "#/components/schemas/Resource" } },
-            links: { type: "object", properties: { profile: { type: "string" }, swagger: { type: "string" }, next: { type: "string" }, prev: { type: "string" } } },
-            meta: { type: "object", properties: { page: { type: "integer" }, page_size: { type: "integer" }, total: { type: "integer" } } },
+            links: {
+              type: "object",
+              properties: {
+                profile: { type: "string" },
+                swagger: { type: "string" },
+                next: { type: "string" },
+                prev: { type: "string" },
+              },
+            },
+            meta: {
+              type: "object",
+              properties: { page: { type: "integer" }, page_size: { type: "integer" }, total: { type: "integer" } },
+            },
           },
         },
-        Resource: { type: "object", properties: Object.fromEntries(columns.map((c) => [c.name, { type: OPENAPI_TYPES[c.type] ?? "string" }])) },
+        Resource: {
+          type: "object",
+          properties: Object.fromEntries(columns.map((c) => [c.name, { type: OPENAPI_TYPES[c.type] ?? "string" }])),
+        },
       },
     },
   };

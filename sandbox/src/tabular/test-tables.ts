@@ -26,11 +26,21 @@ export interface TestResource {
 
 /** Every resource of the test database, with its table and indexes. */
 export async function testResources(db: SandboxDb): Promise<TestResource[]> {
-  const index = await db.all<{ resource_id: string; dataset_id: string; url: string; parsing_table: string; deleted_at: string | null }>(
+  const index = await db.all<{
+    resource_id: string;
+    dataset_id: string;
+    url: string;
+    parsing_table: string;
+    deleted_at: string | null;
+  }>(
     `SELECT resource_id, dataset_id, url, parsing_table, deleted_at FROM read_csv(${literal(seedFile("tables_index.csv"))}, header = true, all_varchar = true)`,
   );
-  const exceptions = await db.all<{ resource_id: string; table_indexes: string }>(`SELECT resource_id, table_indexes FROM read_csv(${literal(seedFile("exceptions.csv"))}, header = true, all_varchar = true)`);
-  const indexesOf = new Map(exceptions.map((e) => [e.resource_id, Object.keys(JSON.parse(e.table_indexes) as Record<string, string>)]));
+  const exceptions = await db.all<{ resource_id: string; table_indexes: string }>(
+    `SELECT resource_id, table_indexes FROM read_csv(${literal(seedFile("exceptions.csv"))}, header = true, all_varchar = true)`,
+  );
+  const indexesOf = new Map(
+    exceptions.map((e) => [e.resource_id, Object.keys(JSON.parse(e.table_indexes) as Record<string, string>)]),
+  );
   return index.map((row) => ({
     resourceId: row.resource_id,
     datasetId: row.dataset_id,
@@ -50,7 +60,9 @@ function postgresTextToIso(text: string): string {
  * Writes the rows of the test tables as CSV files (header without `__id`, NULL as an empty field), for the same
  * ingestion as an upload. Returns the files by table name and a function removing them.
  */
-export async function testTableFiles(tables: string[]): Promise<{ files: Map<string, string>; dispose(): Promise<void> }> {
+export async function testTableFiles(
+  tables: string[],
+): Promise<{ files: Map<string, string>; dispose(): Promise<void> }> {
   const sql = await readFile(seedFile("test_tables.sql"), "utf8");
   const dir = await mkdtemp(join(tmpdir(), "datagouv-seed-"));
   const files = new Map<string, string>();
@@ -59,7 +71,13 @@ export async function testTableFiles(tables: string[]): Promise<{ files: Map<str
     if (!block) continue;
     const keep = block.columns.map((name, i) => (name === "__id" ? -1 : i)).filter((i) => i >= 0);
     const file = join(dir, `${table}.csv`);
-    await writeFile(file, toCsv(keep.map((i) => block.columns[i]), block.rows.map((row) => keep.map((i) => row[i]))));
+    await writeFile(
+      file,
+      toCsv(
+        keep.map((i) => block.columns[i]),
+        block.rows.map((row) => keep.map((i) => row[i])),
+      ),
+    );
     files.set(table, file);
   }
   return { files, dispose: () => rm(dir, { recursive: true, force: true }) };
@@ -77,7 +95,10 @@ function copyBlock(sql: string, table: string): CopyBlock | undefined {
   const columns = parseIdentifiers(sql.slice(sql.indexOf("(", start) + 1, headerEnd));
   const bodyStart = headerEnd + ") FROM stdin;\n".length;
   const bodyEnd = sql.indexOf("\n\\.\n", bodyStart);
-  const rows = sql.slice(bodyStart, bodyEnd).split("\n").map((line) => line.split("\t").map(unescapeCopy));
+  const rows = sql
+    .slice(bodyStart, bodyEnd)
+    .split("\n")
+    .map((line) => line.split("\t").map(unescapeCopy));
   return { columns, rows };
 }
 
@@ -86,7 +107,8 @@ function parseIdentifiers(text: string): string[] {
   const names: string[] = [];
   const pattern = /\s*(?:"((?:[^"]|"")*)"|([^,\s]+))\s*(?:,|$)/y;
   let match: RegExpExecArray | null;
-  while (pattern.lastIndex < text.length && (match = pattern.exec(text))) names.push(match[1] !== undefined ? match[1].replaceAll('""', '"') : match[2]);
+  while (pattern.lastIndex < text.length && (match = pattern.exec(text)))
+    names.push(match[1] !== undefined ? match[1].replaceAll('""', '"') : match[2]);
   return names;
 }
 
@@ -97,6 +119,7 @@ function unescapeCopy(field: string): string | null {
 }
 
 function toCsv(columns: string[], rows: (string | null)[][]): string {
-  const cell = (value: string | null) => (value === null ? "" : /[",\n\r]/.test(value) || value === "" ? `"${value.replaceAll('"', '""')}"` : value);
+  const cell = (value: string | null) =>
+    value === null ? "" : /[",\n\r]/.test(value) || value === "" ? `"${value.replaceAll('"', '""')}"` : value;
   return [columns.map(cell), ...rows.map((row) => row.map(cell))].map((r) => r.join(",")).join("\n") + "\n";
 }
