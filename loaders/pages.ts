@@ -151,18 +151,14 @@ export async function resource(dg: DataGouv, id: string, { synthetic }: Pick<Pag
       max: c.stats?.max ?? null,
       mean: c.stats?.mean ?? null,
     })),
-    tops: categorical
-      .slice(0, 4)
-      .map((c) => ({
-        column: c.name,
-        values: (c.stats?.tops ?? []).map((t) => ({ value: String(t.value), count: t.count })),
-      })),
-    numeric: numeric
-      .slice(0, 4)
-      .map((name) => ({
-        column: name,
-        values: sample.map((row) => row[name]).filter((v): v is number => typeof v === "number"),
-      })),
+    tops: categorical.slice(0, 4).map((c) => ({
+      column: c.name,
+      values: (c.stats?.tops ?? []).map((t) => ({ value: String(t.value), count: t.count })),
+    })),
+    numeric: numeric.slice(0, 4).map((name) => ({
+      column: name,
+      values: sample.map((row) => row[name]).filter((v): v is number => typeof v === "number"),
+    })),
     sample: sample.slice(0, 15),
     aggregation,
   };
