@@ -12,7 +12,7 @@ import { parseCommandLine, printJson } from "./args.ts";
 import { EXIT, UsageError } from "./exit.ts";
 import { progressReporter } from "./progress.ts";
 
-export const PUBLISH_USAGE = `usage: datagouv publish <manifest.yaml|manifest.json> [--dry-run] [--json]
+export const PUBLISH_USAGE = `usage: datagouv publish <manifest.yaml|manifest.json> [--dry-run] [--json] [--allow-outside]
        datagouv publish --schema
 Makes data.gouv.fr match the manifest: creates the dataset and resources it lacks, updates what differs, uploads
 only the files whose checksum changed, and leaves everything else alone. A second run changes nothing.
@@ -21,6 +21,8 @@ Writes need an API key: DATAGOUV_API_KEY (from your data.gouv.fr profile).
   --dry-run   print the plan (create / update / upload / unchanged) and write nothing
   --json      the plan and the result as JSON on stdout
   --schema    print the manifest's JSON Schema
+  --allow-outside  let file: paths leave the manifest's folder (refused by default, so that a manifest cannot
+                   publish whatever file its runner can read)
 
 A manifest (paths are relative to it):
   key: air-quality-2024            # how later runs find the dataset again (or id: an existing dataset)
@@ -42,6 +44,7 @@ export async function main(argv: string[]): Promise<number> {
     "dry-run": { type: "boolean" },
     json: { type: "boolean" },
     schema: { type: "boolean" },
+    "allow-outside": { type: "boolean" },
   });
   if (values.help) {
     process.stdout.write(`${PUBLISH_USAGE}\n`);
@@ -54,7 +57,7 @@ export async function main(argv: string[]): Promise<number> {
   if (positionals.length !== 1) throw new UsageError(`expected one manifest\n${PUBLISH_USAGE}`);
   let manifest;
   try {
-    manifest = await loadManifest(positionals[0]);
+    manifest = await loadManifest(positionals[0], { allowOutside: values["allow-outside"] === true });
   } catch (error) {
     return manifestProblem(error);
   }

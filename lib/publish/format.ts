@@ -32,7 +32,7 @@ export function formatPlan(plan: Plan, cwd = process.cwd()): string {
       row("upload", `${name} from ${displayPath(step.file!, cwd)} (${step.reason}, ${megabytes(step.size)})${extra}`);
     } else if (step.action === "create") row("create", `${name} linking ${String(step.payload.url)}`);
     else if (step.action === "update") row("update", `${name}: ${step.changes.map((c) => c.field).join(", ")}`);
-    else row("unchanged", name);
+    else row("unchanged", step.file ? `${name} (${displayPath(step.file, cwd)})` : name);
   }
   if (plan.reorder) row("reorder", "resources, into the manifest's order");
   if (plan.untouched.length)

@@ -1,6 +1,6 @@
 import type { DataGouv } from "../client.ts";
 import { applyPlan, type ApplyOptions, type PublishResult } from "./apply.ts";
-import { loadManifest } from "./manifest.ts";
+import { loadManifest, type ManifestOptions } from "./manifest.ts";
 import { planPublish, type Plan } from "./plan.ts";
 
 export { applyPlan, type ApplyOptions, type PublishResult } from "./apply.ts";
@@ -11,6 +11,7 @@ export {
   ManifestError,
   MANIFEST_SCHEMA,
   type Manifest,
+  type ManifestOptions,
   type ManifestResource,
 } from "./manifest.ts";
 export { planPublish, KEY_EXTRA, type Plan, type DatasetStep, type ResourceStep, type Change } from "./plan.ts";
@@ -24,9 +25,9 @@ export { planPublish, KEY_EXTRA, type Plan, type DatasetStep, type ResourceStep,
 export async function publish(
   dg: DataGouv,
   manifestPath: string,
-  options: ApplyOptions & { dryRun?: boolean } = {},
+  options: ApplyOptions & ManifestOptions & { dryRun?: boolean } = {},
 ): Promise<{ plan: Plan; result?: PublishResult }> {
-  const plan = await planPublish(dg, await loadManifest(manifestPath));
+  const plan = await planPublish(dg, await loadManifest(manifestPath, options));
   if (options.dryRun) return { plan };
   return { plan, result: await applyPlan(dg, plan, options) };
 }

@@ -1,6 +1,6 @@
 import { MANIFEST_SCHEMA } from "./manifest-schema.ts";
-import { readFile, stat } from "node:fs/promises";
-import { dirname, extname, resolve } from "node:path";
+import { readFile, realpath, stat } from "node:fs/promises";
+import { dirname, extname, isAbsolute, relative, resolve, sep } from "node:path";
 import { Ajv, type ErrorObject } from "ajv";
 import { isMap, isSeq, LineCounter, parseDocument, type Document, type Node } from "yaml";
 
@@ -140,14 +140,29 @@ function describe(error: ErrorObject, path: (string | number)[]): string {
  * Reads a manifest (YAML, or JSON, which YAML reads too), checks it against the schema and that its files exist, and
  * resolves file paths against its folder. Every problem is reported at once, each with its line.
  */
-export async function loadManifest(path: string): Promise<Manifest> {
+export async function loadManifest(path: string, options: ManifestOptions = {}): Promise<Manifest> {
   const text = await readFile(path, "utf8").catch((error: NodeJS.ErrnoException) => {
     throw new ManifestError(path, [{ line: 1, message: error.code === "ENOENT" ? "no such file" : error.message }]);
   });
-  return parseManifest(text, path);
+  return parseManifest(text, path, options);
 }
 
-export async function parseManifest(text: string, path: string): Promise<Manifest> {
+export interface ManifestOptions {
+  /**
+   * Let `file:` paths leave the manifest's folder. Off by default: a manifest from a pull request could otherwise
+   * publish any file its runner can read (`../../.ssh/id_ed25519`).
+   */
+  allowOutside?: boolean;
+}
+
+/** Whether `file` (symbolic links followed) lies inside `folder` (symbolic links followed). */
+async function inside(folder: string, file: string): Promise<boolean> {
+  const [realFolder, realFile] = await Promise.all([realpath(folder), realpath(file)]);
+  const path = relative(realFolder, realFile);
+  return path !== "" && !path.startsWith(`..${sep}`) && path !== ".." && !isAbsolute(path);
+}
+
+export async function parseManifest(text: string, path: string, options: ManifestOptions = {}): Promise<Manifest> {
   const lineCounter = new LineCounter();
   const doc = parseDocument(text, { lineCounter, prettyErrors: false, uniqueKeys: true });
   const lineOfNode = (node: Node | null | undefined) => (node?.range ? lineCounter.linePos(node.range[0]).line : 1);
@@ -220,6 +235,11 @@ export async function parseManifest(text: string, path: string): Promise<Manifes
         problems.push({
           line: lineOfNode(nodeAt(doc, ["resources", i, "file"])),
           message: `resources[${i}].file: ${r.file} is not a file`,
+        });
+      else if (!options.allowOutside && !(await inside(base, file)))
+        problems.push({
+          line: lineOfNode(nodeAt(doc, ["resources", i, "file"])),
+          message: `resources[${i}].file: ${r.file} is outside the manifest's folder (${base}): move it there, or pass --allow-outside if it is meant to be published`,
         });
     }
     const format = r.format ?? (file ? extname(file).slice(1).toLowerCase() || undefined : undefined);

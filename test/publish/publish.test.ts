@@ -1,5 +1,5 @@
 import { execFile } from "node:child_process";
-import { mkdir, mkdtemp, readdir, rm, writeFile } from "node:fs/promises";
+import { mkdir, mkdtemp, readdir, rm, symlink, writeFile } from "node:fs/promises";
 import { tmpdir } from "node:os";
 import { join } from "node:path";
 import { promisify } from "node:util";
@@ -311,6 +311,28 @@ describe("datagouv publish", () => {
     const both = await cli([join(dir, "project", "bad.json")]);
     expect(both.code).toBe(2);
     expect(both.stderr).toMatch(/bad\.json:3: resources\[0\] needs exactly one of "file" .* or "url"/);
+  });
+
+  it("a file outside the manifest's folder is refused, symbolic links included, unless --allow-outside", async () => {
+    const secret = join(dir, "secret.txt");
+    await writeFile(secret, "not for publication\n");
+    const outside = join(dir, "project", "outside.yaml");
+    const manifest = (file: string) =>
+      ["key: outside", "title: T", "description: D", "resources:", "  - title: S", `    file: ${file}`, ""].join("\n");
+    await writeFile(outside, manifest("../secret.txt"));
+    const refused = await cli([outside, "--dry-run"]);
+    expect(refused.code).toBe(2);
+    expect(refused.stderr).toContain(`${outside}:6: resources[0].file: ../secret.txt is outside the manifest's folder`);
+    expect(refused.stderr).toContain("--allow-outside");
+    expect(refused.stdout).toBe("");
+    // a link inside the folder that points out of it is outside too
+    await symlink(secret, join(dir, "project", "data", "link.txt"));
+    await writeFile(outside, manifest("data/link.txt"));
+    await expect(loadManifest(outside)).rejects.toThrow("data/link.txt is outside the manifest's folder");
+    await writeFile(outside, manifest("../secret.txt"));
+    const allowed = await cli([outside, "--dry-run", "--allow-outside"]);
+    expect(allowed.code).toBe(0);
+    expect(allowed.stdout).toMatch(/upload +resource "S" from .*secret\.txt/);
   });
 
   it("without an organization the key's user owns the dataset, found again through its own datasets; --json for scripts", async () => {
