@@ -1,4 +1,3 @@
-import { DuckDBInstance } from "@duckdb/node-api";
 import { Table, tableToIPC } from "apache-arrow";
 import type { DataGouv } from "../lib/client.ts";
 import { rowsToBatch } from "../lib/arrow/batches.ts";
@@ -12,14 +11,12 @@ import type { PageContext } from "./context.ts";
  * plain values for JSON, or bytes for Arrow. Kept apart from the per-page loaders, which need no DuckDB.
  */
 
-async function withCatalog<T>(database: string, work: (duck: Duck) => Promise<T>): Promise<T> {
-  const instance = await DuckDBInstance.create(database, { access_mode: "READ_ONLY" });
-  const connection = await instance.connect();
+async function withCatalogDatabase<T>(database: string, work: (duck: Duck) => Promise<T>): Promise<T> {
+  const duck = await Duck.open({ path: database, readOnly: true });
   try {
-    return await work(Duck.wrap(connection));
+    return await work(duck);
   } finally {
-    connection.closeSync();
-    instance.closeSync();
+    duck.close();
   }
 }
 
@@ -43,7 +40,7 @@ export async function home(dg: DataGouv, database: string, { synthetic }: Pick<P
   const top = lastMonth
     ? await dg.metrics("datasets").where("metric_month", "exact", lastMonth).sort("monthly_visit", "desc").first(40)
     : [];
-  return withCatalog(database, async (duck) => {
+  return withCatalogDatabase(database, async (duck) => {
     const count = async (table: string) =>
       (await duck.all<{ n: number }>(`SELECT count(*)::INTEGER AS n FROM ${table}`))[0].n;
     const titles = new Map(
@@ -97,7 +94,7 @@ export async function home(dg: DataGouv, database: string, { synthetic }: Pick<P
 
 /** The whole catalog's datasets as Arrow IPC, for searching and filtering in the browser. */
 export async function explore(database: string): Promise<Uint8Array> {
-  return withCatalog(database, async (duck) => {
+  return withCatalogDatabase(database, async (duck) => {
     const rows = plain(
       await duck.all(`SELECT d.id, d.title, coalesce(d.organization, '') AS organization, coalesce(d.license, '') AS license, coalesce(d.frequency, '') AS frequency,
         d.resources_count::INTEGER AS resources, try_cast(d.quality_score AS DOUBLE) AS quality, substr(CAST(d.last_modified AS VARCHAR), 1, 10) AS modified,

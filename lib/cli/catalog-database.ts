@@ -1,4 +1,3 @@
-import { DuckDBInstance } from "@duckdb/node-api";
 import { DataGouv } from "../client.ts";
 import { buildCatalogDatabase, CATALOG_QUERIES, catalogReport, type CatalogQuery } from "../duckdb/catalog-database.ts";
 import { Duck } from "../duckdb/connection.ts";
@@ -28,10 +27,9 @@ export async function main(argv: string[]): Promise<number> {
     if (!Object.hasOwn(CATALOG_QUERIES, name))
       throw new UsageError(`report: expected one of ${Object.keys(CATALOG_QUERIES).join(", ")}`);
     if (!values.db) throw new UsageError("report: --db FILE names the catalog database (built with --output)");
-    const instance = await DuckDBInstance.create(values.db, { access_mode: "READ_ONLY" });
-    const connection = await instance.connect();
+    const duck = await Duck.open({ path: values.db, readOnly: true });
     try {
-      const rows = await catalogReport(Duck.wrap(connection), name);
+      const rows = await catalogReport(duck, name);
       const plain = rows.map((row) =>
         Object.fromEntries(Object.entries(row).map(([k, v]) => [k, typeof v === "bigint" ? Number(v) : v])),
       );
@@ -39,8 +37,7 @@ export async function main(argv: string[]): Promise<number> {
       else printJson(plain);
       return EXIT.ok;
     } finally {
-      connection.closeSync();
-      instance.closeSync();
+      duck.close();
     }
   }
   if (positionals.length) throw new UsageError(`unexpected ${JSON.stringify(positionals[0])}\n${USAGE}`);

@@ -1,5 +1,4 @@
 import { rename, rm } from "node:fs/promises";
-import { DuckDBInstance } from "@duckdb/node-api";
 import { CATALOG_EXPORTS } from "../catalog/site.ts";
 import type { HttpClient } from "../http/client.ts";
 import { MetricsQuery } from "../metrics/query.ts";
@@ -32,9 +31,7 @@ export async function buildCatalogDatabase(
 ): Promise<CatalogBuild> {
   const temporary = `${path}.${process.pid}.tmp`;
   await rm(temporary, { force: true });
-  const instance = await DuckDBInstance.create(temporary, { autoinstall_known_extensions: "false" });
-  const connection = await instance.connect();
-  const duck = Duck.wrap(connection);
+  const duck = await Duck.open({ path: temporary });
   const tables: Record<string, number> = {};
   try {
     for (const kind of CATALOG_EXPORTS) {
@@ -53,13 +50,11 @@ export async function buildCatalogDatabase(
       tables[table] = await toDuckDB(MetricsQuery.of(model).bind(http), duck, table);
       options.log?.(`${table}: ${tables[table]} rows`);
     }
-    connection.closeSync();
-    instance.closeSync();
+    duck.close();
     await rename(temporary, path);
     return { tables };
   } catch (error) {
-    connection.closeSync();
-    instance.closeSync();
+    duck.close();
     await rm(temporary, { force: true });
     await rm(`${temporary}.wal`, { force: true });
     throw error;

@@ -1,4 +1,4 @@
-export { Duck, literal } from "./connection.ts";
+export { Duck, literal, type DuckOptions } from "./connection.ts";
 export {
   toArrow,
   toDuckDB,

@@ -2,7 +2,8 @@ import { createReadStream } from "node:fs";
 import { mkdir, rename, stat } from "node:fs/promises";
 import { join } from "node:path";
 import { pipeline } from "node:stream/promises";
-import { ident, type SandboxDb } from "./db.ts";
+import type { Duck } from "datagouv-kit/duckdb";
+import { ident } from "./db.ts";
 import type { TabularStore } from "./tabular/store.ts";
 import type { SandboxRequest } from "./types.ts";
 import { sendText } from "./respond.ts";
@@ -14,7 +15,7 @@ import { sendText } from "./respond.ts";
 export async function serveFile(
   request: SandboxRequest,
   filesDir: string,
-  db: SandboxDb,
+  db: Duck,
   tabular: TabularStore,
 ): Promise<boolean> {
   const match = /^\/sandbox\/files\/([\w-]+)\.(\w+)$/.exec(request.path);

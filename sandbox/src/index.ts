@@ -2,10 +2,10 @@ import { mkdtemp, readdir, rm } from "node:fs/promises";
 import { tmpdir } from "node:os";
 import { join } from "node:path";
 import type { AddressInfo } from "node:net";
-import { SandboxDb } from "./db.ts";
+import { openSandboxDatabase } from "./db.ts";
 import { Faults } from "./faults.ts";
 import { serveFile } from "./files.ts";
-import { buildSeedCatalog, CatalogStore, createMainApi, generatedKey, parseApiKeys } from "./main/index.ts";
+import { buildMainSeed, MainStore, createMainApi, generatedKey, parseApiKeys } from "./main/index.ts";
 import { createMetricsService, type CatalogIds, type MetricsServiceOptions } from "./metrics/index.ts";
 import { RateLimiter, type RateLimitOptions } from "./ratelimit.ts";
 import { createSandboxServer } from "./server.ts";
@@ -47,7 +47,7 @@ export interface Sandbox {
 /** Starts the embedded data.gouv.fr: Main API at /api/, Tabular at /tabular/api/, Metrics at /metrics/api/. */
 export async function startSandbox(options: SandboxOptions = {}): Promise<Sandbox> {
   const log = options.log ?? (() => {});
-  const db = await SandboxDb.open(options.dataDir);
+  const db = await openSandboxDatabase(options.dataDir);
   const scratch = options.dataDir ? undefined : await mkdtemp(join(tmpdir(), "datagouv-sandbox-"));
   const filesDir = join(options.dataDir ?? scratch!, "files");
   try {
@@ -56,8 +56,8 @@ export async function startSandbox(options: SandboxOptions = {}): Promise<Sandbo
       if (name.startsWith(".upload-")) await rm(join(filesDir, name), { force: true });
     const ctx = { db, dataDir: options.dataDir };
     const tabular = await createTabularService(ctx, { ...options.tabular, log });
-    const store = new CatalogStore(db);
-    await store.open(() => buildSeedCatalog(tabular.resources()));
+    const store = new MainStore(db);
+    await store.open(() => buildMainSeed(tabular.resources()));
     const catalogIds = (): CatalogIds => {
       const datasets = store.all("datasets").filter((d) => !d.deleted);
       return {

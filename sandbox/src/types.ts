@@ -1,5 +1,5 @@
 import type { IncomingMessage, ServerResponse } from "node:http";
-import type { SandboxDb } from "./db.ts";
+import type { Duck } from "datagouv-kit/duckdb";
 
 /** One request as the sandbox's router hands it to an API: the path is relative to that API's prefix. */
 export interface SandboxRequest {
@@ -38,7 +38,7 @@ export interface TabularResourceInfo {
 }
 
 export interface SandboxContext {
-  db: SandboxDb;
+  db: Duck;
   /** Directory where the sandbox keeps its state (the DuckDB file, uploaded files), or undefined for in-memory. */
   dataDir?: string;
 }

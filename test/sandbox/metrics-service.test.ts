@@ -1,5 +1,6 @@
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
-import { SandboxDb } from "../../sandbox/src/db.ts";
+import type { Duck } from "datagouv-kit/duckdb";
+import { openSandboxDatabase } from "../../sandbox/src/db.ts";
 import { createMetricsService, type CatalogIds } from "../../sandbox/src/metrics/index.ts";
 import { generateMetrics } from "../../sandbox/src/metrics/generate.ts";
 import { get } from "../support/sandbox.ts";
@@ -19,12 +20,12 @@ const IDS: CatalogIds = {
   dataservices: ["dataservice-1"],
 };
 
-let db: SandboxDb;
+let db: Duck;
 let server: Awaited<ReturnType<typeof mountApi>>;
 let api: string;
 
 beforeAll(async () => {
-  db = await SandboxDb.open();
+  db = await openSandboxDatabase();
   server = await mountApi(await createMetricsService({ db }, IDS, { streamCap: 500 }), "/metrics");
   api = `${server.url}/api`;
 });
@@ -196,7 +197,7 @@ describe("Metrics API rules (api-tabular metrics/app.py)", () => {
   });
 
   it("refresh regenerates the tables for a changed catalog", async () => {
-    const other = await SandboxDb.open();
+    const other = await openSandboxDatabase();
     try {
       const service = await createMetricsService({ db: other }, IDS);
       await service.refresh({ ...IDS, datasets: IDS.datasets.slice(0, 2) });

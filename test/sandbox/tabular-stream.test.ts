@@ -3,14 +3,15 @@ import { mkdtempSync, readdirSync, rmSync } from "node:fs";
 import { get as httpGet, type IncomingMessage, type ServerResponse } from "node:http";
 import { tmpdir } from "node:os";
 import { join } from "node:path";
-import { SandboxDb } from "../../sandbox/src/db.ts";
+import type { Duck } from "datagouv-kit/duckdb";
+import { openSandboxDatabase } from "../../sandbox/src/db.ts";
 import { createTabularService } from "../../sandbox/src/tabular/index.ts";
 import { BIG_RESOURCE_ID } from "../../sandbox/src/index.ts";
 import { mountApi } from "./helpers/mount.ts";
 
 /** Streams (core/data.py): the whole result without holding it, whatever pace the client reads at. */
 
-let db: SandboxDb;
+let db: Duck;
 let server: Awaited<ReturnType<typeof mountApi>>;
 const responses: ServerResponse[] = [];
 // streams are staged in the temporary directory: this file's own, to see what is left in it
@@ -19,7 +20,7 @@ const systemTmp = process.env.TMPDIR;
 
 beforeAll(async () => {
   process.env.TMPDIR = staging;
-  db = await SandboxDb.open();
+  db = await openSandboxDatabase();
   const tabular = await createTabularService({ db }, { bigRows: 60_000 });
   server = await mountApi(tabular, "/tabular", (res) => responses.push(res));
 });

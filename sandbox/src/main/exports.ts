@@ -1,7 +1,7 @@
 import type { SandboxRequest } from "../types.ts";
 import { write } from "../respond.ts";
 import { filterDatasets, filterDataservices, filterOrganizations, filterReuses } from "./read.ts";
-import type { CatalogStore } from "./store.ts";
+import type { MainStore } from "./store.ts";
 import { SANDBOX_ORIGIN, type Doc } from "./seed.ts";
 
 /**
@@ -154,7 +154,7 @@ function line(values: unknown[]): string {
 }
 
 /** What an export lists: with query arguments, the list filters of its kind (udata streams those; production redirects the bare URL to a nightly file). */
-function exported(store: CatalogStore, url: URL, kind: (typeof EXPORTS)[number]): Doc[] {
+function exported(store: MainStore, url: URL, kind: (typeof EXPORTS)[number]): Doc[] {
   if (kind === "datasets" || kind === "resources") return filterDatasets(store, url, { api: "export" });
   return { organizations: filterOrganizations, reuses: filterReuses, dataservices: filterDataservices }[kind](
     store,
@@ -163,7 +163,7 @@ function exported(store: CatalogStore, url: URL, kind: (typeof EXPORTS)[number])
 }
 
 export async function serveExport(
-  store: CatalogStore,
+  store: MainStore,
   request: SandboxRequest,
   kind: (typeof EXPORTS)[number],
 ): Promise<void> {

@@ -10,8 +10,8 @@ import { handleWrite, type WriteContext } from "./write.ts";
 import { VERSION } from "datagouv-kit";
 import { SYNTHETIC_NOTE } from "../tabular/index.ts";
 
-export { CatalogStore } from "./store.ts";
-export { buildSeedCatalog } from "./seed.ts";
+export { MainStore } from "./store.ts";
+export { buildMainSeed } from "./seed.ts";
 export { parseApiKeys, generatedKey, type Account } from "./accounts.ts";
 
 const reference = JSON.parse(readFileSync(new URL("../../seed/main-api/reference.json", import.meta.url), "utf8"));

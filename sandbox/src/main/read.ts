@@ -1,10 +1,10 @@
 import type { SandboxRequest } from "../types.ts";
 import { mayEdit, unauthenticated, type Account } from "./accounts.ts";
 import { envelope, MainError, NOT_FOUND, paging, reply, sortDocs } from "./respond.ts";
-import type { CatalogStore } from "./store.ts";
+import type { MainStore } from "./store.ts";
 import { SANDBOX_ORIGIN, type Doc } from "./seed.ts";
 
-/** The Main API's read routes over the catalog store. */
+/** The Main API's read routes over its store. */
 
 const SEARCH_WINDOW = 10_000;
 
@@ -60,7 +60,7 @@ export interface DatasetScope {
 }
 
 /** The datasets a v1 list, v2 search or catalog export returns, filtered as DatasetApiParser and the search do. */
-export function filterDatasets(store: CatalogStore, url: URL, scope: DatasetScope): Doc[] {
+export function filterDatasets(store: MainStore, url: URL, scope: DatasetScope): Doc[] {
   const tags = all(url, "tag");
   const filters: [string, (d: Doc, v: string) => boolean][] = [
     ["license", (d, v) => d.license === v],
@@ -118,7 +118,7 @@ export function filterDatasets(store: CatalogStore, url: URL, scope: DatasetScop
   });
 }
 
-export function filterOrganizations(store: CatalogStore, url: URL): Doc[] {
+export function filterOrganizations(store: MainStore, url: URL): Doc[] {
   const badge = one(url, "badge");
   return store
     .all("organizations")
@@ -128,7 +128,7 @@ export function filterOrganizations(store: CatalogStore, url: URL): Doc[] {
     );
 }
 
-export function filterReuses(store: CatalogStore, url: URL): Doc[] {
+export function filterReuses(store: MainStore, url: URL): Doc[] {
   const [dataset, organization, tag, type] = ["dataset", "organization", "tag", "type"].map((name) => one(url, name));
   return store
     .all("reuses")
@@ -144,7 +144,7 @@ export function filterReuses(store: CatalogStore, url: URL): Doc[] {
     );
 }
 
-export function filterDataservices(store: CatalogStore, url: URL): Doc[] {
+export function filterDataservices(store: MainStore, url: URL): Doc[] {
   const [dataset, organization] = ["dataset", "organization"].map((name) => one(url, name));
   return store
     .all("dataservices")
@@ -239,7 +239,7 @@ function searchWindow(request: SandboxRequest, page: number, pageSize: number): 
   }
 }
 
-export function findResource(store: CatalogStore, resourceId: string): { dataset: Doc; resource: Doc } | undefined {
+export function findResource(store: MainStore, resourceId: string): { dataset: Doc; resource: Doc } | undefined {
   for (const dataset of store.all("datasets")) {
     const resource = [...(dataset.resources ?? []), ...(dataset.community_resources ?? [])].find(
       (r: Doc) => r.id === resourceId,
@@ -251,7 +251,7 @@ export function findResource(store: CatalogStore, resourceId: string): { dataset
 
 /** Answers a read route; false when there is none for this path. */
 export async function handleRead(
-  store: CatalogStore,
+  store: MainStore,
   request: SandboxRequest,
   reference: { licenses: Doc[]; frequencies: Doc[] },
   viewer: Account | undefined,
@@ -266,7 +266,7 @@ export async function handleRead(
     return doc;
   };
   const send = (body: unknown) => reply(request, 200, body);
-  const get = (kind: Parameters<CatalogStore["find"]>[0], id: string, gone?: (doc: Doc) => boolean) => {
+  const get = (kind: Parameters<MainStore["find"]>[0], id: string, gone?: (doc: Doc) => boolean) => {
     const doc = store.find(kind, decodeURIComponent(id));
     if (!doc) throw new MainError(404, NOT_FOUND);
     if (gone?.(doc))

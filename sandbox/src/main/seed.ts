@@ -18,7 +18,7 @@ export type Kind =
   | "site"
   | "follows";
 
-export interface SeedCatalog {
+export interface MainSeed {
   docs: { kind: Kind; id: string; doc: Doc }[];
 }
 
@@ -57,10 +57,10 @@ export function userRef(user: Doc): Doc {
 }
 
 /**
- * The seed catalog: udata's own fixture (15 real datasets with their organizations, resources, reuses, discussions
+ * The Main API's seed: udata's own fixture (15 real datasets with their organizations, resources, reuses, discussions
  * and dataservices, 20 posts, the site), datagouv_client's recorded objects, and one dataset per sandbox tabular resource.
  */
-export function buildSeedCatalog(tabular: TabularResourceInfo[]): SeedCatalog {
+export function buildMainSeed(tabular: TabularResourceInfo[]): MainSeed {
   const docs = new Map<string, { kind: Kind; id: string; doc: Doc }>();
   const put = (kind: Kind, doc: Doc) => {
     const key = `${kind}/${doc.id}`;

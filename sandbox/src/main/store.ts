@@ -1,5 +1,5 @@
-import type { SandboxDb } from "../db.ts";
-import type { Doc, Kind, SeedCatalog } from "./seed.ts";
+import type { Duck } from "datagouv-kit/duckdb";
+import type { Doc, Kind, MainSeed } from "./seed.ts";
 
 const TABLE = "sandbox_catalog";
 
@@ -7,17 +7,17 @@ const TABLE = "sandbox_catalog";
  * The Main API's objects as JSON documents in DuckDB, mirrored in memory for reads (the catalog is small). A write goes
  * to DuckDB first, in a transaction, and only then to the mirror: what a client was told is stored, is.
  */
-export class CatalogStore {
-  readonly #db: SandboxDb;
+export class MainStore {
+  readonly #db: Duck;
   readonly #docs = new Map<Kind, Map<string, Doc>>();
   /** When the catalog last changed: the validator of the site-wide exports. */
   changedAt = new Date(Math.floor(Date.now() / 1000) * 1000);
 
-  constructor(db: SandboxDb) {
+  constructor(db: Duck) {
     this.#db = db;
   }
 
-  async open(seed: () => SeedCatalog): Promise<void> {
+  async open(seed: () => MainSeed): Promise<void> {
     await this.#db.run(
       `CREATE TABLE IF NOT EXISTS ${TABLE} (kind VARCHAR, id VARCHAR, doc JSON NOT NULL, PRIMARY KEY (kind, id))`,
     );

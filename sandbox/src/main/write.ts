@@ -10,12 +10,12 @@ import { handleCommunityWrite } from "./community-writes.ts";
 import { receiveFile, UploadError } from "./multipart.ts";
 import { MainError, NOT_FOUND, reply } from "./respond.ts";
 import { orgRef, SANDBOX_ORIGIN, tabularResource, userRef, type Doc } from "./seed.ts";
-import type { CatalogStore } from "./store.ts";
+import type { MainStore } from "./store.ts";
 
 /** The Main API's write routes: datasets and resources, file uploads that the Tabular API then serves. */
 
 export interface WriteContext {
-  store: CatalogStore;
+  store: MainStore;
   tabular: TabularService;
   accounts: Account[];
   filesDir: string;

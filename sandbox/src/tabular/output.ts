@@ -1,6 +1,7 @@
 import type { PythonType } from "datagouv-kit/query";
 import { quote } from "datagouv-kit/query";
-import { ident, type SandboxDb } from "../db.ts";
+import type { Duck } from "datagouv-kit/duckdb";
+import { ident } from "../db.ts";
 
 /**
  * Rows as PostgREST writes them over hydra's tables, computed in DuckDB so a stream never builds them in JavaScript:
@@ -63,7 +64,7 @@ export function csvRowsSql(
  * calls for quotes.
  */
 export async function plainTextColumns(
-  db: SandboxDb,
+  db: Duck,
   table: string,
   columns: { name: string; type: PythonType }[],
 ): Promise<string[]> {

@@ -2,11 +2,10 @@ import { randomUUID } from "node:crypto";
 import { open, rm, type FileHandle } from "node:fs/promises";
 import { tmpdir } from "node:os";
 import { join } from "node:path";
-import type { DuckDBValue } from "@duckdb/node-api";
 import type { PythonType, QuerySpec } from "datagouv-kit/query";
-import { literal } from "datagouv-kit/duckdb";
+import { literal, type Duck } from "datagouv-kit/duckdb";
 import { POSTGRES_TYPES, querySql, type Sql, type SqlOptions } from "datagouv-kit/query";
-import { ident, type SandboxDb } from "../db.ts";
+import { ident } from "../db.ts";
 import { parseQueryString, queryParam, type ParsedQuery, type ParseOptions } from "../query/parse.ts";
 import { CORS_HEADERS, sendJson, write, writeFile } from "../respond.ts";
 import type { SandboxRequest } from "../types.ts";
@@ -65,7 +64,7 @@ export function readQuery(rawQuery: string, options: ParseOptions = {}): ParsedQ
 }
 
 export async function servePage(
-  db: SandboxDb,
+  db: Duck,
   request: SandboxRequest,
   source: RowSource,
   query: ParsedQuery,
@@ -110,7 +109,7 @@ export async function servePage(
  * unlinked as soon as it is open and its bytes go out with backpressure, without passing through JavaScript strings.
  */
 export async function serveStream(
-  db: SandboxDb,
+  db: Duck,
   request: SandboxRequest,
   source: RowSource,
   query: ParsedQuery,
@@ -128,11 +127,11 @@ export async function serveStream(
   const file = join(tmpdir(), `datagouv-stream-${randomUUID()}.${format}`);
   let rows: number;
   let body: FileHandle;
-  const connection = await db.connect();
+  const stream = await db.connect();
   // the stream is written while the rows are counted; a count past the cap (or failing) interrupts it
-  const copying = connection.runAndReadAll(
+  const copying = stream.all<{ Count: bigint }>(
     `COPY (${lines}) TO ${literal(file)} (${streamFraming(format, built.columns)})`,
-    built.params as DuckDBValue[],
+    built.params,
   );
   const settled = copying.then(
     () => {},
@@ -140,24 +139,24 @@ export async function serveStream(
   );
   try {
     const total = await count(db, counted, source).catch((error: unknown) => {
-      connection.interrupt();
+      stream.interrupt();
       throw error;
     });
     if (total > streamCap) {
-      connection.interrupt();
+      stream.interrupt();
       throw new ApiError(
         403,
         "Output is too long",
         `The output has more than ${streamCap} rows, please consider downloading the source file directly`,
       );
     }
-    const copied = await copying.catch(sqlError(source.relation));
-    rows = Number(copied.getRows()[0][0]);
+    const [copied] = await copying.catch(sqlError(source.relation));
+    rows = Number(copied.Count);
     body = await open(file);
   } finally {
     // the COPY has settled (or been interrupted) before its file is removed
     await settled;
-    connection.closeSync();
+    stream.close();
     await rm(file, { force: true });
   }
   const { res } = request;
@@ -198,7 +197,7 @@ function build(query: ParsedQuery, source: RowSource, options: SqlOptions): Sql 
   }
 }
 
-async function count(db: SandboxDb, built: Sql, source: RowSource): Promise<number> {
+async function count(db: Duck, built: Sql, source: RowSource): Promise<number> {
   const [{ n }] = await db
     .all<{ n: number }>(`SELECT count(*)::DOUBLE AS n FROM (${built.sql})`, built.params)
     .catch(sqlError(source.relation));

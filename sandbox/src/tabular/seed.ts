@@ -107,7 +107,7 @@ export async function seedTabular(
 }
 
 /**
- * api-tabular's test resources, as its test database has them: the ones the seed catalog lists belong to its
+ * api-tabular's test resources, as its test database has them: the ones the Main API's seed lists belong to its
  * datasets, the others (with indexes, with aggregation allowed) only to the Tabular API; the deleted one answers 410.
  */
 async function seedTestResources(store: TabularStore, missing: (rid: string) => boolean): Promise<void> {

@@ -1,5 +1,6 @@
 import type { ResourceProfile } from "datagouv-kit";
-import { ident, type SandboxDb } from "../db.ts";
+import type { Duck } from "datagouv-kit/duckdb";
+import { ident } from "../db.ts";
 import type { TabularResourceInfo } from "../types.ts";
 import { computeProfile, type DetectedColumn } from "datagouv-kit/duckdb";
 import { loadCsv } from "datagouv-kit/duckdb";
@@ -23,10 +24,10 @@ const REGISTRY = "sandbox_tabular_resources";
 
 /** Tables of the Tabular API: one DuckDB table a resource (`__id` first), and a registry with profiles. */
 export class TabularStore {
-  readonly db: SandboxDb;
+  readonly db: Duck;
   readonly #resources = new Map<string, StoredResource>();
 
-  constructor(db: SandboxDb) {
+  constructor(db: Duck) {
     this.db = db;
   }
 

@@ -3,7 +3,7 @@ import { tmpdir } from "node:os";
 import { join } from "node:path";
 import { fileURLToPath } from "node:url";
 import { literal } from "datagouv-kit/duckdb";
-import type { SandboxDb } from "../db.ts";
+import type { Duck } from "datagouv-kit/duckdb";
 
 /**
  * api-tabular's own test database (db/initdb in its repository), copied under seed/tabular-api: which table holds
@@ -25,7 +25,7 @@ export interface TestResource {
 }
 
 /** Every resource of the test database, with its table and indexes. */
-export async function testResources(db: SandboxDb): Promise<TestResource[]> {
+export async function testResources(db: Duck): Promise<TestResource[]> {
   const index = await db.all<{
     resource_id: string;
     dataset_id: string;
