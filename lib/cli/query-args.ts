@@ -1,4 +1,5 @@
 import { AGGREGATORS, OPERATORS, type Operator } from "../query/ast.ts";
+import { AGGREGATOR_TABLE, OPERATOR_TABLE, type Arity } from "../query/operators.ts";
 import type { QueryBuilder } from "../query/builder.ts";
 import { checkMemoryLimit } from "../duckdb/connection.ts";
 import { FORMATS, type Format } from "../duckdb/export.ts";
@@ -16,11 +17,22 @@ export const QUERY_OPTIONS = {
   "memory-limit": { type: "string" },
 } as const;
 
-export const QUERY_HELP = `  --where col__op=value   a filter (repeatable): ops ${OPERATORS.join(", ")};
-                          in/notin take a comma list (dep__in=75,92); isnull/isnotnull take no value
+/** The help's table lines, read from the operators' own definitions so that the help cannot drift from them. */
+const helpRow = (term: string, description: string) => `${" ".repeat(28)}${term.padEnd(30)}${description}`;
+const VALUE_FORMS: Record<Arity, string> = { none: "", one: "=value", list: "=value1,value2" };
+const FILTER_ROWS = OPERATORS.map((op) =>
+  helpRow(`col__${op}${VALUE_FORMS[OPERATOR_TABLE[op].arity]}`, OPERATOR_TABLE[op].description),
+);
+const AGGREGATE_ROWS = AGGREGATORS.filter((op) => op !== "groupby").map((op) =>
+  helpRow(op, AGGREGATOR_TABLE[op].description),
+);
+
+export const QUERY_HELP = `  --where col__op=value   a filter (repeatable), one of:
+${FILTER_ROWS.join("\n")}
   --sort col[:desc]       sort by one column
   --columns a,b           the columns to return
-  --group-by col          group (repeatable), with --agg col:op (repeatable; op: count, avg, min, max, sum)
+  --group-by col          group (repeatable), with --agg col:op (repeatable), op one of:
+${AGGREGATE_ROWS.join("\n")}
   --format F              csv, json, ndjson, arrow or parquet (default: from --output's extension, else csv)
   --output FILE           write there (atomically: the file appears only once complete); default stdout
   --memory-limit SIZE     DuckDB's memory budget (default 128MB; past it, it spills to disk): a larger one, such as

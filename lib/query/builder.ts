@@ -1,13 +1,6 @@
 import { QueryError } from "../http/errors.ts";
-import {
-  AGGREGATORS,
-  OPERATORS,
-  type Aggregator,
-  type Condition,
-  type Operator,
-  type QuerySpec,
-  type SortDirection,
-} from "./ast.ts";
+import type { Condition, QuerySpec, SortDirection } from "./ast.ts";
+import { AGGREGATORS, isAggregator, isOperator, OPERATORS, type Aggregator, type Operator } from "./operators.ts";
 import { filter, type Value } from "./conditions.ts";
 import { encodeQuerySpec, validateSpec } from "./encode.ts";
 
@@ -31,7 +24,7 @@ export abstract class QueryBuilder<Self extends QueryBuilder<Self>> {
   where(columnOrCondition: string | Condition, op?: Operator, value?: Value | readonly Value[]): Self {
     let condition: Condition;
     if (typeof columnOrCondition === "string") {
-      if (op === undefined || !(OPERATORS as readonly string[]).includes(op)) {
+      if (op === undefined || !isOperator(op)) {
         throw new QueryError(
           `unknown operator ${JSON.stringify(op)} on ${JSON.stringify(columnOrCondition)}: use one of ${OPERATORS.join(", ")}`,
         );
@@ -65,8 +58,10 @@ export abstract class QueryBuilder<Self extends QueryBuilder<Self>> {
   }
 
   aggregate(column: string, op: Exclude<Aggregator, "groupby">): Self {
-    if (!(AGGREGATORS as readonly string[]).includes(op) || (op as string) === "groupby") {
-      throw new QueryError(`unknown aggregation ${JSON.stringify(op)}: use count, avg, min, max or sum (or groupBy)`);
+    if (!isAggregator(op) || (op as string) === "groupby") {
+      const measures = AGGREGATORS.filter((a) => a !== "groupby");
+      const choices = `${measures.slice(0, -1).join(", ")} or ${measures.at(-1)}`;
+      throw new QueryError(`unknown aggregation ${JSON.stringify(op)}: use ${choices} (or groupBy)`);
     }
     return this.#validated({ ...this.spec, aggregations: [...this.spec.aggregations, { column, op }] });
   }

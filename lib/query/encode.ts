@@ -1,13 +1,6 @@
 import { QueryError } from "../http/errors.ts";
-import {
-  AGGREGATORS,
-  OPERATORS,
-  UNARY_OPERATORS,
-  type Condition,
-  type Filter,
-  type Group,
-  type QuerySpec,
-} from "./ast.ts";
+import type { Condition, Filter, Group, QuerySpec } from "./ast.ts";
+import { AGGREGATORS, isAggregator, isOperator, OPERATOR_TABLE, OPERATORS } from "./operators.ts";
 
 /**
  * Encodes a query the way api-tabular parses it (api_tabular/core/query.py): the decoded query string is split on "&",
@@ -86,7 +79,7 @@ export function validateSpec(spec: QuerySpec): void {
   }
   for (const aggregation of spec.aggregations) {
     checkName(aggregation.column, "aggregation");
-    if (!(AGGREGATORS as readonly string[]).includes(aggregation.op)) {
+    if (!isAggregator(aggregation.op)) {
       throw new QueryError(
         `unknown aggregation ${JSON.stringify(aggregation.op)}: use one of ${AGGREGATORS.join(", ")}`,
       );
@@ -104,7 +97,7 @@ function validateCondition(condition: Condition, inGroup: boolean): void {
   }
   const { column, op, value } = condition;
   checkName(column, "filter");
-  if (!(OPERATORS as readonly string[]).includes(op)) {
+  if (!isOperator(op)) {
     throw new QueryError(
       `unknown operator ${JSON.stringify(op)} on ${JSON.stringify(column)}: use one of ${OPERATORS.join(", ")}`,
     );
@@ -114,10 +107,11 @@ function validateCondition(condition: Condition, inGroup: boolean): void {
       `a column named ${JSON.stringify(column)} cannot be filtered: the API reads that name as its own parameter`,
     );
   }
-  const unary = UNARY_OPERATORS.includes(op);
+  const { arity } = OPERATOR_TABLE[op];
+  const unary = arity === "none";
   if (unary && value !== undefined) throw new QueryError(`${op} takes no value (on ${JSON.stringify(column)})`);
   if (!unary && value === undefined) throw new QueryError(`${op} needs a value (on ${JSON.stringify(column)})`);
-  const list = op === "in" || op === "notin";
+  const list = arity === "list";
   if (list && inGroup)
     throw new QueryError(
       `${op} cannot be used inside an or-group (its syntax has no lists): write or(eq(…), eq(…)) instead`,

@@ -1,4 +1,16 @@
 export * from "./ast.ts";
+export { PYTHON_TYPES } from "./column-types.ts";
+export {
+  AGGREGATOR_TABLE,
+  isAggregator,
+  isOperator,
+  OPERATOR_TABLE,
+  SORT,
+  type AggregatorDefinition,
+  type Arity,
+  type OperatorDefinition,
+  type SqlParameters,
+} from "./operators.ts";
 export {
   and,
   contains,

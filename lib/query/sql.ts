@@ -1,10 +1,11 @@
 import type { DuckDBValue } from "@duckdb/node-api";
 import { aggregationKey, type Condition, type Filter, type PythonType, type QuerySpec } from "./ast.ts";
+import { AGGREGATOR_TABLE, OPERATOR_TABLE, type SqlParameters } from "./operators.ts";
 
 /**
- * A query of the Tabular/Metrics model as DuckDB SQL, with the meaning PostgREST gives it over Postgres: values are cast
- * to the column's type, `less`/`greater` are inclusive, `differs` is IS DISTINCT FROM (NULLs kept), `contains` is a
- * case-insensitive ILIKE where `*` is a wildcard, descending sorts put NULLs first. Every value is a bound parameter.
+ * A query of the Tabular/Metrics model as DuckDB SQL, with the meaning PostgREST gives it over Postgres: each
+ * operator's SQL is its definition in operators.ts, values are cast to the column's type, descending sorts put NULLs
+ * first. Every value is a bound parameter.
  */
 
 /** A column the table does not have: the API relays PostgREST's 42703 "column … does not exist". */
@@ -91,8 +92,7 @@ export function querySql(
   if (spec.aggregations.length > 0) {
     const groups = spec.aggregations.filter((a) => a.op === "groupby").map((a) => known(a.column));
     select = spec.aggregations.map((a) => {
-      const c = quote(known(a.column));
-      const expression = a.op === "groupby" ? c : a.op === "count" ? `count(${c})` : `${a.op}(${c})`;
+      const expression = AGGREGATOR_TABLE[a.op].sql(quote(known(a.column)));
       return `${expression} AS ${quote(aggregationKey(a))}`;
     });
     columns = spec.aggregations.map(aggregationKey);
@@ -136,42 +136,25 @@ function conditionSql(
 }
 
 function filterSql(filter: Filter, type: PythonType, params: DuckDBValue[]): string {
-  const c = quote(filter.column);
-  const cast = `CAST(? AS ${SQL_TYPES[type]})`;
-  const bind = (value: string) => {
-    params.push(readAs(type, value));
-    return cast;
+  const bind: SqlParameters = {
+    typed: (value) => {
+      params.push(readAs(type, value));
+      return `CAST(? AS ${SQL_TYPES[type]})`;
+    },
+    text: (value) => {
+      params.push(value);
+      return "?";
+    },
   };
-  const one = () => bind(filter.value as string);
-  switch (filter.op) {
-    case "exact":
-      return `${c} = ${one()}`;
-    case "differs":
-      return `${c} IS DISTINCT FROM ${one()}`;
-    case "isnull":
-      return `${c} IS NULL`;
-    case "isnotnull":
-      return `${c} IS NOT NULL`;
-    case "contains":
-    case "notcontains": {
-      params.push(`%${String(filter.value).replaceAll("*", "%")}%`);
-      return `${filter.op === "notcontains" ? "NOT " : ""}(CAST(${c} AS VARCHAR) ILIKE ?)`;
-    }
-    case "in":
-    case "notin": {
-      const values = filter.value as string[];
-      // an empty list matches nothing (and its negation everything), as PostgREST reads `in.()`
-      if (values.length === 0) return filter.op === "in" ? "false" : "true";
-      return `${c} ${filter.op === "notin" ? "NOT IN" : "IN"} (${values.map(bind).join(", ")})`;
-    }
-    case "less":
-      return `${c} <= ${one()}`;
-    case "greater":
-      return `${c} >= ${one()}`;
-    case "strictly_less":
-      return `${c} < ${one()}`;
-    case "strictly_greater":
-      return `${c} > ${one()}`;
+  const c = quote(filter.column);
+  const definition = OPERATOR_TABLE[filter.op];
+  switch (definition.arity) {
+    case "none":
+      return definition.sql(c);
+    case "one":
+      return definition.sql(c, filter.value as string, bind);
+    case "list":
+      return definition.sql(c, filter.value as string[], bind);
   }
 }
 

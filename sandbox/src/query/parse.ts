@@ -1,11 +1,11 @@
 import {
-  AGGREGATORS,
-  OPERATORS,
+  isAggregator,
+  isOperator,
+  OPERATOR_TABLE,
+  UNARY_OPERATORS,
   type Aggregation,
-  type Aggregator,
   type Condition,
   type Filter,
-  type Operator,
   type QuerySpec,
 } from "datagouv-kit/query";
 
@@ -87,9 +87,10 @@ export function parseQueryString(rawQuery: string, options: ParseOptions = {}): 
       }
       spec.where.push(makeFilter(column, op, value, `${name}=${value}`));
     } else if (split.length === 1) {
+      // the real parser reads the piece after the FIRST "__", not lowercased: `a__ISNULL` is read as an aggregator
       const second = arg.split("__")[1];
       if (second === undefined) throw new ParserCrash(`list index out of range: '${arg}'`);
-      if (second === "isnull" || second === "isnotnull") {
+      if (isUnary(second)) {
         const { column, op } = columnAndOperator(arg, undefined);
         spec.where.push(makeFilter(column, op, undefined, arg));
       } else spec.aggregations.push(aggregator(arg, options.indexes));
@@ -121,16 +122,23 @@ function columnAndOperator(argument: string, value: string | undefined): { colum
   return { column: pieces.join("__"), op };
 }
 
+function isUnary(op: string): boolean {
+  return (UNARY_OPERATORS as readonly string[]).includes(op);
+}
+
+/** A value given to an operator that takes none is dropped, as the real parser drops it. */
 function makeFilter(column: string, op: string, value: string | undefined, shown: string): Filter {
-  if (!(OPERATORS as readonly string[]).includes(op))
-    throw new MalformedQuery(`argument '${shown}' could not be parsed`);
-  const operator = op as Operator;
-  if (operator === "isnull" || operator === "isnotnull") return { type: "filter", column, op: operator };
+  if (!isOperator(op)) throw new MalformedQuery(`argument '${shown}' could not be parsed`);
   const text = value ?? "";
-  // PostgREST reads `in.()` as an empty list
-  if (operator === "in" || operator === "notin")
-    return { type: "filter", column, op: operator, value: text === "" ? [] : text.split(",") };
-  return { type: "filter", column, op: operator, value: text };
+  switch (OPERATOR_TABLE[op].arity) {
+    case "none":
+      return { type: "filter", column, op };
+    case "list":
+      // PostgREST reads `in.()` as an empty list
+      return { type: "filter", column, op, value: text === "" ? [] : text.split(",") };
+    case "one":
+      return { type: "filter", column, op, value: text };
+  }
 }
 
 function aggregator(argument: string, indexes: readonly string[] | null | undefined): Aggregation {
@@ -140,9 +148,8 @@ function aggregator(argument: string, indexes: readonly string[] | null | undefi
       `${column} is not among the allowed columns: {${indexes.map((c) => `'${c}'`).join(", ")}}`,
     );
   }
-  if (!(AGGREGATORS as readonly string[]).includes(op))
-    throw new MalformedQuery(`argument '${argument}' could not be parsed`);
-  return { column, op: op as Aggregator };
+  if (!isAggregator(op)) throw new MalformedQuery(`argument '${argument}' could not be parsed`);
+  return { column, op };
 }
 
 /** PostgREST's select lists the aggregators operator by operator, in the order each operator first appears. */
@@ -178,7 +185,7 @@ function parseGroup(query: string, operator: string, topLevel: boolean): Conditi
       const nested = param.slice(0, param.indexOf("("));
       return { type: nested as "and" | "or", items: parseGroup(param, nested, false) };
     }
-    if (param.endsWith("__isnull") || param.endsWith("__isnotnull")) {
+    if (UNARY_OPERATORS.some((op) => param.endsWith(`__${op}`))) {
       const { column, op } = columnAndOperator(param.replaceAll('"', ""), undefined);
       return makeFilter(column, op, undefined, param);
     }

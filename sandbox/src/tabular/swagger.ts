@@ -1,5 +1,5 @@
 import { stringify } from "yaml";
-import { AGGREGATORS, OPERATORS_BY_TYPE, type PythonType } from "datagouv-kit/query";
+import { AGGREGATOR_TABLE, AGGREGATORS, OPERATOR_TABLE, OPERATORS, SORT, type PythonType } from "datagouv-kit/query";
 import type { StoredResource } from "./store.ts";
 
 /**
@@ -38,18 +38,24 @@ export function resourceSwagger(resource: StoredResource, aggregationAllowed: bo
       explode: false,
     },
   ];
+  // a parameter that takes no value is documented as a boolean allowed empty, as production does
+  const parameter = (column: string, op: string, description: string, bare: boolean) => ({
+    name: `${column}__${op}`,
+    in: "query",
+    description: `${column}: ${description}`,
+    required: false,
+    ...(bare ? { schema: { type: "boolean" }, allowEmptyValue: true } : { schema: { type: "string" } }),
+  });
   for (const { name, type } of columns) {
-    for (const op of OPERATORS_BY_TYPE[type]) {
-      const aggregator = (AGGREGATORS as readonly string[]).includes(op);
-      if (aggregator && !aggregationAllowed) continue;
-      const bare = aggregator || op === "isnull" || op === "isnotnull";
-      parameters.push({
-        name: `${name}__${op}`,
-        in: "query",
-        description: describe(name, op),
-        required: false,
-        ...(bare ? { schema: { type: "boolean" }, allowEmptyValue: true } : { schema: { type: "string" } }),
-      });
+    for (const op of OPERATORS) {
+      const { types, description, arity } = OPERATOR_TABLE[op];
+      if (types.includes(type)) parameters.push(parameter(name, op, description, arity === "none"));
+    }
+    if (SORT.types.includes(type)) parameters.push(parameter(name, "sort", SORT.description, false));
+    if (!aggregationAllowed) continue;
+    for (const op of AGGREGATORS) {
+      const { types, description } = AGGREGATOR_TABLE[op];
+      if (types.includes(type)) parameters.push(parameter(name, op, description, true));
     }
   }
   const rid = resource.resourceId;
@@ -124,29 +130,3 @@ export function resourceSwagger(resource: StoredResource, aggregationAllowed: bo
 }
 
 const OPENAPI_TYPES: Partial<Record<PythonType, string>> = { bool: "boolean", int: "integer", float: "number" };
-
-const MEANINGS: Record<string, string> = {
-  exact: "equal to the value",
-  differs: "different from the value (rows without a value included)",
-  isnull: "without a value",
-  isnotnull: "with a value",
-  contains: "containing the text, ignoring case (* matches anything)",
-  notcontains: "not containing the text, ignoring case",
-  in: "equal to one of the comma-separated values",
-  notin: "equal to none of the comma-separated values",
-  less: "less than or equal to the value",
-  greater: "greater than or equal to the value",
-  strictly_less: "strictly less than the value",
-  strictly_greater: "strictly greater than the value",
-  sort: "sorted by this column (asc or desc)",
-  groupby: "grouped by this column",
-  count: "count of the values",
-  avg: "mean of the values",
-  min: "smallest value",
-  max: "largest value",
-  sum: "sum of the values",
-};
-
-function describe(column: string, op: string): string {
-  return `${column}: ${MEANINGS[op]}`;
-}
