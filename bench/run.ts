@@ -14,6 +14,7 @@ import { DataGouv } from "../lib/client.ts";
 import { DEFAULT_MEMORY_LIMIT, Duck, literal } from "../lib/duckdb/connection.ts";
 import { cachedDownload } from "../lib/duckdb/cache.ts";
 import { rowsToBatch } from "../lib/arrow/batches.ts";
+import { place } from "../lib/duckdb/mode.ts";
 import { remoteRows } from "../lib/duckdb/remote.ts";
 import type { Rows } from "../lib/duckdb/rows.ts";
 import { appenderPath, arrowPath } from "./paths.ts";
@@ -128,7 +129,9 @@ async function main(): Promise<void> {
       `  with memoryLimit ${WIDE_LIMIT}: ${(duckSeconds / wideSeconds).toFixed(2)} of DuckDB's speed [${wideSeconds.toFixed(1)} s]`,
     );
     // the ceiling set by the server: its /data/csv/ windows (what the export reads) fetched and spooled, nothing else
-    const transfer = await best(async () => (await remoteRows(dg.tabular(BIG_RESOURCE_ID), {}, "csv")).dispose());
+    const transfer = await best(async () =>
+      (await remoteRows(await place(dg.tabular(BIG_RESOURCE_ID), {}), {}, "csv")).dispose(),
+    );
     say(
       `  of which the sandbox's streams alone (fetched and spooled): ${transfer.toFixed(1)} s, a ceiling of ${(duckSeconds / transfer).toFixed(2)} of DuckDB's speed`,
     );
@@ -159,10 +162,10 @@ async function main(): Promise<void> {
     let spooledJson: Rows | undefined;
     try {
       const csvTransfer = await timed(
-        async () => (spooledCsv = await remoteRows(dg.tabular(BIG_RESOURCE_ID), {}, "csv")),
+        async () => (spooledCsv = await remoteRows(await place(dg.tabular(BIG_RESOURCE_ID), {}), {}, "csv")),
       );
       const jsonTransfer = await timed(
-        async () => (spooledJson = await remoteRows(dg.tabular(BIG_RESOURCE_ID), {}, "json")),
+        async () => (spooledJson = await remoteRows(await place(dg.tabular(BIG_RESOURCE_ID), {}), {}, "json")),
       );
       say(
         `streams of ${ROWS.toLocaleString("en")} rows fetched and spooled: /data/csv/ ${(jsonTransfer / csvTransfer).toFixed(1)}x faster than /data/json/ [${csvTransfer.toFixed(1)} s vs ${jsonTransfer.toFixed(1)} s]`,

@@ -12,8 +12,11 @@ import {
   Topics,
   Users,
 } from "./catalog/index.ts";
-import { TabularApi, TabularQuery } from "./tabular/index.ts";
+import { TabularApi, TabularQuery, type EngineLoader } from "./tabular/index.ts";
 import { MetricsQuery, type MetricsModel } from "./metrics/index.ts";
+
+/** The export engine, imported on the first export of any query: the core never loads DuckDB before. */
+const loadEngine: EngineLoader = async () => (await import("./duckdb/engine.ts")).engine;
 
 export interface DataGouvOptions extends EndpointOptions {
   /** Sent as X-API-KEY on writes only; defaults to DATAGOUV_API_KEY. */
@@ -75,14 +78,14 @@ export class DataGouv {
     this.tabularApi = new TabularApi(this.http);
   }
 
-  /** A query over the rows of one Tabular API resource, bound to this client. */
+  /** A query over the rows of one Tabular API resource, bound to this client and the export engine. */
   tabular(resourceId: string): TabularQuery {
-    return TabularQuery.of(resourceId).bind(this.http);
+    return TabularQuery.of(resourceId).bind(this.http, loadEngine);
   }
 
-  /** A query over one Metrics API model (e.g. "datasets", "site", "organizations_total"), bound to this client. */
+  /** A query over one Metrics API model (e.g. "datasets", "site", "organizations_total"), bound likewise. */
   metrics<M extends MetricsModel>(model: M): MetricsQuery<M> {
-    return MetricsQuery.of(model).bind(this.http);
+    return MetricsQuery.of(model).bind(this.http, loadEngine);
   }
 
   close(): Promise<void> {

@@ -1,4 +1,4 @@
-import type { Progress } from "../duckdb/spool.ts";
+import type { Progress } from "../tabular/export-engine.ts";
 
 /** A progress line on stderr for long transfers: rewritten in place on a terminal, a line every few seconds otherwise. */
 export function progressReporter(stderr: NodeJS.WriteStream = process.stderr): {

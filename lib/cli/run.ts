@@ -1,4 +1,4 @@
-import { VERSION } from "../version.ts";
+import { VERSION } from "../http/version.ts";
 import { EXIT, reportError } from "./exit.ts";
 
 /** Each command is a function of its argv; its module loads only when the command runs. */

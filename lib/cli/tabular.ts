@@ -1,6 +1,7 @@
 import { DataGouv } from "../client.ts";
 import { toFile, type Format } from "../duckdb/export.ts";
-import { chooseMode, describeChoice } from "../duckdb/mode.ts";
+import { describeChoice } from "../duckdb/mode.ts";
+import type { Mode } from "../tabular/export-engine.ts";
 import type { TabularQuery } from "../tabular/query.ts";
 import { parseCommandLine } from "./args.ts";
 import { deliver } from "./deliver.ts";
@@ -21,10 +22,13 @@ ${QUERY_HELP}
   --local / --remote      force where the query runs
   --refresh               download the file again even if the cached copy is current (local mode)`;
 
-/** Runs the query where `mode` says, into `path`; local runs report their download through the client's logger. */
+/**
+ * Runs the query where `mode` says, into `path`. Auto mode's choice and local runs' download are reported through the
+ * client's logger (stderr), the choice made with the same profile request the export then reads.
+ */
 export function runTabular(
   query: TabularQuery,
-  mode: "remote" | "local",
+  mode: Mode,
   format: Format,
   path: string,
   options: { refresh?: boolean; memoryLimit?: string; progress?: ReturnType<typeof progressReporter> } = {},
@@ -55,15 +59,11 @@ export async function main(argv: string[]): Promise<number> {
   const dg = new DataGouv();
   try {
     const query = applyQueryOptions(dg.tabular(positionals[0]), values);
-    const choice = values.local
-      ? { mode: "local" as const, reason: "--local" }
-      : values.remote
-        ? { mode: "remote" as const, reason: "--remote" }
-        : await chooseMode(query);
-    process.stderr.write(`datagouv: ${describeChoice(choice)}: ${query}\n`);
+    const mode = values.local ? "local" : values.remote ? "remote" : "auto";
+    if (mode !== "auto") process.stderr.write(`datagouv: ${describeChoice({ mode, reason: `--${mode}` })}: ${query}\n`);
     const progress = progressReporter();
     const rows = await deliver(values.output, format, (path) =>
-      runTabular(query, choice.mode, format, path, { refresh: values.refresh, memoryLimit, progress }),
+      runTabular(query, mode, format, path, { refresh: values.refresh, memoryLimit, progress }),
     );
     progress.done(rows);
     if (values.output) process.stderr.write(`datagouv: wrote ${rows.toLocaleString("en")} rows to ${values.output}\n`);

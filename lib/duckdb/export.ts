@@ -7,21 +7,20 @@ import { arrowSchema, type ColumnSpec } from "../arrow/columns.ts";
 import { collectTable, jsonStreamToBatches, writeIpc } from "../arrow/batches.ts";
 import { writeAtomically } from "../files.ts";
 import { Duck, literal } from "./connection.ts";
-import { prepareRows, resolveMode } from "./mode.ts";
+import { place, prepareRows } from "./mode.ts";
 import { liveBatches } from "./remote.ts";
 import { quote } from "../query/sql.ts";
-import type { AnyQuery, ExportOptions, Rows } from "./rows.ts";
-
-export type { ExportOptions } from "./rows.ts";
+import type { Exportable, ExportOptions } from "../tabular/export-engine.ts";
+import type { Rows } from "./rows.ts";
 
 /** Prepares the rows on `duck`, hands them to `work`, and cleans up whatever happens. */
 async function withRows<T>(
-  query: AnyQuery,
+  query: Exportable,
   duck: Duck,
   options: ExportOptions,
   work: (rows: Rows) => Promise<T>,
 ): Promise<T> {
-  const rows = await prepareRows(query, duck, options);
+  const rows = await prepareRows(await place(query, options), duck, options);
   try {
     return await work(rows);
   } finally {
@@ -31,7 +30,7 @@ async function withRows<T>(
 
 /** The same, on a DuckDB database of its own (bounded memory, spilling to disk), closed afterwards. */
 async function withOwnDuck<T>(
-  query: AnyQuery,
+  query: Exportable,
   options: ExportOptions,
   work: (rows: Rows, duck: Duck) => Promise<T>,
 ): Promise<T> {
@@ -44,12 +43,12 @@ async function withOwnDuck<T>(
 }
 
 /** The rows as a Parquet file (zstd), written atomically. Returns the number of rows. */
-export function toParquet(query: AnyQuery, path: string, options: ExportOptions = {}): Promise<number> {
+export function toParquet(query: Exportable, path: string, options: ExportOptions = {}): Promise<number> {
   return withOwnDuck(query, options, (rows, duck) => sqlToFile(duck, rows.sql, rows.params, path, "parquet"));
 }
 
 /** The rows into a table of a DuckDB connection (created or replaced). Returns the number of rows. */
-export function toDuckDB(query: AnyQuery, duck: Duck, table: string, options: ExportOptions = {}): Promise<number> {
+export function toDuckDB(query: Exportable, duck: Duck, table: string, options: ExportOptions = {}): Promise<number> {
   return withRows(query, duck, options, async (rows) => {
     // CREATE TABLE AS answers the rows it inserted
     const [{ Count }] = await duck.all<{ Count: bigint }>(
@@ -71,14 +70,14 @@ interface OpenBatches {
  * Remotely, batches are decoded from the API's stream as bytes arrive (nothing spooled) when the windows' order is
  * the output's; otherwise (a sort across windows, Metrics CSV, local runs) DuckDB puts the rows in order first.
  */
-async function openBatches(query: AnyQuery, options: ExportOptions): Promise<OpenBatches> {
-  const mode = await resolveMode(query, options);
-  const live = mode === "remote" ? await liveBatches(query, options) : undefined;
+async function openBatches(query: Exportable, options: ExportOptions): Promise<OpenBatches> {
+  const placement = await place(query, options);
+  const live = placement.mode === "remote" ? await liveBatches(placement, options) : undefined;
   if (live) return { ...live, close: async () => void (await live.batches.return(undefined)) };
   const duck = await Duck.memory(options.memoryLimit);
   try {
     // JSON windows already in order are read by the Arrow builders as they are
-    const rows = await prepareRows(query, duck, { ...options, mode }, "json");
+    const rows = await prepareRows(placement, duck, options, "json");
     return {
       columns: rows.columns,
       batches: batches(duck, rows),
@@ -97,7 +96,7 @@ async function openBatches(query: AnyQuery, options: ExportOptions): Promise<Ope
 }
 
 async function withBatches<T>(
-  query: AnyQuery,
+  query: Exportable,
   options: ExportOptions,
   work: (batches: AsyncGenerator<RecordBatch>, columns: ColumnSpec[]) => Promise<T>,
 ): Promise<T> {
@@ -110,7 +109,7 @@ async function withBatches<T>(
 }
 
 /** The rows as Arrow record batches, typed, in order, as they are decoded (constant memory). */
-export async function* toRecordBatches(query: AnyQuery, options: ExportOptions = {}): AsyncGenerator<RecordBatch> {
+export async function* toRecordBatches(query: Exportable, options: ExportOptions = {}): AsyncGenerator<RecordBatch> {
   const open = await openBatches(query, options);
   try {
     yield* open.batches;
@@ -120,19 +119,19 @@ export async function* toRecordBatches(query: AnyQuery, options: ExportOptions =
 }
 
 /** The rows as an Arrow table (for results that fit in memory). */
-export function toArrow(query: AnyQuery, options: ExportOptions = {}): Promise<Table> {
+export function toArrow(query: Exportable, options: ExportOptions = {}): Promise<Table> {
   return withBatches(query, options, (batches, columns) => collectTable(batches, arrowSchema(columns)));
 }
 
 /** The rows as an Arrow IPC file (or stream, with `ipcFormat`), batch by batch, written atomically. Returns the number of rows. */
-export function toIpc(query: AnyQuery, path: string, options: ExportOptions = {}): Promise<number> {
+export function toIpc(query: Exportable, path: string, options: ExportOptions = {}): Promise<number> {
   return withBatches(query, options, (batches, columns) =>
     writeAtomically(path, (temporary) => ipcFile(temporary, batches, columns, options.ipcFormat)),
   );
 }
 
 /** A Tabular or Metrics query's rows to a file in any of the formats, written atomically. */
-export function toFile(query: AnyQuery, path: string, format: Format, options: ExportOptions = {}): Promise<number> {
+export function toFile(query: Exportable, path: string, format: Format, options: ExportOptions = {}): Promise<number> {
   if (format === "arrow") return toIpc(query, path, options);
   return withOwnDuck(query, options, (rows, duck) => sqlToFile(duck, rows.sql, rows.params, path, format));
 }

@@ -1,4 +1,5 @@
 export { Duck, literal, type DuckOptions } from "./connection.ts";
+export { engine } from "./engine.ts";
 export {
   toArrow,
   toDuckDB,
@@ -10,12 +11,11 @@ export {
   FORMATS,
   type Format,
 } from "./export.ts";
-export type { ExportOptions } from "./rows.ts";
-export { chooseMode, type Mode, type ModeChoice } from "./mode.ts";
+export type { Exportable, ExportOptions, Mode, Progress } from "../tabular/export-engine.ts";
+export { chooseMode, type ModeChoice } from "./mode.ts";
 export { loadCsv, type Runnable } from "./ingest.ts";
 export { castExpression, computeProfile, detectColumns, type DetectedColumn, type Queryable } from "./detect.ts";
 export { planWindows, mapLimit, type IdWindow } from "./windows.ts";
-export type { Progress } from "./spool.ts";
 export { buildCatalogDatabase, catalogReport, CATALOG_QUERIES, type CatalogQuery } from "./catalog-database.ts";
 export { cachedDownload, type CacheOptions } from "./cache.ts";
 export { loadResource, localSql, type LocalTable } from "./local.ts";

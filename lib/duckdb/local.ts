@@ -2,18 +2,17 @@ import { mkdtemp, rm } from "node:fs/promises";
 import { tmpdir } from "node:os";
 import { join } from "node:path";
 import type { HttpClient } from "../http/client.ts";
-import { DataGouvError } from "../http/errors.ts";
 import { Datasets } from "../catalog/datasets.ts";
-import { TabularApi } from "../tabular/api.ts";
 import { profileColumns } from "../tabular/profile.ts";
 import type { PythonType } from "../query/ast.ts";
-import type { TabularQuery } from "../tabular/query.ts";
+import type { ExportableTabular, ExportOptions } from "../tabular/export-engine.ts";
 import type { ColumnSpec } from "../arrow/columns.ts";
 import { cachedDownload, type CacheOptions } from "./cache.ts";
 import type { Duck } from "./connection.ts";
 import { loadCsv } from "./ingest.ts";
 import { querySql, quote, SQL_TYPES, type Sql } from "../query/sql.ts";
-import { bound, outputColumns, say, type ExportOptions, type Rows } from "./rows.ts";
+import { profileOnce, servedProfile, type ProfileOnce } from "./placement.ts";
+import { bound, outputColumns, say, type Rows } from "./rows.ts";
 
 /**
  * Running a Tabular query locally: the resource's file is downloaded (cached, revalidated), loaded into DuckDB as the
@@ -32,7 +31,11 @@ export async function loadResource(
   http: HttpClient,
   resourceId: string,
   duck: Duck,
-  options: CacheOptions & { table?: string } = {},
+  options: CacheOptions & {
+    table?: string;
+    /** The resource's profile as the caller already asked for it (by default, asked here). */
+    profile?: ProfileOnce;
+  } = {},
 ): Promise<LocalTable> {
   const { resource } = await new Datasets(http).resource(resourceId);
   if (!/csv/i.test(`${resource.format ?? ""} ${resource.mime ?? ""} ${resource.url}`)) {
@@ -42,14 +45,10 @@ export async function loadResource(
   }
   const cached = await cachedDownload(http, resource.url, options);
   // the Tabular API's profile types the columns when it has one; otherwise the content does
-  const known = await new TabularApi(http).profile(resourceId).then(
-    ({ profile }) =>
-      Object.fromEntries(profileColumns(profile).map((c) => [c.name, c.type])) as Record<string, PythonType>,
-    (error: unknown) => {
-      if (error instanceof DataGouvError && (error.status === 404 || error.status === 410)) return undefined;
-      throw error;
-    },
-  );
+  const served = await servedProfile(options.profile ?? profileOnce(http, resourceId));
+  const known = served
+    ? (Object.fromEntries(profileColumns(served.profile).map((c) => [c.name, c.type])) as Record<string, PythonType>)
+    : undefined;
   const table = options.table ?? `resource_${resourceId.replace(/\W/g, "")}`;
   const { columns } = await loadCsv(duck, cached.file, table, known);
   return {
@@ -61,7 +60,7 @@ export async function loadResource(
 }
 
 /** The query as SQL over a locally loaded resource. */
-export function localSql(query: TabularQuery, local: LocalTable): Sql {
+export function localSql(query: ExportableTabular, local: LocalTable): Sql {
   return querySql(query.spec, quote(local.table), local.types);
 }
 
@@ -69,7 +68,12 @@ export function localSql(query: TabularQuery, local: LocalTable): Sql {
  * The query's rows computed on `duck` from the resource's file. Outputs are cast to the types the remote path gives
  * them (DuckDB would widen an integer sum to 128 bits), so both modes write the same schema and values.
  */
-export async function localRows(query: TabularQuery, duck: Duck, options: ExportOptions): Promise<Rows> {
+export async function localRows(
+  query: ExportableTabular,
+  duck: Duck,
+  options: ExportOptions,
+  profile: ProfileOnce,
+): Promise<Rows> {
   const http = bound(query);
   const scratch = await mkdtemp(join(tmpdir(), "datagouv-local-"));
   const table = `datagouv_local_${scratch.slice(-6).replace(/\W/g, "_")}`;
@@ -83,6 +87,7 @@ export async function localRows(query: TabularQuery, duck: Duck, options: Export
       dir: options.cacheDir,
       refresh: options.refresh,
       table,
+      profile,
       onBytes: (n) => options.progress?.({ bytes: (bytes += n), label: query.resourceId }),
     });
     say(

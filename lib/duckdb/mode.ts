@@ -1,13 +1,10 @@
-import { DataGouvError } from "../http/errors.ts";
 import { TabularApi } from "../tabular/api.ts";
-import type { TabularQuery } from "../tabular/query.ts";
+import type { Exportable, ExportableTabular, ExportOptions } from "../tabular/export-engine.ts";
 import type { Duck } from "./connection.ts";
 import { localRows } from "./local.ts";
+import { profileOnce, servedProfile, type Placement } from "./placement.ts";
 import { remoteRows, type StreamFormat } from "./remote.ts";
-import { bound, isTabular, say, type AnyQuery, type ExportOptions, type Rows } from "./rows.ts";
-
-/** Where a query runs: the API ("remote"), the resource's downloaded file in DuckDB ("local"), or whichever serves it. */
-export type Mode = "remote" | "local" | "auto";
+import { bound, isTabular, say, type Rows } from "./rows.ts";
 
 export interface ModeChoice {
   mode: "remote" | "local";
@@ -15,16 +12,12 @@ export interface ModeChoice {
 }
 
 /** The Tabular API when it serves the resource and accepts the query; the local file otherwise. */
-export async function chooseMode(query: TabularQuery): Promise<ModeChoice> {
-  const api = new TabularApi(bound(query));
-  try {
-    await api.profile(query.resourceId);
-  } catch (error) {
-    if (error instanceof DataGouvError && (error.status === 404 || error.status === 410))
-      return { mode: "local", reason: "the Tabular API does not serve this resource" };
-    throw error;
-  }
-  if (query.isAggregation && !(await api.aggregationAllowed(query.resourceId))) {
+export async function chooseMode(
+  query: ExportableTabular,
+  profile = profileOnce(bound(query), query.resourceId),
+): Promise<ModeChoice> {
+  if (!(await servedProfile(profile))) return { mode: "local", reason: "the Tabular API does not serve this resource" };
+  if (query.isAggregation && !(await new TabularApi(bound(query)).aggregationAllowed(query.resourceId))) {
     return { mode: "local", reason: "the Tabular API does not aggregate this resource" };
   }
   return { mode: "remote", reason: "the Tabular API serves this resource" };
@@ -35,32 +28,32 @@ export function describeChoice(choice: ModeChoice): string {
 }
 
 /** Where the query runs, as `options.mode` says; auto mode chooses, and says what it chose through the logger. */
-export async function resolveMode(query: AnyQuery, options: ExportOptions): Promise<"remote" | "local"> {
+export async function place(query: Exportable, options: ExportOptions): Promise<Placement> {
   const mode = options.mode ?? "remote";
   if (!isTabular(query)) {
     if (mode === "local")
       throw new TypeError(
         `metrics queries run on the Metrics API only (there is no file to run ${query.model} on locally): use mode "remote" or "auto"`,
       );
-    return "remote";
+    return { mode: "remote", query };
   }
-  if (mode !== "auto") return mode;
-  const choice = await chooseMode(query);
+  const profile = profileOnce(bound(query), query.resourceId);
+  if (mode !== "auto") return { mode, query, profile };
+  const choice = await chooseMode(query, profile);
   say(options.logger ?? bound(query).logger, `${describeChoice(choice)}: ${query}`);
-  return choice.mode;
+  return { mode: choice.mode, query, profile };
 }
 
 /**
- * The query's rows prepared on `duck`, fetched from the API or computed from the resource's file, as `options.mode`
- * says. Remote Tabular rows come as `stream` says: CSV for DuckDB to read, JSON for the Arrow builders.
+ * The placed query's rows prepared on `duck`, fetched from the API or computed from the resource's file. Remote
+ * Tabular rows come as `stream` says: CSV for DuckDB to read, JSON for the Arrow builders.
  */
-export async function prepareRows(
-  query: AnyQuery,
+export function prepareRows(
+  placement: Placement,
   duck: Duck,
   options: ExportOptions,
   stream: StreamFormat = "csv",
 ): Promise<Rows> {
-  return (await resolveMode(query, options)) === "remote"
-    ? remoteRows(query, options, stream)
-    : localRows(query as TabularQuery, duck, options);
+  if (placement.mode === "local") return localRows(placement.query, duck, options, placement.profile);
+  return remoteRows(placement, options, stream);
 }

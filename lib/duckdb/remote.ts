@@ -4,18 +4,17 @@ import { join } from "node:path";
 import type { HttpClient, HttpResponse } from "../http/client.ts";
 import { DataGouvError } from "../http/errors.ts";
 import type { QuerySpec } from "../query/ast.ts";
-import { TabularApi } from "../tabular/api.ts";
-import type { TabularQuery } from "../tabular/query.ts";
-import type { MetricsQuery } from "../metrics/query.ts";
-import { METRICS_MODELS, isKnownModel, metricsColumnType, type MetricsModel } from "../metrics/models.ts";
+import type { ExportableMetrics, ExportableTabular, ExportOptions, WindowedQuery } from "../tabular/export-engine.ts";
+import { METRICS_MODELS, isKnownModel, metricsColumnType } from "../metrics/models.ts";
 import type { RecordBatch } from "apache-arrow";
 import { columnsFromProfile, type ColumnSpec } from "../arrow/columns.ts";
 import { jsonStreamToBatches } from "../arrow/batches.ts";
 import { literal } from "./connection.ts";
 import { quote, SQL_TYPES } from "../query/sql.ts";
 import { rowCounter, spoolResponse } from "./spool.ts";
-import { mapLimit, planWindows, within, type IdWindow, type RowQuery } from "./windows.ts";
-import { bound, isTabular, outputColumns, type AnyQuery, type ExportOptions, type Rows } from "./rows.ts";
+import { mapLimit, planWindows, within, type IdWindow } from "./windows.ts";
+import type { Placement, ProfileOnce } from "./placement.ts";
+import { bound, outputColumns, type Rows } from "./rows.ts";
 
 /** How one kind of query streams, and how its stream is typed and read. */
 interface Source {
@@ -25,13 +24,27 @@ interface Source {
   format: StreamFormat;
   spec: QuerySpec;
   isAggregation: boolean;
-  /** The query as fetched: with `__id` added to picked columns, to keep windows in order. */
-  base: AnyQuery;
   /** The columns of the fetched stream. */
   columns: ColumnSpec[];
   /** `__id` was added to the query's columns for ordering; it is dropped on output. */
   dropId: boolean;
-  stream(query: AnyQuery, signal?: AbortSignal): Promise<HttpResponse>;
+  /** `__id` windows of the query that each stay under `cap`. */
+  plan(cap: number, concurrency: number): Promise<IdWindow[]>;
+  /** The stream of the rows in one window (all of them in the open one). */
+  stream(window: IdWindow, signal?: AbortSignal): Promise<HttpResponse>;
+}
+
+const WHOLE: IdWindow = { from: null, to: null };
+
+/** Windows of `base`, the query as fetched (with `__id` added to picked columns, to keep windows in order). */
+function windowsOf<Q extends WindowedQuery<Q>>(
+  base: Q,
+  read: (query: Q, signal?: AbortSignal) => Promise<HttpResponse>,
+): Pick<Source, "plan" | "stream"> {
+  return {
+    plan: (cap, concurrency) => planWindows(base, cap, concurrency),
+    stream: (window, signal) => read(within(base, window.from, window.to), signal),
+  };
 }
 
 function fetched(
@@ -48,9 +61,13 @@ function fetched(
 export type StreamFormat = "json" | "csv";
 
 /** A Tabular query: its `/data/json/` or `/data/csv/` stream, typed from the resource's profile. */
-async function tabularSource(query: TabularQuery, wanted: StreamFormat): Promise<Source> {
+async function tabularSource(
+  query: ExportableTabular,
+  wanted: StreamFormat,
+  resourceProfile: ProfileOnce,
+): Promise<Source> {
   const http = bound(query);
-  const { profile } = await new TabularApi(http).profile(query.resourceId);
+  const { profile } = await resourceProfile();
   const all = columnsFromProfile(profile);
   const typeOf = (name: string): ColumnSpec => all.find((c) => c.name === name) ?? { name, type: "string" };
   const { columns, dropId } = fetched(query.spec, typeOf, all);
@@ -59,8 +76,6 @@ async function tabularSource(query: TabularQuery, wanted: StreamFormat): Promise
   // single column (an aggregation's), a NULL is an empty line, and an empty result's lone newlines would read as one
   const format =
     wanted === "csv" && (columns.length < 2 || columns.some((c) => /[\r\n]/.test(c.name))) ? "json" : wanted;
-  const stream = (q: AnyQuery, signal?: AbortSignal) =>
-    format === "json" ? (q as TabularQuery).json(signal) : (q as TabularQuery).csv(signal);
   return {
     http,
     api: "tabular",
@@ -68,15 +83,14 @@ async function tabularSource(query: TabularQuery, wanted: StreamFormat): Promise
     format,
     spec: query.spec,
     isAggregation: query.isAggregation,
-    base,
     columns,
     dropId,
-    stream,
+    ...windowsOf(base, (q, signal) => (format === "json" ? q.json(signal) : q.csv(signal))),
   };
 }
 
 /** A Metrics query: the `/data/csv/` stream, typed from the model's known columns (counts as integers). */
-function metricsSource(query: MetricsQuery<MetricsModel>): Source {
+function metricsSource(query: ExportableMetrics): Source {
   const http = bound(query);
   const names: readonly string[] = isKnownModel(query.model) ? METRICS_MODELS[query.model] : [];
   if (!names.length)
@@ -96,15 +110,11 @@ function metricsSource(query: MetricsQuery<MetricsModel>): Source {
     format: "csv",
     spec: query.spec,
     isAggregation: query.isAggregation,
-    base,
     columns,
     dropId,
-    stream: (q, signal) => (q as MetricsQuery<MetricsModel>).csv(signal),
+    ...windowsOf(base, (q, signal) => q.csv(signal)),
   };
 }
-
-// both query classes satisfy RowQuery of themselves; the engine only needs that much of them
-const rowsOf = (source: Source) => source.base as unknown as RowQuery<any>;
 
 /**
  * The rows fetched as streams spooled to disk. The whole result is asked for in one stream first (most results fit
@@ -115,8 +125,15 @@ const rowsOf = (source: Source) => source.base as unknown as RowQuery<any>;
  * Tabular rows bound for DuckDB come as CSV (`format`, the default): the server writes it faster than JSON and DuckDB
  * reads it faster (measured by `npm run bench` on 1,000,000 rows). The Arrow builders read JSON.
  */
-export async function remoteRows(query: AnyQuery, options: ExportOptions, format: StreamFormat = "csv"): Promise<Rows> {
-  const source = isTabular(query) ? await tabularSource(query, format) : metricsSource(query);
+export async function remoteRows(
+  placement: Placement,
+  options: ExportOptions,
+  format: StreamFormat = "csv",
+): Promise<Rows> {
+  const source =
+    "profile" in placement
+      ? await tabularSource(placement.query, format, placement.profile)
+      : metricsSource(placement.query);
   const dir = await mkdtemp(join(tmpdir(), "datagouv-export-"));
   const dispose = () => rm(dir, { recursive: true, force: true });
   try {
@@ -145,10 +162,7 @@ function serverCap(error: unknown): number | undefined {
 /** Spools the query in one stream (no cap given), or in `__id` windows under `cap`. */
 async function spool(source: Source, options: ExportOptions, dir: string, cap: number | undefined): Promise<string[]> {
   const concurrency = options.concurrency ?? 2;
-  const windows: IdWindow[] =
-    source.isAggregation || cap === undefined
-      ? [{ from: null, to: null }]
-      : await planWindows(rowsOf(source), cap, concurrency);
+  const windows = source.isAggregation || cap === undefined ? [WHOLE] : await source.plan(cap, concurrency);
   const label = `${source.label}${windows.length > 1 ? ` (${windows.length} windows)` : ""}`;
   let bytes = 0;
   let rows = 0;
@@ -157,12 +171,10 @@ async function spool(source: Source, options: ExportOptions, dir: string, cap: n
   const signal = options.signal ? AbortSignal.any([options.signal, stop.signal]) : stop.signal;
   return mapLimit(windows, concurrency, async (window, i) => {
     const file = join(dir, `window-${String(i).padStart(5, "0")}.${source.format}`);
-    const response = await source
-      .stream(within(rowsOf(source), window.from, window.to) as unknown as AnyQuery, signal)
-      .catch((error: unknown) => {
-        stop.abort();
-        throw error;
-      });
+    const response = await source.stream(window, signal).catch((error: unknown) => {
+      stop.abort();
+      throw error;
+    });
     const count = rowCounter(source.format);
     const progress = options.progress;
     await spoolResponse(
@@ -196,17 +208,17 @@ export interface LiveBatches {
  * order, with nothing spooled. Undefined where the windows' order is not the output's (a sort across several
  * windows), and for Metrics (CSV) or a given `cap`: those are spooled and read by DuckDB.
  */
-export async function liveBatches(query: AnyQuery, options: ExportOptions): Promise<LiveBatches | undefined> {
-  if (!isTabular(query) || options.cap !== undefined) return undefined;
-  const source = await tabularSource(query, "json");
+export async function liveBatches(placement: Placement, options: ExportOptions): Promise<LiveBatches | undefined> {
+  if (!("profile" in placement) || options.cap !== undefined) return undefined;
+  const source = await tabularSource(placement.query, "json", placement.profile);
   let whole: HttpResponse | undefined;
   let windows: IdWindow[] = [];
   try {
-    whole = await source.stream(source.base, options.signal);
+    whole = await source.stream(WHOLE, options.signal);
   } catch (error) {
     const cap = serverCap(error);
     if (cap === undefined || source.isAggregation) throw error;
-    windows = await planWindows(rowsOf(source), cap, options.concurrency ?? 2);
+    windows = await source.plan(cap, options.concurrency ?? 2);
     if (source.spec.sort && windows.length > 1) return undefined;
   }
   const columns = source.dropId ? source.columns.filter((c) => c.name !== "__id") : source.columns;
@@ -227,8 +239,7 @@ async function* decodeWindows(
     return;
   }
   // the next window is asked for while this one is decoded, so that the server prepares it meanwhile; one ahead at most
-  const ask = (i: number) =>
-    quiet(source.stream(within(rowsOf(source), windows[i].from, windows[i].to) as unknown as AnyQuery, options.signal));
+  const ask = (i: number) => quiet(source.stream(windows[i], options.signal));
   let next = windows.length ? ask(0) : undefined;
   try {
     for (let i = 0; i < windows.length; i++) {

@@ -4,13 +4,6 @@ import { pipeline } from "node:stream/promises";
 import type { HttpClient, HttpResponse } from "../http/client.ts";
 import type { Api } from "../http/errors.ts";
 
-export interface Progress {
-  rows?: number;
-  bytes: number;
-  /** What is being transferred. */
-  label: string;
-}
-
 /** Writes a response's body to a file as it arrives (constant memory), showing each chunk as it passes. */
 export async function spoolResponse(
   http: HttpClient,

@@ -1,13 +1,4 @@
-/** What the export engine needs of a Tabular or Metrics query. */
-export interface RowQuery<Q extends RowQuery<Q>> {
-  readonly isAggregation: boolean;
-  where(column: string, op: "greater" | "strictly_less", value: number): Q;
-  onlyFilters(): Q;
-  sort(column: string, direction: "asc" | "desc"): Q;
-  columns(columns: readonly string[]): Q;
-  count(): Promise<number | undefined>;
-  first<R>(n: number): Promise<R[]>;
-}
+import type { WindowedQuery } from "../tabular/export-engine.ts";
 
 /** A slice of a query by row id, `[from, to)`; open ends where null. */
 export interface IdWindow {
@@ -24,7 +15,11 @@ export interface IdWindow {
  * of matching rows between the first and last matching ids, counted (one small request each), and halved where a
  * count still passes the cap.
  */
-export async function planWindows<Q extends RowQuery<Q>>(query: Q, cap: number, concurrency = 4): Promise<IdWindow[]> {
+export async function planWindows<Q extends WindowedQuery<Q>>(
+  query: Q,
+  cap: number,
+  concurrency = 4,
+): Promise<IdWindow[]> {
   // the count and the first and last ids are asked for at once (one round trip instead of three)
   const ids = query.onlyFilters().columns(["__id"]);
   const [counted, [first], [last]] = await Promise.all([
@@ -65,7 +60,7 @@ function split(low: number, high: number, span: number): IdWindow[] {
 }
 
 /** The query restricted to one window. */
-export function within<Q extends RowQuery<Q>>(query: Q, from: number | null, to: number | null): Q {
+export function within<Q extends WindowedQuery<Q>>(query: Q, from: number | null, to: number | null): Q {
   let q = query;
   if (from !== null) q = q.where("__id", "greater", from);
   if (to !== null) q = q.where("__id", "strictly_less", to);

@@ -1,5 +1,5 @@
 import { Agent, interceptors, type Dispatcher } from "undici";
-import { VERSION } from "../version.ts";
+import { VERSION } from "./version.ts";
 import { type Endpoints } from "./endpoints.ts";
 import { DataGouvError, hintFor, kindOfFailure, networkHint, parseErrorBody, type Api } from "./errors.ts";
 import {

@@ -1,6 +1,7 @@
 import type { HttpClient } from "../http/client.ts";
 import { QueryError } from "../http/errors.ts";
 import { EMPTY_QUERY, type QuerySpec } from "../query/ast.ts";
+import type { EngineLoader, ExportableMetrics } from "../tabular/export-engine.ts";
 import type { Row, RowsTarget } from "../tabular/rows.ts";
 import { RunnableQuery } from "../tabular/runnable.ts";
 import type { KnownMetricsModel, MetricsModel, MetricsRows } from "./models.ts";
@@ -18,11 +19,14 @@ const MONTH = /^\d{4}-(0[1-9]|1[0-2])$/;
  *
  *   dg.metrics("datasets").where("dataset_id", "exact", id).months("2025-01", "2025-12").sort("metric_month", "desc")
  */
-export class MetricsQuery<M extends MetricsModel = MetricsModel> extends RunnableQuery<MetricsQuery<M>, MetricsRow<M>> {
+export class MetricsQuery<M extends MetricsModel = MetricsModel>
+  extends RunnableQuery<MetricsQuery<M>, MetricsRow<M>>
+  implements ExportableMetrics
+{
   readonly model: M;
 
-  private constructor(model: M, spec: QuerySpec, http?: HttpClient) {
-    super(spec, http);
+  private constructor(model: M, spec: QuerySpec, http?: HttpClient, engine?: EngineLoader) {
+    super(spec, http, engine);
     this.model = model;
   }
 
@@ -32,11 +36,16 @@ export class MetricsQuery<M extends MetricsModel = MetricsModel> extends Runnabl
   }
 
   protected with(spec: QuerySpec): MetricsQuery<M> {
-    return new MetricsQuery(this.model, spec, this.http);
+    return new MetricsQuery(this.model, spec, this.http, this.engine);
   }
 
-  bind(http: HttpClient): MetricsQuery<M> {
-    return new MetricsQuery(this.model, this.spec, http);
+  /** The query on a client; with the engine that carries out its exports (`dg.metrics(model)` gives both). */
+  bind(http: HttpClient, engine?: EngineLoader): MetricsQuery<M> {
+    return new MetricsQuery(this.model, this.spec, http, engine);
+  }
+
+  protected exportable(): ExportableMetrics {
+    return this;
   }
 
   /** Months from `from` to `to`, both included ("YYYY-MM"; `greater`/`less` are inclusive). */

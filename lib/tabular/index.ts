@@ -1,4 +1,15 @@
 export { RunnableQuery } from "./runnable.ts";
+export type {
+  EngineLoader,
+  ExportEngine,
+  Exportable,
+  ExportableMetrics,
+  ExportableTabular,
+  ExportOptions,
+  Mode,
+  Progress,
+  WindowedQuery,
+} from "./export-engine.ts";
 export { STREAM_ROW_CAP, TABULAR_MAX_PAGE_SIZE, TabularQuery } from "./query.ts";
 export {
   TabularApi,

@@ -1,5 +1,6 @@
 import type { HttpClient, HttpResponse } from "../http/client.ts";
 import { EMPTY_QUERY, type QuerySpec } from "../query/ast.ts";
+import type { EngineLoader, ExportableTabular } from "./export-engine.ts";
 import { dataStream, type RowsTarget } from "./rows.ts";
 import { RunnableQuery } from "./runnable.ts";
 
@@ -14,11 +15,11 @@ export const STREAM_ROW_CAP = 50_000;
  *
  *   dg.tabular(rid).where("dep", "in", ["75", "92"]).where("population", "greater", 10_000).sort("population", "desc")
  */
-export class TabularQuery extends RunnableQuery<TabularQuery> {
+export class TabularQuery extends RunnableQuery<TabularQuery> implements ExportableTabular {
   readonly resourceId: string;
 
-  private constructor(resourceId: string, spec: QuerySpec, http?: HttpClient) {
-    super(spec, http);
+  private constructor(resourceId: string, spec: QuerySpec, http?: HttpClient, engine?: EngineLoader) {
+    super(spec, http, engine);
     this.resourceId = resourceId;
   }
 
@@ -28,11 +29,16 @@ export class TabularQuery extends RunnableQuery<TabularQuery> {
   }
 
   protected with(spec: QuerySpec): TabularQuery {
-    return new TabularQuery(this.resourceId, spec, this.http);
+    return new TabularQuery(this.resourceId, spec, this.http, this.engine);
   }
 
-  bind(http: HttpClient): TabularQuery {
-    return new TabularQuery(this.resourceId, this.spec, http);
+  /** The query on a client; with the engine that carries out its exports (`dg.tabular(rid)` gives both). */
+  bind(http: HttpClient, engine?: EngineLoader): TabularQuery {
+    return new TabularQuery(this.resourceId, this.spec, http, engine);
+  }
+
+  protected exportable(): ExportableTabular {
+    return this;
   }
 
   get target(): RowsTarget {

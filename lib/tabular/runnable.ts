@@ -1,9 +1,9 @@
 import type { DuckDBConnection } from "@duckdb/node-api";
 import type { Table } from "apache-arrow";
-import type { ExportOptions } from "../duckdb/export.ts";
 import type { HttpClient, HttpResponse } from "../http/client.ts";
 import type { QuerySpec } from "../query/ast.ts";
 import { QueryBuilder } from "../query/builder.ts";
+import type { EngineLoader, ExportEngine, Exportable, ExportOptions } from "./export-engine.ts";
 import {
   dataPages,
   dataRows,
@@ -17,15 +17,21 @@ import {
 
 /**
  * What Tabular and Metrics queries do once bound to a client: pages, rows, counts, CSV streams, and the columnar
- * exports (loaded on first use, so the core never loads DuckDB). `D` is the row type a query yields by default.
+ * exports, which the engine the client gave them carries out (loaded on first use, so the core never loads DuckDB).
+ * `D` is the row type a query yields by default.
  */
 export abstract class RunnableQuery<Self extends RunnableQuery<Self, D>, D = Row> extends QueryBuilder<Self> {
   readonly http?: HttpClient;
+  protected readonly engine?: EngineLoader;
 
-  protected constructor(spec: QuerySpec, http?: HttpClient) {
+  protected constructor(spec: QuerySpec, http?: HttpClient, engine?: EngineLoader) {
     super(spec);
     this.http = http;
+    this.engine = engine;
   }
+
+  /** The query as the export engine reads it (itself: each kind says which kind it is). */
+  protected abstract exportable(): Exportable;
 
   abstract get target(): RowsTarget;
 
@@ -65,24 +71,22 @@ export abstract class RunnableQuery<Self extends RunnableQuery<Self, D>, D = Row
 
   /** The rows as an Arrow table, typed (windows past the 50,000-row stream cap are fetched and assembled in order). */
   async toArrow(options?: ExportOptions): Promise<Table> {
-    return (await import("../duckdb/export.ts")).toArrow(this.#self(), options);
+    return (await this.#engine()).toArrow(this.exportable(), options);
   }
 
   /** The rows as a Parquet file (zstd), written atomically; resolves to the number of rows. */
   async toParquet(path: string, options?: ExportOptions): Promise<number> {
-    return (await import("../duckdb/export.ts")).toParquet(this.#self(), path, options);
+    return (await this.#engine()).toParquet(this.exportable(), path, options);
   }
 
   /** The rows as an Arrow IPC file, written batch by batch and atomically; resolves to the number of rows. */
   async toIpc(path: string, options?: ExportOptions): Promise<number> {
-    return (await import("../duckdb/export.ts")).toIpc(this.#self(), path, options);
+    return (await this.#engine()).toIpc(this.exportable(), path, options);
   }
 
   /** The rows into a table of a DuckDB connection (created or replaced); resolves to the number of rows. */
   async toDuckDB(connection: DuckDBConnection, table: string, options?: ExportOptions): Promise<number> {
-    const { toDuckDB } = await import("../duckdb/export.ts");
-    const { Duck } = await import("../duckdb/connection.ts");
-    return toDuckDB(this.#self(), Duck.wrap(connection), table, options);
+    return (await this.#engine()).toDuckDB(this.exportable(), connection, table, options);
   }
 
   protected client(): HttpClient {
@@ -93,8 +97,11 @@ export abstract class RunnableQuery<Self extends RunnableQuery<Self, D>, D = Row
     return this.http;
   }
 
-  // the export engine takes the two concrete query classes
-  #self(): Parameters<typeof import("../duckdb/export.ts").toArrow>[0] {
-    return this as unknown as Parameters<typeof import("../duckdb/export.ts").toArrow>[0];
+  #engine(): Promise<ExportEngine> {
+    if (!this.engine)
+      throw new TypeError(
+        "this query has no export engine: use dg.tabular(rid) / dg.metrics(model), or datagouv-kit/duckdb's exports",
+      );
+    return this.engine();
   }
 }

@@ -13,9 +13,13 @@ const run = promisify(execFile);
 let env: Awaited<ReturnType<typeof testSandbox>>;
 let dir: string;
 const DEPARTEMENTS = SEED_TABULAR[1].resourceId;
+const requests: string[] = [];
 
 beforeAll(async () => {
-  env = await testSandbox({ tabular: { bigRows: 20_000, streamCap: 5_000 } });
+  env = await testSandbox({
+    tabular: { bigRows: 20_000, streamCap: 5_000 },
+    onRequest: (method, path) => requests.push(`${method} ${path}`),
+  });
   dir = mkdtempSync(join(tmpdir(), "datagouv-cli-"));
 });
 afterAll(async () => {
@@ -38,6 +42,7 @@ async function datagouv(args: string[]): Promise<{ code: number; stdout: string;
 
 describe("datagouv tabular", () => {
   it("filters, columns and sort to CSV on stdout; logs on stderr", async () => {
+    requests.length = 0;
     const { code, stdout, stderr } = await datagouv([
       "tabular",
       DEPARTEMENTS,
@@ -56,6 +61,8 @@ describe("datagouv tabular", () => {
     expect(names).toEqual([...names].sort().reverse());
     expect(lines).toContain("74,Haute-Savoie");
     expect(stderr).toMatch(/running remotely on the Tabular API/);
+    // choosing where to run and typing the stream read the same profile request
+    expect(requests.filter((r) => r === `GET /tabular/api/resources/${DEPARTEMENTS}/profile/`)).toHaveLength(1);
   });
 
   it("auto mode runs an aggregation the API refuses locally, and says so on stderr", async () => {

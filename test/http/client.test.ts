@@ -1,6 +1,6 @@
 import { afterEach, describe, expect, it } from "vitest";
 import { DataGouvError, HttpClient, resolveEndpoints, sandboxEndpoints } from "../../lib/http/index.ts";
-import { VERSION } from "../../lib/version.ts";
+import { VERSION } from "../../lib/http/version.ts";
 import { sendJson, startTestServer, type TestServer } from "../support/server.ts";
 import { readFileSync } from "node:fs";
 

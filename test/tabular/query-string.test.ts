@@ -159,6 +159,8 @@ describe("queries are values", () => {
   });
   it("an unbound query says how to run it", async () => {
     await expect(q().all()).rejects.toThrow(/not bound to a client/);
+    // the export engine comes from the client, not from the query's own module
+    await expect(q().toArrow()).rejects.toThrow(/no export engine: use dg\.tabular\(rid\)/);
   });
 });
 

@@ -4,7 +4,7 @@ import type { SandboxRequest } from "../types.ts";
 import { authenticate, mayEdit, type Account } from "./accounts.ts";
 import { MainError, NOT_FOUND, reply } from "./respond.ts";
 import { orgRef, SANDBOX_ORIGIN, userRef, type Doc, type Kind } from "./seed.ts";
-import { FORBIDDEN, now, publishingOrganization, readJson, REQUIRED, slugify, type WriteContext } from "./write.ts";
+import { FORBIDDEN, now, publishingOrganization, readJson, REQUIRED, slugify, type WriteContext } from "./writing.ts";
 
 /**
  * The Main API's community writes, as udata answers them: reuses (create, update, delete, link a dataset),

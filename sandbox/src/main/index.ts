@@ -5,7 +5,9 @@ import { EXPORTS, serveExport } from "./exports.ts";
 import { handleRead } from "./read.ts";
 import { handleSpatial } from "./spatial.ts";
 import { MainError, NOT_FOUND, replyError } from "./respond.ts";
-import { handleWrite, type WriteContext } from "./write.ts";
+import { handleCommunityWrite } from "./community-writes.ts";
+import { handleWrite } from "./write.ts";
+import type { WriteContext } from "./writing.ts";
 
 import { VERSION } from "datagouv-kit";
 import { SYNTHETIC_NOTE } from "../tabular/index.ts";
@@ -36,7 +38,7 @@ export function createMainApi(ctx: WriteContext & { accounts: Account[] }): Sand
             return true;
           }
         }
-        if (await handleWrite(ctx, request)) return true;
+        if ((await handleCommunityWrite(ctx, request)) || (await handleWrite(ctx, request))) return true;
         if (reading && (handleSpatial(request) || (await handleRead(ctx.store, request, reference, viewer))))
           return true;
         if (request.path.startsWith("/api/"))

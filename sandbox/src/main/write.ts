@@ -3,28 +3,15 @@ import { readFileSync } from "node:fs";
 import { mkdir, rename, rm } from "node:fs/promises";
 import { basename, join } from "node:path";
 import type { SandboxRequest } from "../types.ts";
-import type { TabularService } from "../tabular/index.ts";
 import { authenticate, mayEdit, type Account } from "./accounts.ts";
 import { normalizeTags } from "datagouv-kit";
-import { handleCommunityWrite } from "./community-writes.ts";
 import { receiveFile, UploadError } from "./multipart.ts";
 import { MainError, NOT_FOUND, reply } from "./respond.ts";
 import { orgRef, SANDBOX_ORIGIN, tabularResource, userRef, type Doc } from "./seed.ts";
-import type { MainStore } from "./store.ts";
+import { FORBIDDEN, now, publishingOrganization, readJson, REQUIRED, slugify, type WriteContext } from "./writing.ts";
 
 /** The Main API's write routes: datasets and resources, file uploads that the Tabular API then serves. */
 
-export interface WriteContext {
-  store: MainStore;
-  tabular: TabularService;
-  accounts: Account[];
-  filesDir: string;
-  /** Called after a write that adds or removes objects (the metrics follow the catalog). */
-  changed: () => Promise<void>;
-}
-
-export const FORBIDDEN = "You do not have the permission to modify that object.";
-export const REQUIRED = "This field is required.";
 const DATASET_FIELDS = [
   "title",
   "description",
@@ -39,23 +26,6 @@ const DATASET_FIELDS = [
   "description_short",
 ];
 const RESOURCE_FIELDS = ["title", "description", "url", "type", "format", "filetype", "mime", "extras", "schema"];
-
-export async function readJson(request: SandboxRequest): Promise<Doc> {
-  const chunks: Buffer[] = [];
-  let size = 0;
-  for await (const chunk of request.req) {
-    size += (chunk as Buffer).length;
-    if (size > 1_000_000) throw new MainError(413, "The data value transmitted exceeds the capacity limit.");
-    chunks.push(chunk as Buffer);
-  }
-  try {
-    const body = JSON.parse(Buffer.concat(chunks).toString("utf8") || "{}");
-    if (body === null || typeof body !== "object") throw new Error("not an object");
-    return body;
-  } catch {
-    throw new MainError(400, "The browser (or proxy) sent a request that this server could not understand.");
-  }
-}
 
 function pick(body: Doc, fields: string[]): Doc {
   return Object.fromEntries(fields.filter((f) => f in body).map((f) => [f, body[f]]));
@@ -94,33 +64,6 @@ function validateResource(body: Doc, creating: boolean): void {
   if (Object.keys(errors).length) throw new MainError(400, "Validation error", errors);
 }
 
-export function slugify(title: string, taken: (slug: string) => boolean): string {
-  const base =
-    title
-      .normalize("NFD")
-      .replace(/[\u0300-\u036f]/g, "")
-      .toLowerCase()
-      .replace(/[^a-z0-9]+/g, "-")
-      .replace(/^-|-$/g, "")
-      .slice(0, 80) || "dataset";
-  let slug = base;
-  for (let n = 1; taken(slug); n++) slug = `${base}-${n}`;
-  return slug;
-}
-
-/** The organization a new object is published for, if the body names one: 400 if unknown, 403 if not the caller's. */
-export function publishingOrganization(ctx: WriteContext, account: Account, body: Doc): Doc | null {
-  if (!body.organization) return null;
-  const organization = ctx.store.find(
-    "organizations",
-    typeof body.organization === "string" ? body.organization : body.organization.id,
-  );
-  if (!organization) throw new MainError(400, "Validation error", { organization: ["Unknown organization."] });
-  if (!account.organizations.includes(organization.id) && !account.organizations.includes(organization.slug))
-    throw new MainError(403, FORBIDDEN);
-  return organization;
-}
-
 /** The dataset a caller may change; a deleted one is gone (410) unless `restoring`, before any permission check, as in udata. */
 function editable(ctx: WriteContext, account: Account, id: string, restoring = false): Doc {
   const dataset = ctx.store.find("datasets", decodeURIComponent(id));
@@ -135,8 +78,6 @@ function resourceOf(dataset: Doc, resourceId: string): Doc {
   if (!resource) throw new MainError(404, "Resource does not exist");
   return resource;
 }
-
-export const now = () => new Date().toISOString();
 
 const MIME_TYPES: Record<string, string> = {
   csv: "text/csv",
@@ -164,7 +105,6 @@ export async function handleWrite(ctx: WriteContext, request: SandboxRequest): P
   const { path } = request;
   const method = request.req.method ?? "GET";
   let m: RegExpExecArray | null;
-  if (await handleCommunityWrite(ctx, request)) return true;
 
   if (method === "GET" && path === "/api/1/me/") {
     const account = authenticate(request, ctx.accounts);
