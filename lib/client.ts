@@ -17,13 +17,13 @@ import { MetricsQuery, type MetricsModel } from "./metrics/index.ts";
 
 export interface DataGouvOptions extends EndpointOptions {
   /** Sent as X-API-KEY on writes only; defaults to DATAGOUV_API_KEY. */
-  apiKey?: string;
-  connections?: number;
-  timeoutMs?: number;
-  retry?: HttpOptions["retry"];
-  logger?: Logger;
-  userAgent?: string;
-  dispatcher?: HttpOptions["dispatcher"];
+  apiKey?: string | undefined;
+  connections?: number | undefined;
+  timeoutMs?: number | undefined;
+  retry?: HttpOptions["retry"] | undefined;
+  logger?: Logger | undefined;
+  userAgent?: string | undefined;
+  dispatcher?: HttpOptions["dispatcher"] | undefined;
 }
 
 /**

@@ -24,7 +24,7 @@ export { planPublish, KEY_EXTRA, type Plan, type DatasetStep, type ResourceStep,
 export async function publish(
   dg: DataGouv,
   manifestPath: string,
-  options: ApplyOptions & { dryRun?: boolean } = {},
+  options: ApplyOptions & { dryRun?: boolean | undefined } = {},
 ): Promise<{ plan: Plan; result?: PublishResult }> {
   const plan = await planPublish(dg, await loadManifest(manifestPath));
   if (options.dryRun) return { plan };
