@@ -1,7 +1,7 @@
 /**
  * `npm run bench`: the loaders against their baselines, each figure a ratio measured in this one run (absolute times on
- * shared machines are noise), plus peak memory. The sandbox runs in its own process on 127.0.0.1; everything is
- * bounded and stops by itself.
+ * shared machines are noise), plus peak memory, the package's installed size and the command's start-up. The sandbox
+ * runs in its own process on 127.0.0.1; everything is bounded and stops by itself.
  */
 import { execFile, spawn, type ChildProcess } from "node:child_process";
 import { readFileSync } from "node:fs";
@@ -20,6 +20,7 @@ import type { Rows } from "../lib/duckdb/rows.ts";
 import { appenderPath, arrowPath } from "./paths.ts";
 import { columnsFromProfile } from "../lib/arrow/columns.ts";
 import { BIG_RESOURCE_ID } from "../sandbox/src/tabular/datasets.ts";
+import { freshProject, installedSize, megabytes, packPackages, type Tarball } from "../test/support/package.ts";
 
 const run = promisify(execFile);
 const ROWS = 1_000_000;
@@ -88,6 +89,35 @@ async function startSandbox(dir: string): Promise<{ url: string; child: ChildPro
     if (match) return { url: match[1], child };
   }
   throw new Error("the sandbox did not start");
+}
+
+/** Start-ups timed for the --help ratio: each takes a fraction of a second, so more runs cost little. */
+const STARTS = 10;
+
+/** 6. The package as its users get it: its size installed in a new project, and how soon `datagouv --help` answers. */
+async function packageFigures(dir: string): Promise<void> {
+  const { kit, sandbox } = await packPackages(dir);
+  const alone = join(dir, "kit");
+  const both = join(dir, "kit-and-sandbox");
+  await freshProject(alone, [kit.path]);
+  await freshProject(both, [kit.path, sandbox.path]);
+  const [kitSize, bothSize] = await Promise.all([installedSize(alone), installedSize(both)]);
+  const tarball = (t: Tarball) => `tarball ${(t.bytes / 1e3).toFixed(0)} kB, ${t.files} files`;
+  say(
+    `datagouv-kit installed in a new project: ${megabytes(kitSize.bytes)} (target <= 100 MB) [${megabytes(kitSize.diskBytes)} on disk; ${tarball(kit)}]`,
+  );
+  say(
+    `  the sandbox's own install, apart: +${megabytes(bothSize.bytes - kitSize.bytes)} [${megabytes(bothSize.bytes)} with datagouv-kit; ${tarball(sandbox)}]`,
+  );
+  // interleaved, so that both sides meet the same moments of a shared machine
+  let [help, node] = [Infinity, Infinity];
+  for (let i = 0; i < STARTS; i++) {
+    help = Math.min(help, await timed(() => run(join(alone, "node_modules/.bin/datagouv"), ["--help"])));
+    node = Math.min(node, await timed(() => run(process.execPath, ["-e", "0"])));
+  }
+  say(
+    `\`datagouv --help\` start-up vs \`node -e 0\` (best of ${STARTS}): ${(help / node).toFixed(1)}x as long (target <= 4) [${(help * 1000).toFixed(0)} ms vs ${(node * 1000).toFixed(0)} ms]`,
+  );
 }
 
 async function main(): Promise<void> {
@@ -276,6 +306,8 @@ async function main(): Promise<void> {
     say(
       `output sizes: ours ${((await stat(ours)).size / 1e6).toFixed(1)} MB, DuckDB ${((await stat(join(dir, "duck.parquet"))).size / 1e6).toFixed(1)} MB`,
     );
+
+    await packageFigures(join(dir, "package"));
   } finally {
     clearTimeout(deadline);
     duck.close();

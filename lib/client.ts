@@ -20,13 +20,13 @@ const loadEngine: EngineLoader = async () => (await import("./duckdb/engine.ts")
 
 export interface DataGouvOptions extends EndpointOptions {
   /** Sent as X-API-KEY on writes only; defaults to DATAGOUV_API_KEY. */
-  apiKey?: string;
-  connections?: number;
-  timeoutMs?: number;
-  retry?: HttpOptions["retry"];
-  logger?: Logger;
-  userAgent?: string;
-  dispatcher?: HttpOptions["dispatcher"];
+  apiKey?: string | undefined;
+  connections?: number | undefined;
+  timeoutMs?: number | undefined;
+  retry?: HttpOptions["retry"] | undefined;
+  logger?: Logger | undefined;
+  userAgent?: string | undefined;
+  dispatcher?: HttpOptions["dispatcher"] | undefined;
 }
 
 /**

@@ -1,11 +1,10 @@
 import { spawn } from "node:child_process";
 import { existsSync } from "node:fs";
-import { mkdir } from "node:fs/promises";
-import { join } from "node:path";
 import { createRequire } from "node:module";
 import { buildCatalogDatabase } from "datagouv-kit/duckdb";
 import { DataGouvError } from "datagouv-kit";
 import { loaderClient } from "datagouv-kit/loaders";
+import { seedNpmVersions } from "./npm-versions.ts";
 import { CACHE, CATALOG_DB, claimCache, selection, siteConfig, type SiteConfig } from "./selection.ts";
 
 /**
@@ -43,7 +42,7 @@ export async function buildSite(
   } finally {
     await dg.close();
   }
-  await seedNpmVersions();
+  await seedNpmVersions(CACHE);
   const observable = createRequire(import.meta.url).resolve("@observablehq/framework/dist/bin/observable.js");
   await new Promise<void>((resolve, reject) => {
     const child = spawn(process.execPath, [observable, "build"], {
@@ -53,42 +52,6 @@ export async function buildSite(
     child.on("error", reject);
     child.on("exit", (code) => (code === 0 ? resolve() : reject(new Error(`observable build failed (exit ${code})`))));
   });
-}
-
-/**
- * Framework's client bundle names ~15 libraries as `npm:` imports that pages here never use (they import from
- * node_modules); it only resolves their versions, asking the npm registry unless its cache already lists one. Listing
- * them in the cache (a directory per name@version: installed versions where present) keeps the build off the network.
- */
-const CLIENT_LIBRARIES: Record<string, string> = {
-  "react-dom": "19.3.1",
-  react: "19.3.1",
-  lodash: "4.18.1",
-  arquero: "8.0.3",
-  echarts: "6.1.0",
-  leaflet: "1.9.4",
-  "mapbox-gl": "3.32.0",
-  "topojson-client": "3.1.0",
-  "@observablehq/sample-datasets": "1.0.1",
-  "d3-dsv": "3.0.2",
-  "parquet-wasm": "0.8.0",
-  "apache-arrow": "21.2.0",
-  d3: "7.9.2",
-  "@observablehq/plot": "0.6.17",
-  htl: "0.3.1",
-};
-
-async function seedNpmVersions(): Promise<void> {
-  const require = createRequire(join(process.cwd(), "package.json"));
-  for (const [name, fallback] of Object.entries(CLIENT_LIBRARIES)) {
-    let version = fallback;
-    try {
-      version = (require(`${name}/package.json`) as { version: string }).version;
-    } catch {
-      // not installed: the pinned version stands in, as the module itself is never fetched
-    }
-    await mkdir(join(CACHE, "_npm", `${name}@${version}`), { recursive: true });
-  }
 }
 
 if (import.meta.url === `file://${process.argv[1]}`) {

@@ -8,15 +8,15 @@ import type { Dataservice, Discussion, Reuse } from "./models.ts";
 import { parseDataservice, parseDiscussion, parseReuse } from "./parse.ts";
 
 export interface ReuseFilters {
-  q?: string;
-  dataset?: string;
-  organization?: string;
-  owner?: string;
-  tag?: string | string[];
-  type?: string;
-  topic?: string;
-  featured?: boolean;
-  sort?: `${"" | "-"}${"title" | "created" | "last_update" | "datasets" | "followers" | "views"}`;
+  q?: string | undefined;
+  dataset?: string | undefined;
+  organization?: string | undefined;
+  owner?: string | undefined;
+  tag?: string | string[] | undefined;
+  type?: string | undefined;
+  topic?: string | undefined;
+  featured?: boolean | undefined;
+  sort?: `${"" | "-"}${"title" | "created" | "last_update" | "datasets" | "followers" | "views"}` | undefined;
 }
 
 export class Reuses {
@@ -100,12 +100,12 @@ export class Reuses {
 }
 
 export interface DataserviceFilters {
-  q?: string;
-  organization?: string;
-  owner?: string;
-  tag?: string | string[];
-  dataset?: string;
-  sort?: string;
+  q?: string | undefined;
+  organization?: string | undefined;
+  owner?: string | undefined;
+  tag?: string | string[] | undefined;
+  dataset?: string | undefined;
+  sort?: string | undefined;
 }
 
 export class Dataservices {
@@ -151,11 +151,11 @@ export class Dataservices {
 
 export interface DiscussionFilters {
   /** The id of the object discussed (dataset, reuse, …). */
-  for?: string | string[];
-  org?: string;
-  user?: string;
-  closed?: boolean;
-  sort?: `${"" | "-"}${"created" | "discussion.posted_on"}`;
+  for?: string | string[] | undefined;
+  org?: string | undefined;
+  user?: string | undefined;
+  closed?: boolean | undefined;
+  sort?: `${"" | "-"}${"created" | "discussion.posted_on"}` | undefined;
 }
 
 export class Discussions {

@@ -11,61 +11,61 @@ export type DatasetSort = `${"" | "-"}${"title" | "created" | "last_update" | "r
 
 /** Filters of `GET /api/1/datasets/` (udata/core/dataset/api.py DatasetApiParser). */
 export interface DatasetFilters {
-  q?: string;
-  tag?: string | string[];
-  license?: string;
-  featured?: boolean;
-  geozone?: string;
-  granularity?: string;
-  temporal_coverage?: string;
-  access_type?: string;
-  organization?: string;
-  badge?: string;
-  organization_badge?: string;
-  owner?: string;
-  format?: string;
-  schema?: string;
-  schema_version?: string;
-  topic?: string;
-  dataservice?: string;
-  reuse?: string;
+  q?: string | undefined;
+  tag?: string | string[] | undefined;
+  license?: string | undefined;
+  featured?: boolean | undefined;
+  geozone?: string | undefined;
+  granularity?: string | undefined;
+  temporal_coverage?: string | undefined;
+  access_type?: string | undefined;
+  organization?: string | undefined;
+  badge?: string | undefined;
+  organization_badge?: string | undefined;
+  owner?: string | undefined;
+  format?: string | undefined;
+  schema?: string | undefined;
+  schema_version?: string | undefined;
+  topic?: string | undefined;
+  dataservice?: string | undefined;
+  reuse?: string | undefined;
   /** These need an API key with the right permissions. */
-  archived?: boolean;
-  deleted?: boolean;
-  private?: boolean;
-  sort?: DatasetSort;
+  archived?: boolean | undefined;
+  deleted?: boolean | undefined;
+  private?: boolean | undefined;
+  sort?: DatasetSort | undefined;
 }
 
 /** Filters of `GET /api/2/datasets/search/` (udata/core/dataset/search.py). */
 export interface DatasetSearch {
-  q?: string;
-  tag?: string | string[];
-  badge?: string;
-  organization?: string;
-  organization_badge?: string;
-  organization_name?: string;
-  owner?: string;
-  license?: string;
-  geozone?: string;
-  granularity?: string;
-  format?: string;
-  format_family?: "tabular" | "machine_readable" | "geographical" | "documents" | "other";
-  producer_type?: string;
-  schema?: string;
-  temporal_coverage?: string;
-  featured?: boolean;
-  topic?: string;
-  access_type?: string;
-  last_update_range?: "last_30_days" | "last_12_months" | "last_3_years";
-  sort?: `${"" | "-"}${"created" | "last_update" | "reuses" | "followers" | "views"}`;
+  q?: string | undefined;
+  tag?: string | string[] | undefined;
+  badge?: string | undefined;
+  organization?: string | undefined;
+  organization_badge?: string | undefined;
+  organization_name?: string | undefined;
+  owner?: string | undefined;
+  license?: string | undefined;
+  geozone?: string | undefined;
+  granularity?: string | undefined;
+  format?: string | undefined;
+  format_family?: "tabular" | "machine_readable" | "geographical" | "documents" | "other" | undefined;
+  producer_type?: string | undefined;
+  schema?: string | undefined;
+  temporal_coverage?: string | undefined;
+  featured?: boolean | undefined;
+  topic?: string | undefined;
+  access_type?: string | undefined;
+  last_update_range?: "last_30_days" | "last_12_months" | "last_3_years" | undefined;
+  sort?: `${"" | "-"}${"created" | "last_update" | "reuses" | "followers" | "views"}` | undefined;
 }
 
 export interface GetOptions {
   /** An X-Fields mask, e.g. "id,title,resources{id,format}". */
-  fields?: string;
-  signal?: AbortSignal;
+  fields?: string | undefined;
+  signal?: AbortSignal | undefined;
   /** Send the API key, to see drafts and deleted objects one may edit. */
-  auth?: boolean;
+  auth?: boolean | undefined;
 }
 
 function maskHeaders(options: GetOptions): Record<string, string> | undefined {
@@ -113,7 +113,7 @@ export class Datasets {
   /** `GET /api/2/datasets/{id}/resources/`, paged (default 50 a page), optionally by type or text. */
   resources(
     datasetId: string,
-    filters: { type?: string; q?: string } = {},
+    filters: { type?: string | undefined; q?: string | undefined } = {},
     options: ListOptions = {},
   ): Listing<Resource> {
     return new Listing(
@@ -227,7 +227,11 @@ export class Datasets {
   async uploadResource(
     datasetId: string,
     file: string,
-    options: WriteOptions & { resourceId?: string; filename?: string; onProgress?: UploadProgress } = {},
+    options: WriteOptions & {
+      resourceId?: string | undefined;
+      filename?: string | undefined;
+      onProgress?: UploadProgress | undefined;
+    } = {},
   ): Promise<Resource> {
     const path = options.resourceId
       ? `${this.#path(datasetId)}resources/${encodeURIComponent(options.resourceId)}/upload/`

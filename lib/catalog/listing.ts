@@ -8,15 +8,15 @@ import { parsePage } from "./parse.ts";
 export const SEARCH_WINDOW = 10_000;
 
 export interface ListOptions {
-  page?: number;
-  pageSize?: number;
+  page?: number | undefined;
+  pageSize?: number | undefined;
   /** Stop after this many items. */
-  limit?: number;
+  limit?: number | undefined;
   /** An X-Fields mask, e.g. "data{id,title},total,next_page" (keep next_page to paginate). */
-  fields?: string;
-  signal?: AbortSignal;
+  fields?: string | undefined;
+  signal?: AbortSignal | undefined;
   /** Send the API key, to list drafts one may edit too. */
-  auth?: boolean;
+  auth?: boolean | undefined;
 }
 
 /**

@@ -6,11 +6,12 @@ import type { Dataset, Organization, Reuse, User } from "./models.ts";
 import { parseDataset, parseOrganization, parseReuse, parseUser } from "./parse.ts";
 
 export interface OrganizationFilters {
-  q?: string;
-  badge?: string;
-  name?: string;
-  business_number_id?: string;
-  sort?: `${"" | "-"}${"name" | "reuses" | "datasets" | "followers" | "views" | "created" | "last_modified"}`;
+  q?: string | undefined;
+  badge?: string | undefined;
+  name?: string | undefined;
+  business_number_id?: string | undefined;
+  sort?:
+    `${"" | "-"}${"name" | "reuses" | "datasets" | "followers" | "views" | "created" | "last_modified"}` | undefined;
 }
 
 export class Organizations {
@@ -45,7 +46,11 @@ export class Organizations {
   }
 
   /** Its public datasets (`GET /api/1/organizations/{org}/datasets/`); with `{ auth: true }`, its drafts too for its members. */
-  datasets(idOrSlug: string, filters: { sort?: string; q?: string } = {}, options: ListOptions = {}): Listing<Dataset> {
+  datasets(
+    idOrSlug: string,
+    filters: { sort?: string | undefined; q?: string | undefined } = {},
+    options: ListOptions = {},
+  ): Listing<Dataset> {
     return new Listing(
       this.#http,
       `api/1/organizations/${encodeURIComponent(idOrSlug)}/datasets/`,

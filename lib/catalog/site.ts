@@ -40,7 +40,7 @@ export class Topics {
   }
 
   search(
-    filters: { q?: string; tag?: string | string[]; sort?: string } = {},
+    filters: { q?: string | undefined; tag?: string | string[] | undefined; sort?: string | undefined } = {},
     options: ListOptions = {},
   ): Listing<Topic> {
     return new Listing(this.#http, "api/2/topics/search/", { ...filters }, options, parseTopic, true);
@@ -49,7 +49,7 @@ export class Topics {
   /** What a topic gathers (datasets, reuses, dataservices), paged. */
   elements(
     idOrSlug: string,
-    filters: { class?: string; q?: string } = {},
+    filters: { class?: string | undefined; q?: string | undefined } = {},
     options: ListOptions = {},
   ): Listing<Record<string, unknown>> {
     return new Listing(
@@ -69,7 +69,7 @@ export class Posts {
     this.#http = http;
   }
 
-  list(filters: { sort?: string } = {}, options: ListOptions = {}): Listing<Post> {
+  list(filters: { sort?: string | undefined } = {}, options: ListOptions = {}): Listing<Post> {
     return new Listing(this.#http, "api/1/posts/", { ...filters }, options, parsePost);
   }
 

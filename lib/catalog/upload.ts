@@ -19,7 +19,7 @@ export interface MultipartFile {
  */
 export async function multipartFile(
   path: string,
-  options: { field?: string; filename?: string; onProgress?: UploadProgress } = {},
+  options: { field?: string | undefined; filename?: string | undefined; onProgress?: UploadProgress | undefined } = {},
 ): Promise<MultipartFile> {
   const { size } = await stat(path);
   const boundary = `----datagouv-${randomBytes(12).toString("hex")}`;

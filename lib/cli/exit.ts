@@ -1,4 +1,5 @@
-import { DataGouvError, QueryError } from "../http/index.ts";
+// errors.ts, not http/index.ts: the index loads undici, which `datagouv --help` need not wait for
+import { DataGouvError, QueryError } from "../http/errors.ts";
 
 /** Exit codes, so scripts can tell a typo from an outage from a full disk. */
 export const EXIT = {

@@ -1,3 +1,4 @@
+import { createRequire } from "node:module";
 import { parseCommandLine } from "./args.ts";
 import { positiveInt } from "./main-api.ts";
 import { EXIT, UsageError } from "./exit.ts";
@@ -40,17 +41,23 @@ interface SandboxPackage {
 }
 
 const SANDBOX_PACKAGE = "datagouv-kit-sandbox";
+const NOT_INSTALLED = `the sandbox is a package of its own: install it with \`npm install --save-dev ${SANDBOX_PACKAGE}\``;
+
+function sandboxInstalled(): boolean {
+  try {
+    createRequire(import.meta.url).resolve(`${SANDBOX_PACKAGE}/package.json`);
+    return true;
+  } catch {
+    return false;
+  }
+}
 
 async function loadSandbox(): Promise<SandboxPackage> {
   try {
     return (await import(SANDBOX_PACKAGE)) as SandboxPackage;
   } catch (error) {
     const { code, message } = error as { code?: string; message?: string };
-    if (code === "ERR_MODULE_NOT_FOUND" && message?.includes(SANDBOX_PACKAGE)) {
-      throw new UsageError(
-        `the sandbox is a package of its own: install it with \`npm install --save-dev ${SANDBOX_PACKAGE}\``,
-      );
-    }
+    if (code === "ERR_MODULE_NOT_FOUND" && message?.includes(SANDBOX_PACKAGE)) throw new UsageError(NOT_INSTALLED);
     throw error;
   }
 }
@@ -70,7 +77,8 @@ export async function main(argv: string[]): Promise<number> {
     false,
   );
   if (values.help) {
-    process.stdout.write(`${USAGE}\n`);
+    // the help is all a user without the sandbox may read: it says what to install
+    process.stdout.write(`${USAGE}\n${sandboxInstalled() ? "" : `\nNot installed here: ${NOT_INSTALLED}.\n`}`);
     return EXIT.ok;
   }
   const port = Number(values.port);

@@ -19,18 +19,18 @@ export type Query = string | Record<string, QueryValue> | URLSearchParams;
 
 export interface HttpOptions {
   endpoints: Endpoints;
-  apiKey?: string;
+  apiKey?: string | undefined;
   /** Sockets per origin: bounds concurrent requests (default 8). */
-  connections?: number;
+  connections?: number | undefined;
   /** Milliseconds to wait for response headers (default 30 s) and between body chunks (default 60 s). */
-  timeoutMs?: number;
-  bodyTimeoutMs?: number;
-  retry?: Partial<RetryPolicy>;
-  userAgent?: string;
+  timeoutMs?: number | undefined;
+  bodyTimeoutMs?: number | undefined;
+  retry?: Partial<RetryPolicy> | undefined;
+  userAgent?: string | undefined;
   /** Where warnings go (default: stderr). */
-  logger?: Logger;
+  logger?: Logger | undefined;
   /** A dispatcher to use instead of the pooled agent (tests, proxies). */
-  dispatcher?: Dispatcher;
+  dispatcher?: Dispatcher | undefined;
 }
 
 export interface Logger {
@@ -41,20 +41,20 @@ export interface Logger {
 export const stderrLogger: Logger = { warn: (m) => process.stderr.write(`datagouv: ${m}\n`) };
 
 export interface RequestOptions {
-  method?: string;
-  query?: Query;
-  headers?: Record<string, string>;
+  method?: string | undefined;
+  query?: Query | undefined;
+  headers?: Record<string, string> | undefined;
   /** A JSON body (sets Content-Type). */
-  json?: unknown;
-  body?: Dispatcher.DispatchOptions["body"];
+  json?: unknown | undefined;
+  body?: Dispatcher.DispatchOptions["body"] | undefined;
   /** Send the API key; required by writes. Never sent to another origin than the API's own. */
-  auth?: boolean;
+  auth?: boolean | undefined;
   /** Let a non-GET request be retried (PUT/DELETE the caller knows to be safe to replay). */
-  idempotent?: boolean;
+  idempotent?: boolean | undefined;
   /** Statuses to hand back instead of throwing (e.g. 304 for a conditional request). */
-  accept?: number[];
-  signal?: AbortSignal;
-  timeoutMs?: number;
+  accept?: number[] | undefined;
+  signal?: AbortSignal | undefined;
+  timeoutMs?: number | undefined;
 }
 
 export interface HttpResponse {

@@ -31,13 +31,13 @@ export function sandboxEndpoints(url: string): Endpoints {
 
 export interface EndpointOptions {
   /** "prod" (the default, unless DATAGOUV_SANDBOX_URL is set), "demo", or "sandbox" (needs sandboxUrl or DATAGOUV_SANDBOX_URL). */
-  env?: Environment;
+  env?: Environment | undefined;
   /** Base URL of a running sandbox; overrides env. */
-  sandboxUrl?: string;
+  sandboxUrl?: string | undefined;
   /** Custom roots, each overriding the one chosen by env. */
-  main?: string;
-  tabular?: string;
-  metrics?: string;
+  main?: string | undefined;
+  tabular?: string | undefined;
+  metrics?: string | undefined;
 }
 
 export function resolveEndpoints(

@@ -23,21 +23,24 @@ function chartBundle(svg: string, plain: string, title: string | undefined, json
   return displayable({ "text/plain": plain, "text/html": html, "image/svg+xml": svg }, json);
 }
 
+/**
+ * A row of monthly metrics. Charts take their rows' own type and name its measures by key: an index signature here
+ * would refuse rows typed by an interface, such as `dg.metrics("datasets").all()`'s (interfaces have none implicitly).
+ */
 export interface MonthRowLike {
   metric_month: string;
-  [measure: string]: unknown;
 }
 
 export interface ChartOptions {
-  title?: string;
-  width?: number;
-  height?: number;
+  title?: string | undefined;
+  width?: number | undefined;
+  height?: number | undefined;
 }
 
 /** Each measure summed per month: rows of several datasets (or resources…) give one line per measure, not a zigzag. */
-export function monthlyTotals(
-  rows: MonthRowLike[],
-  measures: string[],
+export function monthlyTotals<R extends MonthRowLike>(
+  rows: readonly R[],
+  measures: readonly (keyof R & string)[],
 ): { month: string; totals: Record<string, number> }[] {
   const byMonth = new Map<string, Record<string, number>>();
   for (const row of rows) {
@@ -50,9 +53,9 @@ export function monthlyTotals(
 }
 
 /** Metrics over months, one line per measure, each labelled at its end (no legend, so the SVG stands alone). */
-export async function monthlyChart(
-  rows: MonthRowLike[],
-  measures: string[],
+export async function monthlyChart<R extends MonthRowLike>(
+  rows: readonly R[],
+  measures: readonly (keyof R & string)[],
   options: ChartOptions = {},
 ): Promise<RichBundle> {
   const months = monthlyTotals(rows, measures);

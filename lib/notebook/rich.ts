@@ -40,7 +40,9 @@ export function monthlyMeasures(rows: unknown[]): string[] | null {
  * Monthly metrics render as a chart where the kernel awaits the display method (Deno), and as their table through
  * IJavaScript's synchronous `_toMime()`; `show()` draws the chart in every kernel.
  */
-function metricsView(rows: MonthRowLike[], measures: string[], options: TableOptions): Rich {
+type MetricsRows = (MonthRowLike & Record<string, unknown>)[];
+
+function metricsView(rows: MetricsRows, measures: string[], options: TableOptions): Rich {
   const rowsTable = table(rows, options);
   return {
     [DISPLAY]: async () => {
@@ -71,7 +73,7 @@ export function rich(value: unknown, options: TableOptions = {}): Rich {
   if (isArrowTable(value) || isDuckDBReader(value)) return table(value, options);
   if (Array.isArray(value) && value.every(isObject)) {
     const measures = monthlyMeasures(value);
-    return measures ? metricsView(value as MonthRowLike[], measures, options) : table(value, options);
+    return measures ? metricsView(value as MetricsRows, measures, options) : table(value, options);
   }
   if (isProfile(value)) return profileView(value);
   if (isDataset(value)) return datasetCard(value);

@@ -3,12 +3,12 @@ import { displayable, escapeHtml, type RichBundle } from "./mime.ts";
 
 export interface TableOptions {
   /** Rows rendered (default 20); the rest is counted, not rendered. */
-  maxRows?: number;
+  maxRows?: number | undefined;
   /** Columns rendered (default 40). */
-  maxColumns?: number;
+  maxColumns?: number | undefined;
   /** Characters shown per cell (default 80). */
-  maxCell?: number;
-  title?: string;
+  maxCell?: number | undefined;
+  title?: string | undefined;
 }
 
 type Row = Record<string, unknown>;

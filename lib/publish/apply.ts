@@ -5,10 +5,10 @@ import type { Plan, ResourceStep } from "./plan.ts";
 
 export interface ApplyOptions {
   /** One line per step done. */
-  log?: (line: string) => void;
+  log?: ((line: string) => void) | undefined;
   /** Bytes sent of each upload. */
-  onUpload?: (file: string, ...progress: Parameters<UploadProgress>) => void;
-  signal?: AbortSignal;
+  onUpload?: ((file: string, ...progress: Parameters<UploadProgress>) => void) | undefined;
+  signal?: AbortSignal | undefined;
 }
 
 export interface PublishResult {

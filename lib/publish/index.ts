@@ -25,7 +25,7 @@ export { planPublish, KEY_EXTRA, type Plan, type DatasetStep, type ResourceStep,
 export async function publish(
   dg: DataGouv,
   manifestPath: string,
-  options: ApplyOptions & ManifestOptions & { dryRun?: boolean } = {},
+  options: ApplyOptions & ManifestOptions & { dryRun?: boolean | undefined } = {},
 ): Promise<{ plan: Plan; result?: PublishResult }> {
   const plan = await planPublish(dg, await loadManifest(manifestPath, options));
   if (options.dryRun) return { plan };

@@ -11,31 +11,31 @@ export interface ManifestResource {
   /** How the resource is found again on later runs: its `key`, else its title. */
   key: string;
   title: string;
-  description?: string;
+  description?: string | undefined;
   /** An absolute path, resolved against the manifest's folder. */
-  file?: string;
-  url?: string;
+  file?: string | undefined;
+  url?: string | undefined;
   type: string;
-  format?: string;
+  format?: string | undefined;
   /** Where it is written in the manifest (1-based), for messages. */
   line: number;
 }
 
 export interface Manifest {
   path: string;
-  key?: string;
-  id?: string;
+  key?: string | undefined;
+  id?: string | undefined;
   title: string;
   description: string;
-  description_short?: string;
-  acronym?: string;
-  organization?: string;
-  license?: string;
-  frequency?: string;
-  tags?: string[];
+  description_short?: string | undefined;
+  acronym?: string | undefined;
+  organization?: string | undefined;
+  license?: string | undefined;
+  frequency?: string | undefined;
+  tags?: string[] | undefined;
   private: boolean;
-  temporal_coverage?: { start: string; end?: string };
-  extras?: Record<string, unknown>;
+  temporal_coverage?: { start: string; end?: string } | undefined;
+  extras?: Record<string, unknown> | undefined;
   resources: ManifestResource[];
   /** The line (1-based) where a top-level field is written, for messages about its value. */
   lineOf(field: string): number;
@@ -152,7 +152,7 @@ export interface ManifestOptions {
    * Let `file:` paths leave the manifest's folder. Off by default: a manifest from a pull request could otherwise
    * publish any file its runner can read (`../../.ssh/id_ed25519`).
    */
-  allowOutside?: boolean;
+  allowOutside?: boolean | undefined;
 }
 
 /** Whether `file` (symbolic links followed) lies inside `folder` (symbolic links followed). */

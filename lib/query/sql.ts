@@ -40,15 +40,15 @@ export const POSTGRES_TYPES: Record<PythonType, string> = {
 };
 
 export interface SqlOptions {
-  limit?: number;
-  offset?: number;
+  limit?: number | undefined;
+  offset?: number | undefined;
   /** Order by `__id` when there is no sort and no aggregation (the Tabular API's default); off for local files without one. */
-  defaultOrder?: boolean;
+  defaultOrder?: boolean | undefined;
   /**
    * The table's rows are stored in `__id` order: without a LIMIT, the default order then needs no sort, since DuckDB
    * gives a query without ORDER BY its rows in insertion order (`preserve_insertion_order`, on by default).
    */
-  storedInIdOrder?: boolean;
+  storedInIdOrder?: boolean | undefined;
 }
 
 export interface Sql {

@@ -69,7 +69,7 @@ export class TabularApi {
    * Whether the Tabular API serves a Main API resource. From its metadata (hydra's parsing table extra, the explore
    * preview URL); with `confirm`, by asking the profile endpoint (200 yes, 404 no).
    */
-  async isTabular(resource: ResourceLike, options: { confirm?: boolean } = {}): Promise<boolean> {
+  async isTabular(resource: ResourceLike, options: { confirm?: boolean | undefined } = {}): Promise<boolean> {
     if (!options.confirm) return isTabularResource(resource);
     try {
       await this.#http.json("tabular", `api/resources/${encodeURIComponent(resource.id)}/profile/`);

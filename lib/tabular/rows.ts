@@ -14,15 +14,15 @@ export interface DataPage<R = Row> {
 
 export interface PageOptions {
   /** Rows per request; defaults to the API's maximum. */
-  pageSize?: number;
+  pageSize?: number | undefined;
   /** First page to fetch (1-based). */
-  page?: number;
-  signal?: AbortSignal;
+  page?: number | undefined;
+  signal?: AbortSignal | undefined;
 }
 
 export interface RowOptions extends PageOptions {
   /** Stop after this many rows. */
-  limit?: number;
+  limit?: number | undefined;
 }
 
 /** Where a query's rows live: which API, which paths, and the largest page it serves. */
