@@ -2,6 +2,7 @@ import type { DuckDBResultReader } from "@duckdb/node-api";
 import { Duck } from "../duckdb/connection.ts";
 import { loadResource, type LocalTable } from "../duckdb/local.ts";
 import type { McpContext } from "./context.ts";
+import { ToolRefusal } from "./tool.ts";
 import type { Row } from "./bounds.ts";
 
 /**
@@ -33,6 +34,13 @@ export async function withLocalResource<T>(
     }
     signal.throwIfAborted();
     return await work(duck, local);
+  } catch (error) {
+    if (/^Out of Memory Error/.test(String((error as Error)?.message)))
+      throw new ToolRefusal(
+        `DuckDB needed more than its memory budget of ${context.sqlMemoryLimit} (the server's --memory-limit): ` +
+          "aggregate further, select fewer columns, or filter first",
+      );
+    throw error;
   } finally {
     signal.removeEventListener("abort", interrupt);
     duck.close();
