@@ -2,7 +2,7 @@ import { z } from "zod";
 import type { Resource } from "../catalog/models.ts";
 import { isTabularResource } from "../tabular/api.ts";
 import { lines, rowsText, shorten } from "./bounds.ts";
-import { summariseOpenApi } from "./openapi.ts";
+import { summariseOpenApi, type Parameter } from "./openapi.ts";
 import { organizationSummary } from "./search-tools.ts";
 import { defineTool } from "./tool.ts";
 
@@ -76,7 +76,8 @@ export const getDataset = defineTool({
     const cut = (d.description ?? "").length > DESCRIPTION_CHARS;
     const note = lines(
       all.length > RESOURCES_SHOWN &&
-        `${RESOURCES_SHOWN} of ${all.length} resources shown: list_dataset_resources(dataset="${d.id}") pages through all`,
+        `${RESOURCES_SHOWN} of ${all.length} resources shown: ` +
+          `list_dataset_resources(dataset="${d.id}") pages through all`,
       cut && `The description was cut at ${DESCRIPTION_CHARS} characters`,
     );
     const data = {
@@ -362,15 +363,14 @@ export const getDataserviceOpenapi = defineTool({
     const summary = summariseOpenApi(document, { endpoints: max_endpoints, parameters: 40 });
     const note =
       summary.endpointCount > summary.endpoints.length
-        ? `${summary.endpoints.length} of ${summary.endpointCount} endpoints listed: raise max_endpoints (up to 300) for more`
+        ? `${summary.endpoints.length} of ${summary.endpointCount} endpoints listed: ` +
+          "raise max_endpoints (up to 300) for more"
         : undefined;
     const servers = summary.servers.length ? summary.servers : service.base_api_url ? [service.base_api_url] : [];
     const endpointLines = summary.endpoints.map(
       (e) =>
         `${e.method} ${e.path}${e.summary ? ` — ${e.summary}` : ""}` +
-        (e.parameters.length
-          ? `\n  ${e.parameters.map((p) => `${p.name} (${p.in}${p.type ? `, ${p.type}` : ""}${p.required ? ", required" : ""})`).join("; ")}`
-          : ""),
+        (e.parameters.length ? `\n  ${e.parameters.map(describeParameter).join("; ")}` : ""),
     );
     return {
       data: {
@@ -384,7 +384,8 @@ export const getDataserviceOpenapi = defineTool({
         note,
       },
       text: lines(
-        `${summary.title ?? service.title}${summary.version ? ` ${summary.version}` : ""}: ${summary.endpointCount} endpoints`,
+        `${[summary.title ?? service.title, summary.version].filter(Boolean).join(" ")}: ` +
+          `${summary.endpointCount} endpoints`,
         servers.length > 0 && `Servers: ${servers.join(", ")}`,
         ...endpointLines,
         note,
@@ -392,6 +393,10 @@ export const getDataserviceOpenapi = defineTool({
     };
   },
 });
+
+function describeParameter(p: Parameter): string {
+  return `${p.name} (${[p.in, p.type, p.required && "required"].filter(Boolean).join(", ")})`;
+}
 
 export const DETAIL_TOOLS = [
   getDataset,

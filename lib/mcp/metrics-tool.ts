@@ -71,7 +71,8 @@ export const metricsTool = defineTool({
     return {
       data: { subject, id, model, months, range_totals: rangeTotals, all_time: allTime, note: note || undefined },
       text: lines(
-        `${subject}${id ? ` ${id}` : ""}: ${months.length} months${from || to ? ` (${from ?? "…"} to ${to ?? "…"})` : ""}`,
+        `${subject}${id ? ` ${id}` : ""}: ${months.length} months` +
+          (from || to ? ` (${from ?? "…"} to ${to ?? "…"})` : ""),
         rowsText(months, columns),
         `Over these months: ${describeCounts(rangeTotals)}`,
         allTime && `All time: ${describeCounts(allTime)}`,

@@ -3,9 +3,9 @@ import { basename, dirname, isAbsolute, join, relative, resolve, sep } from "nod
 import { ToolRefusal } from "./tool.ts";
 
 /**
- * Where an assistant asked to write, checked: a path an assistant gives is untrusted, so a file may be written only
- * inside the output folder the server was started with. Absolute paths, `..`, hidden names (the folder keeps its
- * download cache under `.cache`) and symbolic links leading out are refused; the answer is the real path to write.
+ * A path an assistant gives is untrusted: files are written (exports) and read (uploads) only inside the output
+ * folder the server was started with. Absolute paths, `..`, hidden names (the folder keeps its download cache under
+ * `.cache`) and symbolic links leading out are refused; the answer is the real path to use.
  */
 export async function outputPath(outputDir: string, requested: string): Promise<string> {
   const refuse = refusal(outputDir, requested, "exports are written");

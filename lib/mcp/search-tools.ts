@@ -1,5 +1,5 @@
 import { z } from "zod";
-import { SEARCH_WINDOW } from "../catalog/listing.ts";
+import { SEARCH_WINDOW, type Listing } from "../catalog/listing.ts";
 import type { Dataservice, DatasetV2, Organization, Page } from "../catalog/models.ts";
 import { lines, rowsText, shorten } from "./bounds.ts";
 import { defineTool } from "./tool.ts";
@@ -27,22 +27,36 @@ function pageNote(found: Page<unknown>, pageSize: number): string | undefined {
   const shown = (found.page - 1) * pageSize + found.data.length;
   if (shown >= found.total) return undefined;
   if ((found.page + 1) * pageSize > SEARCH_WINDOW)
-    return `Showing ${shown} of ${found.total}: search results stop at ${SEARCH_WINDOW.toLocaleString("en")}; add filters to narrow the search`;
-  return `Showing results ${shown - found.data.length + 1}-${shown} of ${found.total}: call again with page=${found.page + 1} for more, or add filters`;
+    return (
+      `Showing ${shown} of ${found.total}: search results stop at ${SEARCH_WINDOW.toLocaleString("en")}; ` +
+      "add filters to narrow the search"
+    );
+  const from = shown - found.data.length + 1;
+  const next = `call again with page=${found.page + 1} for more, or add filters`;
+  return `Showing results ${from}-${shown} of ${found.total}: ${next}`;
 }
 
-const searchText = (
-  what: string,
-  found: Page<unknown>,
+/** One page of a search, summarised: the envelope's counts, the items, and their text rendering. */
+async function searchAnswer<T, S extends Record<string, unknown>>(
+  listing: Listing<T>,
   pageSize: number,
-  rows: Record<string, unknown>[],
+  summarise: (item: T) => S,
+  what: string,
   columns: string[],
-) =>
-  lines(
-    `${found.total} ${what} found (page ${found.page}).`,
-    pageNote(found, pageSize),
-    rows.length ? rowsText(rows, columns) : undefined,
-  );
+) {
+  const found = await listing.first();
+  const items = found.data.map(summarise);
+  const note = pageNote(found, pageSize);
+  return {
+    envelope: { total: found.total, page: found.page, page_size: pageSize, note },
+    items,
+    text: lines(
+      `${found.total} ${what} found (page ${found.page}).`,
+      note,
+      items.length ? rowsText(items, columns) : undefined,
+    ),
+  };
+}
 
 const datasetItem = z.object({
   id: z.string(),
@@ -63,8 +77,8 @@ export const searchDatasets = defineTool({
   title: "Search datasets",
   description:
     "Full-text search of data.gouv.fr's datasets (the Main API's v2 search), with its filters and sorts. Answers one " +
-    "page: each dataset's id, title, organization, short description, tags and resource count. Words are ANDed: use a " +
-    "few specific words. Next steps: get_dataset for details, list_dataset_resources for its files.",
+    "page: each dataset's id, title, organization, short description, tags and resource count. Words are ANDed: " +
+    "use a few specific words. Next steps: get_dataset for details, list_dataset_resources for its files.",
   input: z.strictObject({
     q: text("Words to search for"),
     organization: text("An organization id"),
@@ -87,18 +101,10 @@ export const searchDatasets = defineTool({
   }),
   output: z.object({ ...pageOutput, datasets: z.array(datasetItem) }),
   async run({ page, page_size, ...filters }, { context, signal }) {
-    const found = await context.dg.datasets.search(filters as never, { page, pageSize: page_size, signal }).first();
-    const datasets = found.data.map(datasetSummary);
-    return {
-      data: { total: found.total, page: found.page, page_size, note: pageNote(found, page_size), datasets },
-      text: searchText("datasets", found, page_size, datasets, [
-        "id",
-        "title",
-        "organization",
-        "resources",
-        "last_update",
-      ]),
-    };
+    const listing = context.dg.datasets.search(filters as never, { page, pageSize: page_size, signal });
+    const columns = ["id", "title", "organization", "resources", "last_update"];
+    const found = await searchAnswer(listing, page_size, datasetSummary, "datasets", columns);
+    return { data: { ...found.envelope, datasets: found.items }, text: found.text };
   },
 });
 
@@ -133,9 +139,9 @@ export const searchOrganizations = defineTool({
   name: "search_organizations",
   title: "Search organizations",
   description:
-    "Search the organizations that publish on data.gouv.fr (ministries, agencies, local authorities, companies), with " +
-    "the API's filters and sorts. Answers one page: id, name, acronym, badges and dataset count. Pass an id to " +
-    "search_datasets(organization=…) to list what it publishes, or to get_organization for details.",
+    "Search the organizations that publish on data.gouv.fr (ministries, agencies, local authorities, companies), " +
+    "with the API's filters and sorts. Answers one page: id, name, acronym, badges and dataset count. Pass an id " +
+    "to search_datasets(organization=…) to list what it publishes, or to get_organization for details.",
   input: z.strictObject({
     q: text("Words to search for"),
     badge: text('A badge kind, e.g. "public-service", "certified", "local-authority"'),
@@ -146,14 +152,10 @@ export const searchOrganizations = defineTool({
   }),
   output: z.object({ ...pageOutput, organizations: z.array(organizationItem) }),
   async run({ page, page_size, ...filters }, { context, signal }) {
-    const found = await context.dg.organizations
-      .search(filters as never, { page, pageSize: page_size, signal })
-      .first();
-    const organizations = found.data.map(organizationSummary);
-    return {
-      data: { total: found.total, page: found.page, page_size, note: pageNote(found, page_size), organizations },
-      text: searchText("organizations", found, page_size, organizations, ["id", "name", "acronym", "datasets"]),
-    };
+    const listing = context.dg.organizations.search(filters as never, { page, pageSize: page_size, signal });
+    const columns = ["id", "name", "acronym", "datasets"];
+    const found = await searchAnswer(listing, page_size, organizationSummary, "organizations", columns);
+    return { data: { ...found.envelope, organizations: found.items }, text: found.text };
   },
 });
 
@@ -199,12 +201,10 @@ export const searchDataservices = defineTool({
   }),
   output: z.object({ ...pageOutput, dataservices: z.array(dataserviceItem) }),
   async run({ page, page_size, ...filters }, { context, signal }) {
-    const found = await context.dg.dataservices.search(filters as never, { page, pageSize: page_size, signal }).first();
-    const dataservices = found.data.map(dataserviceSummary);
-    return {
-      data: { total: found.total, page: found.page, page_size, note: pageNote(found, page_size), dataservices },
-      text: searchText("dataservices", found, page_size, dataservices, ["id", "title", "organization", "base_api_url"]),
-    };
+    const listing = context.dg.dataservices.search(filters as never, { page, pageSize: page_size, signal });
+    const columns = ["id", "title", "organization", "base_api_url"];
+    const found = await searchAnswer(listing, page_size, dataserviceSummary, "dataservices", columns);
+    return { data: { ...found.envelope, dataservices: found.items }, text: found.text };
   },
 });
 

@@ -91,7 +91,8 @@ async function singleSelect(duck: Duck, sql: string): Promise<DuckDBPreparedStat
     const message = String((error as Error).message ?? error);
     if (/^Permission Error/.test(message))
       throw new ToolRefusal(
-        `the SQL reaches outside the table ${TABLE}: files and the network are closed to it (DuckDB: ${message.split("\n")[0]})`,
+        `the SQL reaches outside the table ${TABLE}: files and the network are closed to it ` +
+          `(DuckDB: ${message.split("\n")[0]})`,
       );
     throw error;
   }

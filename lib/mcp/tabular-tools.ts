@@ -94,7 +94,8 @@ export const getResourceProfile = defineTool({
         note,
       },
       text: lines(
-        `Served by the Tabular API: ${rows ?? "?"} rows, ${all.length} columns; aggregation ${aggregation ? "allowed" : "not allowed remotely (query_tabular runs it locally)"}.`,
+        `Served by the Tabular API: ${rows ?? "?"} rows, ${all.length} columns; aggregation ` +
+          (aggregation ? "allowed." : "not allowed remotely (query_tabular runs it locally)."),
         rowsText(
           columns.map((c) => ({ ...c, top: c.top?.map((t) => t.value).join(" | ") })),
           ["name", "type", "format", "missing", "distinct", "min", "max", "top"],
@@ -160,10 +161,12 @@ export const queryTabular = defineTool({
     const more = found.total !== undefined ? found.total > last : found.rows.length === args.page_size;
     const note = lines(
       bounded.dropped > 0 &&
-        `${bounded.dropped} rows of this page were left out to stay under 100,000 characters: ask for fewer columns or a smaller page_size`,
+        `${bounded.dropped} rows of this page were left out to stay under 100,000 characters: ` +
+          "ask for fewer columns or a smaller page_size",
       bounded.shortened && "Values longer than 1,000 characters were shortened",
       more &&
-        `Rows ${first}-${last}${found.total !== undefined ? ` of ${found.total}` : ""}: call again with page=${args.page + 1} for more, or export_tabular to write all of them to a file`,
+        `Rows ${first}-${last}${found.total !== undefined ? ` of ${found.total}` : ""}: call again with ` +
+          `page=${args.page + 1} for more, or export_tabular to write all of them to a file`,
     );
     const data = {
       resource_id: args.resource_id,

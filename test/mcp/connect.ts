@@ -4,7 +4,7 @@ import { StdioClientTransport } from "@modelcontextprotocol/sdk/client/stdio.js"
 import { StreamableHTTPClientTransport } from "@modelcontextprotocol/sdk/client/streamableHttp.js";
 import type { CallToolResult } from "@modelcontextprotocol/sdk/types.js";
 
-/** `datagouv mcp` as an assistant starts it: the compiled command in a process of its own, reached with the SDK's client. */
+/** `datagouv mcp` as an assistant starts it: the compiled command in a process of its own, spoken to by the SDK. */
 export interface McpSession {
   client: Client;
   /** The HTTP endpoint, for the HTTP transport. */

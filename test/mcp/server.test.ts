@@ -43,7 +43,8 @@ for (const [transport, connect] of Object.entries(TRANSPORTS)) {
       env.sandbox.faults.clear();
       expect(answer.isError).toBe(true);
       expect(textOf(answer)).toBe(
-        "query_tabular did not finish within 2 s and was stopped: the platform may be slow or overloaded; retry later, or narrow the request",
+        "query_tabular did not finish within 2 s and was stopped: the platform may be slow or overloaded; " +
+          "retry later, or narrow the request",
       );
       expect(Date.now() - started).toBeLessThan(6_000);
       // and the server goes on answering
@@ -56,7 +57,10 @@ for (const [transport, connect] of Object.entries(TRANSPORTS)) {
       env.sandbox.faults.clear();
       expect(answer.isError).toBe(true);
       expect(textOf(answer)).toMatch(
-        /^Main API GET http:\/\/127\.0\.0\.1:\d+\/api\/2\/datasets\/search\/\?q=communes&page=1&page_size=20 failed: 302 overloaded — redirected to .*sorry\..*The platform is overloaded; retry later$/,
+        new RegExp(
+          "^Main API GET http://127\\.0\\.0\\.1:\\d+/api/2/datasets/search/\\?q=communes&page=1&page_size=20 " +
+            "failed: 302 overloaded — redirected to .*sorry\\..*The platform is overloaded; retry later$",
+        ),
       );
     });
 
@@ -112,7 +116,7 @@ describe("datagouv mcp --allow-writes with an API key", () => {
     }
   });
 
-  it("creates a draft, uploads an export from the output folder, links a file, publishes: as the library sees it", async () => {
+  it("create a draft, upload an export, link a file, publish: as the library sees it", async () => {
     const created = dataOf(
       await call(session, "create_dataset", {
         title: "Départements d'Occitanie",
@@ -162,6 +166,24 @@ describe("datagouv mcp --allow-writes with an API key", () => {
     expect(dataset.resources![1].format).toBe("html");
     // the sandbox profiles an uploaded CSV and serves its rows, as the platform does
     expect(await env.dg.tabular(uploaded.id).count()).toBe(13);
+  });
+
+  it("refuse a wrong argument with a message naming it", async () => {
+    const valid: Record<string, Record<string, unknown>> = {
+      create_dataset: { title: "t", description: "d" },
+      update_dataset: { dataset: "d" },
+      add_resource_link: { dataset: "d", title: "t", url: "https://example.org/" },
+      upload_resource: { dataset: "d", path: "x.csv" },
+      update_resource: { dataset: "d", resource_id: "r" },
+    };
+    for (const name of WRITE_TOOLS) {
+      const answer = await call(session, name, { ...valid[name], colour: "blue" });
+      expect(textOf(answer)).toMatch(
+        new RegExp(`Invalid arguments for tool ${name}:.*Unrecognized key.*"colour"`, "s"),
+      );
+    }
+    const url = await call(session, "add_resource_link", { ...valid.add_resource_link, url: "not a url" });
+    expect(textOf(url)).toMatch(/Invalid URL at url/);
   });
 
   it("uploads only files inside the output folder", async () => {

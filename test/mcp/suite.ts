@@ -85,7 +85,7 @@ export function toolSuite(transport: string, connect: Connect): void {
   });
 
   describe(`datagouv mcp over ${transport}: the tools`, () => {
-    it("lists the read tools, each with a strict JSON Schema for its input, an output schema and a description", async () => {
+    it("lists the read tools, each with a strict input JSON Schema, an output schema and a description", async () => {
       const { tools } = await session.client.listTools();
       expect(tools.map((t) => t.name).sort()).toEqual([...READ_TOOLS].sort());
       for (const tool of tools) {
@@ -124,7 +124,7 @@ export function toolSuite(transport: string, connect: Connect): void {
       expect(textOf(badMonth)).toMatch(/a month is written YYYY-MM at from/);
     });
 
-    it("search_datasets, search_organizations and search_dataservices answer what the library's search does", async () => {
+    it("the three searches answer what the library's search does", async () => {
       const datasets = dataOf(await use("search_datasets", { q: "communes", page_size: 5 }));
       const expected = await env.dg.datasets.search({ q: "communes" }, { pageSize: 5 }).first();
       expect(datasets.total).toBe(expected.total);
@@ -151,7 +151,7 @@ export function toolSuite(transport: string, connect: Connect): void {
       expect(textOf(services)).toContain(expectedServices.data[0].title);
     });
 
-    it("pages past the first say how to get the rest, and the 10,000-result window is refused before any request", async () => {
+    it("a page says how to get the next; the 10,000-result window is refused before any request", async () => {
       const first = dataOf(await use("search_datasets", { page_size: 2 }));
       const total = (await env.dg.datasets.search({}, { pageSize: 2 }).first()).total;
       expect(first.datasets).toHaveLength(2);
@@ -160,7 +160,7 @@ export function toolSuite(transport: string, connect: Connect): void {
       expect(textOf(beyond)).toMatch(/^Refused before any request: search results stop at 10000/);
     });
 
-    it("get_dataset, list_dataset_resources, get_resource, get_organization and get_dataservice answer the library's objects", async () => {
+    it("the detail tools answer the library's dataset, resources, resource, organization and dataservice", async () => {
       const dataset = dataOf(await use("get_dataset", { dataset: COMMUNES_DATASET }));
       const expected = await env.dg.datasets.get(COMMUNES_DATASET);
       expect(dataset).toMatchObject({ id: expected.id, title: expected.title, license: expected.license });
@@ -227,7 +227,7 @@ export function toolSuite(transport: string, connect: Connect): void {
   });
 
   describe(`datagouv mcp over ${transport}: tabular resources`, () => {
-    it("get_resource_profile answers the profile's columns and whether the API serves and aggregates the resource", async () => {
+    it("get_resource_profile answers the profile's columns, whether the API serves and aggregates it", async () => {
       const answer = dataOf(await use("get_resource_profile", { resource_id: TEST_TABLE }));
       const { profile } = await env.dg.tabularApi.profile(TEST_TABLE);
       expect(answer.served).toBe(true);
@@ -270,7 +270,8 @@ export function toolSuite(transport: string, connect: Connect): void {
       expect(answer.total).toBeGreaterThan(15);
       expect(answer.rows).toEqual(page!.data);
       expect(answer.note).toBe(
-        `Rows 1-15 of ${answer.total}: call again with page=2 for more, or export_tabular to write all of them to a file`,
+        `Rows 1-15 of ${answer.total}: call again with page=2 for more, ` +
+          "or export_tabular to write all of them to a file",
       );
     });
 
@@ -373,7 +374,7 @@ export function toolSuite(transport: string, connect: Connect): void {
       expect(textOf(local)).toMatch(/local DuckDB: the Tabular API does not aggregate this resource/);
     });
 
-    it("query_tabular refuses, before any request, what the Tabular API cannot express, with the library's reason", async () => {
+    it("query_tabular refuses before any request what the API cannot express, with the library's reason", async () => {
       const refusals: [Record<string, unknown>, () => unknown][] = [
         [
           { where: [{ column: "nom_commune", op: "exact", value: "a&b" }] },
@@ -409,7 +410,7 @@ export function toolSuite(transport: string, connect: Connect): void {
       }
     });
 
-    it("query_tabular's answer on the 1,000,000-row resource stays within its caps and says how to get the rest", async () => {
+    it("query_tabular on the 1,000,000-row resource stays within its caps and says how to get the rest", async () => {
       const result = await use("query_tabular", { resource_id: BIG_RESOURCE_ID, page_size: 200, page: 3 });
       const answer = dataOf(result);
       expect(answer.total).toBe(1_000_000);
@@ -460,7 +461,7 @@ export function toolSuite(transport: string, connect: Connect): void {
       expect(await ids(answer.path)).toEqual(await ids(library));
     });
 
-    it("export_tabular writes all 1,000,000 rows to CSV and answers the path, the count and the columns, not the rows", async () => {
+    it("export_tabular writes all 1,000,000 rows to CSV, answering path, count and columns, not rows", async () => {
       const result = await use("export_tabular", { resource_id: BIG_RESOURCE_ID, path: "all-readings.csv" });
       const answer = dataOf(result);
       expect(answer.rows).toBe(await env.dg.tabular(BIG_RESOURCE_ID).count());
