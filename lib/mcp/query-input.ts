@@ -17,7 +17,7 @@ const scalar = z.union([z.string(), z.number(), z.boolean()]);
 
 const filterInput = z.strictObject({
   column: z.string().min(1),
-  op: z.enum(OPERATORS).describe(OPERATOR_MEANINGS),
+  op: z.enum(OPERATORS),
   value: z
     .union([scalar, z.array(z.union([z.string(), z.number()])).min(1)])
     .optional()
@@ -37,7 +37,10 @@ export const QUERY_SHAPE = {
   where: z
     .array(z.union([filterInput, orInput]))
     .default([])
-    .describe("Conditions, all required; an {or: […]} item matches rows meeting any of its conditions"),
+    .describe(
+      "Conditions {column, op, value}, all required; an {or: […]} item matches rows meeting any of its conditions. " +
+        `Operators: ${OPERATOR_MEANINGS}`,
+    ),
   sort: z
     .strictObject({ column: z.string().min(1), direction: z.enum(["asc", "desc"]).default("asc") })
     .optional()
