@@ -25,6 +25,10 @@ const COMMANDS: Record<string, { summary: string; load: () => Promise<(argv: str
     summary: "make a dataset and its resources on data.gouv.fr match a manifest (YAML or JSON)",
     load: async () => (await import("./publish.ts")).main,
   },
+  mcp: {
+    summary: "serve the toolkit to AI assistants as a Model Context Protocol server (stdio or HTTP)",
+    load: async () => (await import("./mcp.ts")).main,
+  },
   sandbox: {
     summary: "run the embedded data.gouv.fr sandbox on loopback",
     load: async () => (await import("./sandbox.ts")).main,

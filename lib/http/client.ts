@@ -1,4 +1,4 @@
-import { Agent, interceptors, type Dispatcher } from "undici";
+import { Agent, interceptors, Pool, type Dispatcher } from "undici";
 import { VERSION } from "./version.ts";
 import { type Endpoints } from "./endpoints.ts";
 import { DataGouvError, hintFor, kindOfFailure, networkHint, parseErrorBody, type Api } from "./errors.ts";
@@ -72,6 +72,8 @@ export class HttpClient {
   readonly #apiKey?: string;
   readonly #dispatcher: Dispatcher;
   readonly #ownsDispatcher: boolean;
+  /** The agent's pools: once closing, the agent forgets them, and only they can still cut requests under way. */
+  readonly #pools = new Set<Pool>();
   #closed = false;
   readonly #userAgent: string;
   readonly #timeoutMs: number;
@@ -93,6 +95,13 @@ export class HttpClient {
         headersTimeout: this.#timeoutMs,
         bodyTimeout: options.bodyTimeoutMs ?? 60_000,
         connect: { timeout: Math.min(this.#timeoutMs, 10_000) },
+        factory: (origin, options) => {
+          // the agent closes a pool once its connections are gone: such pools hold nothing to cut
+          for (const idle of this.#pools) if (idle.closed || idle.destroyed) this.#pools.delete(idle);
+          const pool = new Pool(origin, options);
+          this.#pools.add(pool);
+          return pool;
+        },
       });
     this.#ownsDispatcher = options.dispatcher === undefined;
     this.#dispatcher = base.compose(
@@ -202,7 +211,7 @@ export class HttpClient {
     const late = new Promise<false>((resolve) => (timer = setTimeout(() => resolve(false), 1000)));
     const closed = await Promise.race([graceful, late]);
     clearTimeout(timer);
-    if (!closed) await this.#dispatcher.destroy();
+    if (!closed) await Promise.all([...this.#pools].map((pool) => pool.destroy()));
   }
 
   #root(api: Api): string {

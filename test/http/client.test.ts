@@ -80,6 +80,19 @@ describe("requests", () => {
     }
   });
 
+  it("close() cuts, after a second's grace, a request the server never answers", async () => {
+    server = await startTestServer(() => {});
+    const http = clientFor(server.url, { retry: { retries: 0 } });
+    const pending = failure(http.json("main", "api/1/site/"));
+    await new Promise((resolve) => setTimeout(resolve, 200));
+    const started = Date.now();
+    await http.close();
+    const error = await pending;
+    expect(Date.now() - started).toBeLessThan(3_000);
+    expect(error.kind).toBe("network");
+    expect(error.message).toMatch(/destroyed/);
+  });
+
   it("a write without a key fails before sending, saying how to set one", async () => {
     server = await startTestServer((_req, res) => sendJson(res, 201, {}));
     const error = await failure(clientFor(server.url).json("main", "api/1/datasets/", { json: {}, auth: true }));
