@@ -53,7 +53,7 @@ export async function main(argv: string[]): Promise<number> {
     throw new UsageError(`--http takes a port number, not ${JSON.stringify(values.http)}`);
   const seconds = (text: string | undefined, flag: string) =>
     text === undefined ? undefined : positiveInt(text, flag) * 1000;
-  const { createContext, createMcpServer, serveHttp } = await import("../mcp/index.ts");
+  const { createContext, createMcpServer, serveHttp } = await loadServer();
   const { checkMemoryLimit } = await import("../duckdb/connection.ts");
   let sqlMemoryLimit: string | undefined;
   try {
@@ -111,5 +111,21 @@ export async function main(argv: string[]): Promise<number> {
     return EXIT.ok;
   } finally {
     await context.dg.close();
+  }
+}
+
+/** The MCP SDK is an optional peer dependency: only this command needs it. */
+const SDK_PACKAGES = ["@modelcontextprotocol/sdk", "zod"];
+
+async function loadServer(): Promise<typeof import("../mcp/index.ts")> {
+  try {
+    return await import("../mcp/index.ts");
+  } catch (error) {
+    const { code, message } = error as { code?: string; message?: string };
+    if (code === "ERR_MODULE_NOT_FOUND" && SDK_PACKAGES.some((name) => message?.includes(`'${name}`)))
+      throw new UsageError(
+        `datagouv mcp needs the MCP SDK, an optional part of datagouv-kit: install it with \`npm install ${SDK_PACKAGES.join(" ")}\``,
+      );
+    throw error;
   }
 }

@@ -1,5 +1,4 @@
 import { stat } from "node:fs/promises";
-import { DuckDBInstance } from "@duckdb/node-api";
 import { z } from "zod";
 import { buildCatalogDatabase, CATALOG_QUERIES, catalogReport, type CatalogQuery } from "../duckdb/catalog-database.ts";
 import { Duck } from "../duckdb/connection.ts";
@@ -35,10 +34,9 @@ export const catalogReportTool = defineTool({
   }),
   async run({ report, refresh }, { context }) {
     const builtAt = await catalogDatabase(context, refresh);
-    const instance = await DuckDBInstance.create(context.catalogDb, { access_mode: "READ_ONLY" });
-    const connection = await instance.connect();
+    const database = await Duck.open({ path: context.catalogDb, readOnly: true });
     try {
-      const found = (await catalogReport(Duck.wrap(connection), report)).map(plain);
+      const found = (await catalogReport(database, report)).map(plain);
       const bounded = boundRows(found.slice(0, MAX_ROWS));
       const columns = bounded.rows.length ? Object.keys(bounded.rows[0]) : [];
       const note = found.length > MAX_ROWS ? `${MAX_ROWS} of ${found.length} rows answered` : undefined;
@@ -47,8 +45,7 @@ export const catalogReportTool = defineTool({
         text: lines(`${report} (catalog database built ${builtAt}):`, rowsText(bounded.rows, columns), note),
       };
     } finally {
-      connection.closeSync();
-      instance.closeSync();
+      database.close();
     }
   },
 });

@@ -146,20 +146,26 @@ describe("the package installed from its tarball into a new project", () => {
     expect(result.rows).toBe(expected);
   });
 
-  it("a strict TypeScript consumer type-checks against the .d.ts, with NodeNext and with bundler resolution", async () => {
-    const tsc = join(REPO, "node_modules/typescript/bin/tsc");
-    const checks = await Promise.all(
-      ["nodenext", "bundler"].map((name) => run(process.execPath, [tsc, "-p", `tsconfig.${name}.json`, "--listFiles"])),
-    );
-    for (const check of checks) {
-      const files = check.stdout.split("\n");
-      expect(files.filter((line) => line.includes("error TS"))).toEqual([]);
-      expect(check.code).toBe(0);
-      // the declarations are what gets checked, not the TypeScript sources the package also ships
-      expect(files.some((file) => file.endsWith("node_modules/datagouv-kit/build/lib/index.d.ts"))).toBe(true);
-      expect(files.filter((file) => /node_modules\/datagouv-kit\/(lib|loaders)\/.*\.ts$/.test(file))).toEqual([]);
-    }
-  });
+  it(
+    "a strict TypeScript consumer type-checks against the .d.ts, with NodeNext and with bundler resolution",
+    { timeout: 240_000 },
+    async () => {
+      const tsc = join(REPO, "node_modules/typescript/bin/tsc");
+      const checks = await Promise.all(
+        ["nodenext", "bundler"].map((name) =>
+          run(process.execPath, [tsc, "-p", `tsconfig.${name}.json`, "--listFiles"]),
+        ),
+      );
+      for (const check of checks) {
+        const files = check.stdout.split("\n");
+        expect(files.filter((line) => line.includes("error TS"))).toEqual([]);
+        expect(check.code).toBe(0);
+        // the declarations are what gets checked, not the TypeScript sources the package also ships
+        expect(files.some((file) => file.endsWith("node_modules/datagouv-kit/build/lib/index.d.ts"))).toBe(true);
+        expect(files.filter((file) => /node_modules\/datagouv-kit\/(lib|loaders)\/.*\.ts$/.test(file))).toEqual([]);
+      }
+    },
+  );
 
   it("Deno imports the package from node_modules and runs a query", async () => {
     const deno = join(BIN, "deno");
@@ -209,6 +215,14 @@ describe("the package installed from its tarball into a new project", () => {
     expect(ran.stdout.trim()).toBe(usage());
     for (const command of ["tabular", "metrics", "datasets", "catalog", "publish", "sandbox"])
       expect(ran.stdout).toMatch(new RegExp(`^  ${command} `, "m"));
+  });
+
+  it("`datagouv mcp` without the optional MCP SDK names the packages to install", async () => {
+    expect(existsSync(join(project, "node_modules/@modelcontextprotocol/sdk"))).toBe(false);
+    const refused = await run("npx", ["--no-install", "datagouv", "mcp"]);
+    expect(refused.code).toBe(2);
+    expect(refused.stderr).toContain("npm install @modelcontextprotocol/sdk zod");
+    expect(refused.stderr).not.toMatch(/\n\s+at /);
   });
 
   it("`datagouv sandbox` names the package to install, and serves once it is installed", async () => {
