@@ -1,4 +1,5 @@
 import { DataGouvError } from "../http/errors.ts";
+import { wireRefusal } from "../query/encode.ts";
 import { TabularApi } from "../tabular/api.ts";
 import type { TabularQuery } from "../tabular/query.ts";
 import type { Duck } from "./connection.ts";
@@ -14,8 +15,10 @@ export interface ModeChoice {
   reason: string;
 }
 
-/** The Tabular API when it serves the resource and accepts the query; the local file otherwise. */
+/** The Tabular API when it serves the resource and can be sent the query; the local file otherwise. */
 export async function chooseMode(query: TabularQuery): Promise<ModeChoice> {
+  const refusal = wireRefusal(query.spec);
+  if (refusal) return { mode: "local", reason: refusal };
   const api = new TabularApi(bound(query));
   try {
     await api.profile(query.resourceId);

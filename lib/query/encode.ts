@@ -20,10 +20,11 @@ import { AGGREGATORS, escapeLike, isAggregator, isOperator, OPERATOR_TABLE, OPER
  */
 export function encodeQuerySpec(spec: QuerySpec): string {
   validateSpec(spec);
+  const refusal = wireRefusal(spec);
+  if (refusal) throw new QueryError(refusal);
   const parts: string[] = [];
   for (const condition of spec.where) parts.push(...topLevel(condition));
-  if (spec.columns)
-    parts.push(`columns=${spec.columns.map((column) => wire(quotedText(column), `",`)).join(",")}`);
+  if (spec.columns) parts.push(`columns=${spec.columns.map((column) => wire(quotedText(column), `",`)).join(",")}`);
   if (spec.sort) parts.push(`${topColumn(spec.sort.column)}__sort=${spec.sort.direction}`);
   for (const { column, op } of spec.aggregations) {
     // a bare argument whose second "__" piece is isnull/isnotnull is read as that filter: hide its underscores
@@ -80,7 +81,8 @@ function valueText(filter: Filter, inGroup: boolean): string {
   }
   if (op === "contains" || op === "notcontains") return containsText(filter);
   const value = filter.value as string;
-  return inGroup ? `"${quotedText(value)}"` : value;
+  // a bare value in a logic tree ends at "," or ")", and one starting with '"' is read as quoted
+  return inGroup && /^"|[,)]/.test(value) ? `"${quotedText(value)}"` : value;
 }
 
 /** What api-tabular wraps in `*…*` for ILIKE: the value with `%`, `_` and `\` escaped, or the pattern's middle. */
@@ -109,6 +111,64 @@ const hex = (char: string) => char.charCodeAt(0).toString(16).toUpperCase().padS
 /** Percent-encoding of one piece as a URL component (a resource id, a path segment). */
 export const encodeComponent = encodeURIComponent;
 
+/**
+ * Why the Tabular API cannot be sent this query, or undefined when it can: what the chain has no form for. Such a
+ * query still runs locally, with its meaning.
+ */
+export function wireRefusal(spec: QuerySpec): string | undefined {
+  if (spec.aggregations.length > 0 && spec.aggregations.every((a) => a.op === "groupby"))
+    return (
+      "a group-by without an aggregate cannot be sent: PostgREST groups only when something is aggregated, and " +
+      "would return every row's value (add a count, or run the query locally)"
+    );
+  const names = [
+    ...(spec.columns ?? []),
+    ...(spec.sort ? [spec.sort.column] : []),
+    ...spec.aggregations.map((a) => a.column),
+  ];
+  for (const name of names) {
+    const problem = textRefusal(name, `the column name ${JSON.stringify(name)}`);
+    if (problem) return problem;
+  }
+  const visit = (condition: Condition, depth: number): string | undefined => {
+    if (condition.type !== "filter") {
+      const inner = depth > 0 || (condition.type === "or" && condition.items.length > 1) ? depth + 1 : 0;
+      for (const item of condition.items) {
+        const problem = visit(item, inner);
+        if (problem) return problem;
+      }
+      return undefined;
+    }
+    const { column, op, value } = condition;
+    const values = value === undefined ? [] : Array.isArray(value) ? value : [value];
+    for (const text of [column, ...values, ...(condition.pattern ? [condition.pattern] : [])]) {
+      const problem = textRefusal(text, `${JSON.stringify(text)} (on ${JSON.stringify(column)})`);
+      if (problem) return problem;
+    }
+    const like = condition.pattern ?? (op === "contains" || op === "notcontains" ? escapeLike(value as string) : "");
+    if (depth > 0 && /[,)]/.test(like))
+      return (
+        `the ${op} value ${JSON.stringify(value ?? condition.pattern)} holds a comma or a closing parenthesis, which an ` +
+        "or-group cannot carry (PostgREST's logic trees end a bare value there, and api-tabular puts this one " +
+        "outside quotes): filter on it at the top level, on another part of the text, or run the query locally"
+      );
+    return undefined;
+  };
+  for (const condition of spec.where) {
+    const problem = visit(condition, 0);
+    if (problem) return problem;
+  }
+  return undefined;
+}
+
+/** PostgreSQL's text holds no NUL, and a lone surrogate has no UTF-8: neither can reach the database. */
+function textRefusal(text: string, what: string): string | undefined {
+  if (text.includes("\0")) return `${what} holds a NUL character, which PostgreSQL's text cannot hold`;
+  if (/[\uD800-\uDBFF](?![\uDC00-\uDFFF])|(?<![\uD800-\uDBFF])[\uDC00-\uDFFF]/.test(text))
+    return `${what} holds a lone UTF-16 surrogate, which has no UTF-8 form to send`;
+  return undefined;
+}
+
 export function validateSpec(spec: QuerySpec): void {
   if (spec.columns && spec.aggregations.length > 0) {
     throw new QueryError(
@@ -132,16 +192,14 @@ export function validateSpec(spec: QuerySpec): void {
       );
     }
   }
-  for (const condition of spec.where) validateCondition(condition, 0);
+  for (const condition of spec.where) validateCondition(condition);
 }
 
-/** `depth` counts the or-groups with several items around the condition (a one-item group is sent as its item). */
-function validateCondition(condition: Condition, depth: number): void {
+function validateCondition(condition: Condition): void {
   if (condition.type !== "filter") {
     if (condition.items.length === 0)
       throw new QueryError(`an ${condition.type}(…) group needs at least one condition`);
-    const inner = depth > 0 || (condition.type === "or" && condition.items.length > 1) ? depth + 1 : 0;
-    for (const item of condition.items) validateCondition(item, inner);
+    for (const item of condition.items) validateCondition(item);
     return;
   }
   const { column, op, value } = condition;
@@ -166,14 +224,6 @@ function validateCondition(condition: Condition, depth: number): void {
   const values = value === undefined ? [] : Array.isArray(value) ? value : [value];
   if (list && values.length === 0)
     throw new QueryError(`${op} needs at least one value (on ${JSON.stringify(column)})`);
-  for (const v of values) checkText(v, `the value ${JSON.stringify(v)}`);
-  const like = condition.pattern ?? (op === "contains" || op === "notcontains" ? escapeLike(value as string) : "");
-  if (depth > 0 && /[,)]/.test(like))
-    throw new QueryError(
-      `the ${op} value ${JSON.stringify(value)} holds a comma or a closing parenthesis, which an or-group cannot ` +
-        "carry (PostgREST's logic trees end a bare value there, and api-tabular puts this one outside quotes): " +
-        "filter on it at the top level, or on another part of the text",
-    );
 }
 
 /** A raw ILIKE pattern passes when api-tabular's `*…*` and PostgREST's `*` → `%` can give it back. */
@@ -185,19 +235,10 @@ function validatePattern(filter: Filter): void {
     throw new QueryError(
       `the LIKE pattern ${JSON.stringify(pattern)} cannot be sent: the Tabular API wraps the value in %…% and turns every * into %`,
     );
-  checkText(pattern, `the pattern ${JSON.stringify(pattern)}`);
 }
 
 function checkName(column: string, where: string): void {
   if (typeof column !== "string" || column.length === 0) throw new QueryError(`${where}: a column name is required`);
-  checkText(column, `the column name ${JSON.stringify(column)}`);
-}
-
-/** PostgreSQL's text holds no NUL, and a lone surrogate has no UTF-8: neither can reach the database. */
-function checkText(text: string, what: string): void {
-  if (text.includes("\0")) throw new QueryError(`${what} holds a NUL character, which PostgreSQL's text cannot hold`);
-  if (/[\uD800-\uDBFF](?![\uDC00-\uDFFF])|(?<![\uD800-\uDBFF])[\uDC00-\uDFFF]/.test(text))
-    throw new QueryError(`${what} holds a lone UTF-16 surrogate, which has no UTF-8 form to send`);
 }
 
 export function isGroup(condition: Condition): condition is Group {

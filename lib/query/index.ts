@@ -29,7 +29,7 @@ export {
   or,
   type Value,
 } from "./conditions.ts";
-export { encodeComponent, encodeQuerySpec, isGroup, validateSpec } from "./encode.ts";
+export { encodeComponent, encodeQuerySpec, isGroup, validateSpec, wireRefusal } from "./encode.ts";
 export { QueryBuilder } from "./builder.ts";
 export {
   DatabaseError,

@@ -44,8 +44,7 @@ export const invalidInput = (type: PythonType | "id", value: string) =>
   );
 
 const outOfRange = (message: string) => new DatabaseError("22003", message);
-const fieldOverflow = (value: string) =>
-  new DatabaseError("22008", `date/time field value out of range: "${value}"`);
+const fieldOverflow = (value: string) => new DatabaseError("22008", `date/time field value out of range: "${value}"`);
 
 const RANGES = { int: [-(2n ** 63n), 2n ** 63n - 1n], id: [-(2n ** 31n), 2n ** 31n - 1n] } as const;
 
@@ -94,7 +93,12 @@ function readBool(value: string, text: string): string {
   const word = text.toLowerCase();
   if (word === "1" || word === "on" || (word !== "" && ("true".startsWith(word) || "yes".startsWith(word))))
     return "true";
-  if (word === "0" || word === "of" || word === "off" || (word !== "" && ("false".startsWith(word) || "no".startsWith(word))))
+  if (
+    word === "0" ||
+    word === "of" ||
+    word === "off" ||
+    (word !== "" && ("false".startsWith(word) || "no".startsWith(word)))
+  )
     return "false";
   throw invalidInput("bool", value);
 }
@@ -129,7 +133,9 @@ function readTimestamp(value: string, text: string): ReadValue {
   if (rest === "") return { text: `${day} 00:00:00` };
   const time = TIME.exec(rest);
   if (!time) throw invalidInput("datetime", value);
-  const [hours, minutes, seconds = 0] = [time[1], time[2], time[3]].map((t) => (t === undefined ? undefined : Number(t)));
+  const [hours, minutes, seconds = 0] = [time[1], time[2], time[3]].map((t) =>
+    t === undefined ? undefined : Number(t),
+  );
   const { micros, carry } = roundFraction(time[4] ?? "");
   if (hours! > 24 || minutes! > 59 || seconds > 59 || (hours === 24 && (minutes! > 0 || seconds > 0 || micros > 0)))
     throw fieldOverflow(value);

@@ -89,7 +89,10 @@ export async function* dataRows<R>(
     // __id is unique: its pages hold no tie
     spec?.sort && spec.sort.column !== "__id" && spec.aggregations.length === 0 && options.page === undefined
       ? sortedRows<R>(http, target, spec, { ...options, pageSize })
-      : pagedRows<R>(http, target, typeof query === "string" ? query : encodeQuerySpec(query), { ...options, pageSize });
+      : pagedRows<R>(http, target, typeof query === "string" ? query : encodeQuerySpec(query), {
+          ...options,
+          pageSize,
+        });
   let count = 0;
   for await (const row of rows) {
     yield row;

@@ -103,10 +103,13 @@ function addFilter(argument: string, value: string, inOperator = false): [string
   if (argument === "columns") {
     if (inOperator) throw new MalformedQuery(`Argument \`${argument}\` can't be set within an operator`);
     if (value.includes('"')) throw new MalformedQuery('Forbidden character `"` in a column name');
-    return [`select=${value
-      .split(",")
-      .map((c) => `"${c}"`)
-      .join(",")}`, false];
+    return [
+      `select=${value
+        .split(",")
+        .map((c) => `"${c}"`)
+        .join(",")}`,
+      false,
+    ];
   }
   if (argument.includes("__")) {
     const [column, comparator] = columnAndOperator(argument);

@@ -87,7 +87,10 @@ function toAggregation(item: { field: string; aggregate?: Aggregation["op"]; ali
 
 function toGroup(tree: PgTree): Condition {
   if (tree.not) throw new Unsupported("negated logic trees");
-  return { type: tree.type, items: tree.items.map((item) => (item.type === "filter" ? toFilter(item) : toGroup(item))) };
+  return {
+    type: tree.type,
+    items: tree.items.map((item) => (item.type === "filter" ? toFilter(item) : toGroup(item))),
+  };
 }
 
 function toFilter(filter: PgFilter): Filter {

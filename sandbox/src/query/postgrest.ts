@@ -84,7 +84,9 @@ export function queryPairs(query: string): [string, string | undefined][] {
   if (text === "") return [];
   return text.split(/[&;]/).map((piece) => {
     const equals = piece.indexOf("=");
-    return equals < 0 ? [urlDecode(piece), undefined] : [urlDecode(piece.slice(0, equals)), urlDecode(piece.slice(equals + 1))];
+    return equals < 0
+      ? [urlDecode(piece), undefined]
+      : [urlDecode(piece.slice(0, equals)), urlDecode(piece.slice(equals + 1))];
   });
 }
 
@@ -271,7 +273,7 @@ class Grammar {
         let quantifier: "any" | "all" | undefined;
         if (this.#eat("(any)")) quantifier = "any";
         else if (this.#eat("(all)")) quantifier = "all";
-        if (!this.#eat(".")) this.#fail('delimiter (.)');
+        if (!this.#eat(".")) this.#fail("delimiter (.)");
         return { quantifier };
       });
       if (found) {

@@ -115,7 +115,9 @@ const UPPER_ALNUM = /^[A-Z0-9]{2}$/;
  * escaped. Lone surrogates are dropped (`encode("utf8", errors="ignore")`).
  */
 export function requoteQuery(text: string): string {
-  const bytes = Buffer.from(text.replace(/[\uD800-\uDBFF](?![\uDC00-\uDFFF])|(?<![\uD800-\uDBFF])[\uDC00-\uDFFF]/g, ""));
+  const bytes = Buffer.from(
+    text.replace(/[\uD800-\uDBFF](?![\uDC00-\uDFFF])|(?<![\uD800-\uDBFF])[\uDC00-\uDFFF]/g, ""),
+  );
   let out = "";
   let pct: number[] = [];
   let i = 0;

@@ -59,8 +59,10 @@ export function queryError(error: unknown): unknown {
     return new ApiError(400, "Invalid query string", `Malformed query: ${error.message}`);
   if (error instanceof UnauthorizedParameters) return new ApiError(403, "Unauthorized parameters", error.message);
   if (error instanceof ParserCrash) return new InternalError(error.message);
-  if (error instanceof PostgrestParseError) return databaseError(400, "PGRST100", error.message, { details: error.details });
-  if (error instanceof Unsupported) return new ApiError(501, "Not run by the sandbox", `The sandbox does not run ${error.message}`);
+  if (error instanceof PostgrestParseError)
+    return databaseError(400, "PGRST100", error.message, { details: error.details });
+  if (error instanceof Unsupported)
+    return new ApiError(501, "Not run by the sandbox", `The sandbox does not run ${error.message}`);
   return error;
 }
 

@@ -58,11 +58,7 @@ function pythonInt(text: string): number {
 }
 
 /** The request as the real chain reads it (query/parse.ts), for a page (its limit and offset) or a stream. */
-export function readQuery(
-  rawQuery: string,
-  options: ReadOptions = {},
-  paging?: Paging,
-): ReadRequest {
+export function readQuery(rawQuery: string, options: ReadOptions = {}, paging?: Paging): ReadRequest {
   try {
     if (!paging) return readRequest(rawQuery, options);
     const offset = paging.page > 1 ? paging.pageSize * (paging.page - 1) : 0;
