@@ -61,7 +61,9 @@ export function batteryCsv(): string {
     const ok = i % 3 === 0 ? "" : i % 2 === 0 ? "true" : "false";
     const jour = `2024-0${1 + (i % 9)}-1${i % 10}`;
     const quand = `2024-01-0${1 + (i % 9)} 10:00:0${i % 10}.${"123456"}`;
-    lines.push([text, n, x, ok, jour, quand, ...HOSTILE_COLUMNS.map((_, k) => String((i + k) % 5))].map(cell).join(","));
+    lines.push(
+      [text, n, x, ok, jour, quand, ...HOSTILE_COLUMNS.map((_, k) => String((i + k) % 5))].map(cell).join(","),
+    );
   });
   return `${lines.join("\n")}\n`;
 }
@@ -82,14 +84,20 @@ export function battery(): Case[] {
       add(`nom ${op} ${JSON.stringify(v)}`, q([text(op, v)]));
     add(`nom in [${JSON.stringify(v)}, Creuse]`, q([isIn("nom", [v, "Creuse"])]));
     add(`nom notin [${JSON.stringify(v)}]`, q([filter("nom", "notin", [v])]));
-    add(`or(nom exact ${JSON.stringify(v)}, and(n less 20, ok isnull))`, q([or(eq("nom", v), and(lte("n", 20), isNull("ok")))]));
+    add(
+      `or(nom exact ${JSON.stringify(v)}, and(n less 20, ok isnull))`,
+      q([or(eq("nom", v), and(lte("n", 20), isNull("ok")))]),
+    );
     add(`or(nom in [${JSON.stringify(v)}], n exact 30)`, q([or(isIn("nom", [v]), eq("n", 30))]));
   }
   for (const column of HOSTILE_COLUMNS) {
     add(`${JSON.stringify(column)} greater 2`, q([gte(column, 2)]));
     add(`${JSON.stringify(column)} isnull`, q([isNull(column)]));
     add(`${JSON.stringify(column)} isnotnull`, q([isNotNull(column)]));
-    add(`or(${JSON.stringify(column)} strictly_less 1, ${JSON.stringify(column)} exact 4)`, q([or(lt(column, 1), eq(column, 4))]));
+    add(
+      `or(${JSON.stringify(column)} strictly_less 1, ${JSON.stringify(column)} exact 4)`,
+      q([or(lt(column, 1), eq(column, 4))]),
+    );
     add(`${JSON.stringify(column)} in [1, 3]`, q([isIn(column, [1, 3])]));
     add(`sort ${JSON.stringify(column)} desc`, q([], { sort: { column, direction: "desc" } }));
     add(`columns nom, ${JSON.stringify(column)}`, q([ne(column, 0)], { columns: ["nom", column] }));

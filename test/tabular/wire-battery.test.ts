@@ -132,7 +132,9 @@ describe("sorted pages on the sandbox vary their ties with the offset, as Postgr
 
   it("numbers are written as production writes them: pages through Python's json, streams as PostgreSQL", async () => {
     const q = TabularQuery.of(rid).bind(env.dg.http).where("x", "in", ["1e15", "0.00001"]).columns(["x"]);
-    const page = await env.dg.http.text("tabular", `api/resources/${rid}/data/`, { query: `${q.toQueryString()}&page_size=2` });
+    const page = await env.dg.http.text("tabular", `api/resources/${rid}/data/`, {
+      query: `${q.toQueryString()}&page_size=2`,
+    });
     expect(page).toContain('"x": 1000000000000000.0');
     expect(page).toContain('"x": 1e-05');
     const csv = await (await q.csv()).body.text();
