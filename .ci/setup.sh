@@ -6,6 +6,8 @@ cd "$(dirname "$0")/.."
 
 need=()
 command -v chromium >/dev/null 2>&1 || need+=(chromium)
+# the wire battery's reference database (test/tabular/postgres.test.ts), and localedef for its en_US.UTF-8
+[ -x /usr/lib/postgresql/15/bin/postgres ] && command -v localedef >/dev/null 2>&1 || need+=(postgresql)
 [ -f .ci/setup-notebooks.sh ] && { bash .ci/setup-notebooks.sh --check >/dev/null 2>&1 || need+=(notebooks); }
 
 [ ${#need[@]} -eq 0 ] && exit 0
@@ -19,6 +21,10 @@ export DEBIAN_FRONTEND=noninteractive
 if [[ " ${need[*]} " == *" chromium "* ]]; then
   echo "setup: installing Debian's chromium (browser tests)" >&2
   apt-get update -qq >/dev/null && apt-get install -y -qq chromium >/dev/null || { echo "setup: chromium install failed" >&2; exit 1; }
+fi
+if [[ " ${need[*]} " == *" postgresql "* ]]; then
+  echo "setup: installing Debian's postgresql-15 and locales (the PostgreSQL reference test)" >&2
+  apt-get update -qq >/dev/null && apt-get install -y -qq postgresql-15 locales >/dev/null || { echo "setup: postgresql-15 install failed" >&2; exit 1; }
 fi
 if [[ " ${need[*]} " == *" notebooks "* ]]; then
   bash .ci/setup-notebooks.sh || { echo "setup: notebook tools install failed" >&2; exit 1; }

@@ -1,3 +1,4 @@
+import { wireRefusal } from "../query/encode.ts";
 import { TabularApi } from "../tabular/api.ts";
 import type { Exportable, ExportableTabular, ExportOptions } from "../tabular/export-engine.ts";
 import type { Duck } from "./connection.ts";
@@ -16,6 +17,8 @@ export async function chooseMode(
   query: ExportableTabular,
   profile = profileOnce(bound(query), query.resourceId),
 ): Promise<ModeChoice> {
+  const refusal = wireRefusal(query.spec);
+  if (refusal) return { mode: "local", reason: refusal };
   if (!(await servedProfile(profile))) return { mode: "local", reason: "the Tabular API does not serve this resource" };
   if (query.isAggregation && !(await new TabularApi(bound(query)).aggregationAllowed(query.resourceId))) {
     return { mode: "local", reason: "the Tabular API does not aggregate this resource" };

@@ -1,4 +1,5 @@
 import { Agent, interceptors, Pool, type Dispatcher } from "undici";
+import { parseExactJson } from "./json.ts";
 import { VERSION } from "./version.ts";
 import { type Endpoints } from "./endpoints.ts";
 import { DataGouvError, hintFor, kindOfFailure, networkHint, parseErrorBody, type Api } from "./errors.ts";
@@ -175,7 +176,7 @@ export class HttpClient {
     const text = await this.#readBody(api, options.method ?? "GET", response);
     if (response.status === 204 || text.trim() === "") return undefined as T;
     try {
-      return JSON.parse(text) as T;
+      return parseExactJson<T>(text);
     } catch (cause) {
       throw new DataGouvError({
         api,

@@ -26,6 +26,12 @@ export interface Filter {
   op: Operator;
   /** As the operator's arity says: absent (isnull, isnotnull), a list (in, notin) or a string. */
   value?: string | string[];
+  /**
+   * contains/notcontains only: the ILIKE pattern itself, in PostgreSQL's syntax (`%` and `_` wildcards, `\` escaping
+   * the next character), instead of what `value` means (its text found anywhere, `*` matching anything). The sandbox
+   * reads it off the wire; a client may give one that starts and ends with `%` and holds no `*`.
+   */
+  pattern?: string;
 }
 
 /** `or=(…)` at the top level; `or(…)`/`and(…)` nested inside. */

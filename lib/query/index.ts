@@ -4,6 +4,8 @@ export {
   AGGREGATOR_TABLE,
   isAggregator,
   isOperator,
+  escapeLike,
+  likePattern,
   OPERATOR_TABLE,
   SORT,
   type AggregatorDefinition,
@@ -27,15 +29,17 @@ export {
   or,
   type Value,
 } from "./conditions.ts";
-export { encodeComponent, encodeQuerySpec, isGroup, validateSpec } from "./encode.ts";
+export { encodeComponent, encodeQuerySpec, isGroup, validateSpec, wireRefusal } from "./encode.ts";
 export { QueryBuilder } from "./builder.ts";
 export {
-  InvalidValue,
+  DatabaseError,
   POSTGRES_TYPES,
   querySql,
   quote,
   SQL_TYPES,
   UnknownColumn,
+  type Collation,
   type Sql,
   type SqlOptions,
 } from "./sql.ts";
+export { INPUT_TYPE_NAMES, readValue, TYPE_NAMES } from "./postgres-input.ts";

@@ -8,7 +8,8 @@ import { PYTHON_TYPES, type PythonType } from "./column-types.ts";
  * On the wire a filter is `column__op=value` (api-tabular core/query.py); api-tabular rewrites it into the PostgREST
  * filter named `postgrest`, which PostgreSQL answers over hydra's column types. The SQL is DuckDB's with that meaning:
  * values are bound parameters cast to the column's type, `less`/`greater` are inclusive, `differs` is IS DISTINCT FROM
- * (NULLs kept), `contains` is a case-insensitive ILIKE where `*` is a wildcard.
+ * (NULLs kept), `contains` is a case-insensitive ILIKE whose pattern is `operand`'s (production's ILIKE reads `%` and
+ * `_` as wildcards and `\` as its escape: the value's own are escaped, and `*` is the one wildcard a value has).
  *
  * The keys are in the order production lists a type's operators (core/swagger.py TYPE_POSSIBILITIES), which is the
  * order of the swagger's parameters.
@@ -37,7 +38,12 @@ export type OperatorDefinition = Described & {
   readonly postgrest: string;
 } & (
     | { readonly arity: "none"; readonly sql: (column: string) => string }
-    | { readonly arity: "one"; readonly sql: (column: string, value: string, params: SqlParameters) => string }
+    | {
+        readonly arity: "one";
+        /** What the SQL compares with, when it is not the value itself: contains' LIKE pattern. */
+        readonly operand?: (value: string) => string;
+        readonly sql: (column: string, operand: string, params: SqlParameters) => string;
+      }
     | {
         readonly arity: "list";
         readonly sql: (column: string, values: readonly string[], params: SqlParameters) => string;
@@ -56,8 +62,18 @@ const ORDERED: readonly PythonType[] = ["string", "int", "float", "date", "datet
 const TEXT: readonly PythonType[] = ["string", "date", "datetime"];
 const NUMBERS: readonly PythonType[] = ["int", "float"];
 
-/** PostgREST's `ilike.*v*`: a substring where `*` matches anything. */
-const likePattern = (value: string) => `%${value.replaceAll("*", "%")}%`;
+/** The value's characters that PostgreSQL's LIKE would read as wildcards or as its escape, escaped. */
+export const escapeLike = (text: string) => text.replace(/[\\%_]/g, "\\$&");
+
+/**
+ * The ILIKE pattern of a contains value, as production builds it from what the client sends (`escapeLike(value)`):
+ * api-tabular wraps it in `*…*` and PostgREST turns every `*` into `%`. The text is found anywhere, ignoring case;
+ * `*` matches anything; `%`, `_` and `\` match themselves.
+ */
+export const likePattern = (value: string) => `%${escapeLike(value).replaceAll("*", "%")}%`;
+
+const ilike = (c: string, pattern: string, p: SqlParameters) =>
+  `(CAST(${c} AS VARCHAR) ILIKE ${p.text(pattern)} ESCAPE '\\')`;
 
 const operators = {
   isnull: {
@@ -105,16 +121,18 @@ const operators = {
   contains: {
     postgrest: "ilike",
     arity: "one",
-    description: "containing the text, ignoring case (* matches anything)",
+    description: "containing the text, ignoring case (* matches anything; %, _ and \\ match themselves)",
     types: TEXT,
-    sql: (c, v, p) => `(CAST(${c} AS VARCHAR) ILIKE ${p.text(likePattern(v))})`,
+    operand: likePattern,
+    sql: ilike,
   },
   notcontains: {
     postgrest: "not.ilike",
     arity: "one",
     description: "not containing the text, ignoring case",
     types: TEXT,
-    sql: (c, v, p) => `NOT (CAST(${c} AS VARCHAR) ILIKE ${p.text(likePattern(v))})`,
+    operand: likePattern,
+    sql: (c, pattern, p) => `NOT ${ilike(c, pattern, p)}`,
   },
   differs: {
     postgrest: "isdistinct",

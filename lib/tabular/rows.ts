@@ -1,6 +1,8 @@
 import { DataGouvError } from "../http/errors.ts";
-import { pages, type PageSource } from "../http/paginate.ts";
 import type { HttpClient, HttpResponse } from "../http/client.ts";
+import type { QuerySpec } from "../query/ast.ts";
+import { encodeQuerySpec } from "../query/encode.ts";
+import { sortedRows } from "./sorted.ts";
 
 export type Row = Record<string, unknown>;
 
@@ -32,16 +34,22 @@ export interface RowsTarget {
   maxPageSize: number;
 }
 
-/** Iterates `/data/` pages, following `links.next`. A page size above the server's maximum is lowered once, as its 400 says. */
-export function dataPages<R>(
+/**
+ * Iterates `/data/` pages. Each page is asked for by its number, with the client's own query: `links.next` is not
+ * followed, since api-tabular rebuilds it without every argument starting with "page" (a filter on `pageviews` is
+ * lost from page 2 on) and from the query as decoded once (whatever was encoded twice is read differently). Its
+ * presence still says whether there is a next page, from the server's own count. A page size above the server's
+ * maximum is lowered once, as its 400 says.
+ */
+export async function* dataPages<R>(
   http: HttpClient,
   target: RowsTarget,
   queryString: string,
   options: PageOptions = {},
 ): AsyncGenerator<DataPage<R>> {
   let pageSize = options.pageSize ?? target.maxPageSize;
-  const fetchFirst = async (): Promise<DataPage<R>> => {
-    const query = [queryString, `page=${options.page ?? 1}`, `page_size=${pageSize}`].filter(Boolean).join("&");
+  const fetchPage = async (page: number): Promise<DataPage<R>> => {
+    const query = [queryString, `page=${page}`, `page_size=${pageSize}`].filter(Boolean).join("&");
     try {
       return await http.json<DataPage<R>>(target.api, target.dataPath, { query, signal: options.signal });
     } catch (error) {
@@ -49,21 +57,25 @@ export function dataPages<R>(
       if (allowed === undefined || allowed >= pageSize) throw error;
       http.logger.info?.(`page_size ${pageSize} is above the server's maximum: using ${allowed}`);
       pageSize = allowed;
-      return fetchFirst();
+      return fetchPage(page);
     }
   };
-  const source: PageSource<DataPage<R>> = {
-    first: fetchFirst,
-    next: (page) => page.links?.next ?? null,
-    fetch: (url) => http.json<DataPage<R>>(target.api, url, { signal: options.signal }),
-  };
-  return pages(source);
+  for (let page = options.page ?? 1; ; page++) {
+    const body = await fetchPage(page);
+    yield body;
+    if (!body.links?.next || !body.data?.length) return;
+  }
 }
 
+/**
+ * Rows one by one across pages. A sorted query is read by its sort key rather than by page number: production pages
+ * with LIMIT/OFFSET and no tie-breaker, so rows tied on the sort key may move between pages and be met twice or
+ * never (sorted.ts says how every row comes exactly once).
+ */
 export async function* dataRows<R>(
   http: HttpClient,
   target: RowsTarget,
-  queryString: string,
+  query: string | QuerySpec,
   options: RowOptions = {},
 ): AsyncGenerator<R> {
   const limit = options.limit ?? Infinity;
@@ -72,13 +84,29 @@ export async function* dataRows<R>(
   const pageSize = Number.isFinite(limit)
     ? Math.min(options.pageSize ?? target.maxPageSize, Math.max(limit, 2))
     : options.pageSize;
+  const spec = typeof query === "string" ? undefined : query;
+  const rows =
+    // __id is unique: its pages hold no tie
+    spec?.sort && spec.sort.column !== "__id" && spec.aggregations.length === 0 && options.page === undefined
+      ? sortedRows<R>(http, target, spec, { ...options, pageSize })
+      : pagedRows<R>(http, target, typeof query === "string" ? query : encodeQuerySpec(query), {
+          ...options,
+          pageSize,
+        });
   let count = 0;
-  for await (const page of dataPages<R>(http, target, queryString, { ...options, pageSize })) {
-    for (const row of page.data) {
-      yield row;
-      if (++count >= limit) return;
-    }
+  for await (const row of rows) {
+    yield row;
+    if (++count >= limit) return;
   }
+}
+
+export async function* pagedRows<R>(
+  http: HttpClient,
+  target: RowsTarget,
+  queryString: string,
+  options: PageOptions,
+): AsyncGenerator<R> {
+  for await (const page of dataPages<R>(http, target, queryString, options)) yield* page.data;
 }
 
 /** The stream endpoints (`/data/json/`, `/data/csv/`): the response with its byte stream, once headers have arrived. */

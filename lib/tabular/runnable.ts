@@ -38,14 +38,14 @@ export abstract class RunnableQuery<Self extends RunnableQuery<Self, D>, D = Row
   /** The CSV stream's path (`/data/csv/`). */
   protected abstract get csvPath(): string;
 
-  /** `/data/` pages, following `links.next`. */
+  /** `/data/` pages, each asked for by its number (a sorted query's ties may move between them: `rows()` does not). */
   pages<R = D>(options?: PageOptions): AsyncGenerator<DataPage<R>> {
     return dataPages<R>(this.client(), this.target, this.toQueryString(), options);
   }
 
-  /** Rows one by one across pages. */
+  /** Rows one by one across pages; a sorted query's rows each exactly once, read by their sort key. */
   rows<R = D>(options?: RowOptions): AsyncGenerator<R> {
-    return dataRows<R>(this.client(), this.target, this.toQueryString(), options);
+    return dataRows<R>(this.client(), this.target, this.spec, options);
   }
 
   async all<R = D>(options?: RowOptions): Promise<R[]> {

@@ -297,7 +297,9 @@ describe("local execution means what the remote query means", () => {
 
   it("an aggregation the API refuses runs locally", async () => {
     const departements = SEED_TABULAR[1].resourceId;
-    await expect(env.dg.tabular(departements).groupBy("code_region").first()).rejects.toMatchObject({ status: 403 });
+    await expect(
+      env.dg.tabular(departements).groupBy("code_region").aggregate("code_departement", "count").first(),
+    ).rejects.toMatchObject({ status: 403 });
     const local = await loadResource(env.dg.http, departements, duck, { dir: join(dir, "cache") });
     const { sql, params } = localSql(
       env.dg.tabular(departements).groupBy("code_region").aggregate("code_departement", "count"),

@@ -139,7 +139,9 @@ describe("tabular queries run remotely mean what they say", () => {
       title: "Database error",
       hint: expect.stringMatching(/column names/),
     });
-    await expect(dg.tabular(SEED_TABULAR[1].resourceId).groupBy("code_region").first()).rejects.toMatchObject({
+    await expect(
+      dg.tabular(SEED_TABULAR[1].resourceId).groupBy("code_region").aggregate("code_region", "count").first(),
+    ).rejects.toMatchObject({
       status: 403,
       hint: expect.stringMatching(/locally/),
     });

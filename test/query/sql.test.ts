@@ -1,6 +1,6 @@
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
 import { DuckDBInstance, type DuckDBConnection, type DuckDBValue } from "@duckdb/node-api";
-import { InvalidValue, querySql, quote, UnknownColumn } from "../../lib/query/sql.ts";
+import { DatabaseError, querySql, quote, UnknownColumn } from "../../lib/query/sql.ts";
 import type { Condition, PythonType, QuerySpec } from "../../lib/query/ast.ts";
 
 /** The query model as DuckDB SQL, run on a small table with the meaning PostgREST gives it over PostgreSQL. */
@@ -75,6 +75,12 @@ describe("operators", () => {
     expect(await ids(f("n", "strictly_greater", "20"))).toEqual([4]);
   });
 
+  it("contains: '%', '_' and '\\' match themselves (escaped for PostgreSQL's LIKE); a raw pattern keeps its wildcards", async () => {
+    expect(await ids(f("nom", "contains", "a_i"))).toEqual([]);
+    expect(await ids({ type: "filter", column: "nom", op: "contains", pattern: "%a_i%" })).toEqual([1, 4]);
+    expect(await ids({ type: "filter", column: "nom", op: "contains", pattern: "%\\%%" })).toEqual([]);
+  });
+
   it("contains is a case-insensitive substring; '*' is a wildcard", async () => {
     expect(await ids(f("nom", "contains", "PARIS"))).toEqual([1, 4]);
     expect(await ids(f("nom", "contains", "s*t"))).toEqual([3]);
@@ -113,20 +119,58 @@ describe("values are bound parameters, read by PostgreSQL's rules", () => {
     expect(params).toEqual(["x' OR '1'='1"]);
   });
 
-  it("an integer column refuses '1.5' (DuckDB would round it): 22P02's message", () => {
-    expect(sqlOf(f("n", "exact", "1.5"))).toThrow(new InvalidValue("int", "1.5"));
-    expect(new InvalidValue("int", "1.5").message).toBe('invalid input syntax for type integer: "1.5"');
+  const refusal = (condition: Condition): { code: string; message: string } => {
+    try {
+      sqlOf(condition)();
+    } catch (error) {
+      if (error instanceof DatabaseError) return { code: error.code, message: error.message };
+      throw error;
+    }
+    throw new Error("not refused");
+  };
+
+  it("an integer column refuses '1.5' (DuckDB would round it): 22P02, naming hydra's BIGINT", () => {
+    expect(refusal(f("n", "exact", "1.5"))).toEqual({
+      code: "22P02",
+      message: 'invalid input syntax for type bigint: "1.5"',
+    });
+    expect(refusal(f("n", "exact", "9223372036854775808"))).toEqual({
+      code: "22003",
+      message: 'value "9223372036854775808" is out of range for type bigint',
+    });
+    // hydra's __id is a SERIAL: an integer
+    expect(refusal(f("__id", "exact", "x")).message).toBe('invalid input syntax for type integer: "x"');
+  });
+
+  it("dates and timestamps: 22007 for what is no date, 22008 for a day that does not exist", () => {
+    expect(refusal(f("jour", "greater", "2024"))).toEqual({
+      code: "22007",
+      message: 'invalid input syntax for type date: "2024"',
+    });
+    expect(refusal(f("jour", "exact", "2024-02-30")).code).toBe("22008");
+  });
+
+  it("a double past its range is 22003, as PostgreSQL's strtod check says (DuckDB would read infinity)", () => {
+    expect(refusal(f("x", "less", "1e400"))).toEqual({
+      code: "22003",
+      message: '"1e400" is out of range for type double precision',
+    });
+  });
+
+  it("ILIKE is text's: contains on a number or a date has no operator (42883)", () => {
+    expect(refusal(f("n", "contains", "1")).message).toBe("operator does not exist: bigint ~~* unknown");
+    expect(refusal(f("jour", "contains", "2024")).code).toBe("42883");
   });
 
   it("floats read plain and scientific notation, and nothing else", async () => {
     expect(await ids(f("x", "less", "3.25e0"))).toEqual([1, 3, 5]);
-    expect(sqlOf(f("x", "less", "1,5"))).toThrow(InvalidValue);
+    expect(sqlOf(f("x", "less", "1,5"))).toThrow(DatabaseError);
   });
 
   it("booleans read as PostgreSQL spells them: t, yes, on, 1, and prefixes", async () => {
     for (const word of ["t", "TRUE", "yes", "on", "1", "tr"]) expect(await ids(f("ok", "exact", word))).toEqual([1, 4]);
     for (const word of ["f", "no", "off", "0", "fal"]) expect(await ids(f("ok", "exact", word))).toEqual([2, 5]);
-    expect(sqlOf(f("ok", "exact", "o"))).toThrow(InvalidValue);
+    expect(sqlOf(f("ok", "exact", "o"))).toThrow(DatabaseError);
   });
 
   it("an unknown column is refused by name (42703)", () => {

@@ -1,7 +1,7 @@
 import { describe, expect, it } from "vitest";
 import { QueryError } from "../../lib/http/errors.ts";
 import { MetricsQuery } from "../../lib/metrics/index.ts";
-import { and, eq, filter, gt, isNotNull, lt, or, OPERATORS } from "../../lib/query/index.ts";
+import { and, contains, eq, filter, gt, isNotNull, lt, or, OPERATORS } from "../../lib/query/index.ts";
 import { TabularQuery } from "../../lib/tabular/index.ts";
 
 const rid = "aaaaaaaa-1111-bbbb-2222-cccccccccccc";
@@ -23,8 +23,12 @@ describe("query strings, operator by operator (api-tabular core/query.py)", () =
       () => q().where("commune", "notcontains", "saint"),
       "commune__notcontains=saint",
     ],
-    ["in → comma list", () => q().where("dep", "in", ["75", "92", "93"]), "dep__in=75,92,93"],
-    ["notin → comma list", () => q().where("dep", "notin", ["75"]), "dep__notin=75"],
+    [
+      "in → comma list, each element quoted for PostgREST's list grammar",
+      () => q().where("dep", "in", ["75", "92", "93"]),
+      "dep__in=%2275%22%2C%2292%22%2C%2293%22",
+    ],
+    ["notin → comma list", () => q().where("dep", "notin", ["75"]), "dep__notin=%2275%22"],
     ["less → col__less=v (inclusive lte)", () => q().where("population", "less", 100), "population__less=100"],
     [
       "greater → col__greater=v (inclusive gte)",
@@ -39,6 +43,11 @@ describe("query strings, operator by operator (api-tabular core/query.py)", () =
     ],
     ["sort → col__sort=asc|desc", () => q().sort("population", "desc"), "population__sort=desc"],
     ["columns → columns=a,b", () => q().columns(["code", "nom"]), "columns=code,nom"],
+    [
+      "contains escapes %, _ and \\ (PostgreSQL's LIKE would read them as wildcards and escape); * stays the wildcard",
+      () => q().where("taux", "contains", "50%_a\\*"),
+      "taux__contains=50%5C%2525%5C_a%5C%5C*",
+    ],
     [
       "aggregation: bare col__groupby and col__avg",
       () => q().groupBy("decompte").aggregate("score", "avg"),
@@ -62,9 +71,21 @@ describe("query strings, operator by operator (api-tabular core/query.py)", () =
   });
 });
 
-describe("encoding: the server decodes the whole query string before splitting it", () => {
-  it("'#' is sent as %23 (data.gouv.fr #1622)", () => {
-    expect(q().where("ref", "exact", "A#1").toQueryString()).toBe("ref__exact=A%231");
+describe("encoding for the chain: decoded once by aiohttp, requoted for PostgREST, decoded again", () => {
+  it("'#' is sent as %2523: decoded once it is %23, which the PostgREST URL keeps (a bare '#' would cut it)", () => {
+    expect(q().where("ref", "exact", "A#1").toQueryString()).toBe("ref__exact=A%25231");
+  });
+  it("'&', '=' and ';' as %26 %3D %3B, which the first decoding keeps", () => {
+    expect(q().where("a", "exact", "R&D=x;y").toQueryString()).toBe("a__exact=R%26D%3Dx%3By");
+  });
+  it("'%', tabs and line breaks are encoded twice (once would be decoded by aiohttp, or dropped by the URL)", () => {
+    expect(q().where("a", "exact", "50%\t\n").toQueryString()).toBe("a__exact=50%2525%2509%250A");
+  });
+  it("a backslash in a column name is doubled (PostgREST reads a quoted name's backslash as an escape)", () => {
+    expect(q().where("date/de\\naissance", "exact", "1").toQueryString()).toBe("date%2Fde%5C%5Cnaissance__exact=1");
+  });
+  it("a name holding '__' hides its underscores from the bare isnull check, which reads the second '__' piece", () => {
+    expect(q().where("a__b", "isnull").toQueryString()).toBe("a%255F%255Fb__isnull");
   });
   it("'+', spaces and accents are percent-encoded", () => {
     expect(q().where("nom", "exact", "Saint-Étienne du+Rouvray").toQueryString()).toBe(
@@ -89,13 +110,22 @@ describe("or-groups: or=(a__op.v,and(…)) with the double-quote rules", () => {
         .toQueryString(),
     ).toBe("or=(a__exact.1,and(c__strictly_less.5,d__isnotnull,or(e__exact.x,f__exact.y)))");
   });
-  it("a column or value holding a dot is wrapped in double quotes", () => {
-    expect(decodeURIComponent(q().or(eq("is true", true), eq("score", "0.1")).toQueryString())).toBe(
-      'or=("is true"__exact.true,score__exact."0.1")',
+  it("a dot, a quote, a comma or a parenthesis is encoded twice, so that api-tabular sees none (no quoted column)", () => {
+    expect(decodeURIComponent(q().or(eq("is true", true), lt("nom.de.colonne", "0.1")).toQueryString())).toBe(
+      "or=(is true__exact.true,nom%2Ede%2Ecolonne__strictly_less.0%2E1)",
     );
-    expect(decodeURIComponent(q().or(eq("nom.de.colonne", "a.b")).toQueryString())).toBe(
-      'or=("nom.de.colonne"__exact."a.b")',
-    );
+  });
+  it("values PostgREST's logic trees would end early are quoted for it; in lists work inside groups", () => {
+    expect(
+      decodeURIComponent(
+        q()
+          .or(eq("a", "x,y"), filter("b", "in", ["1", "2"]))
+          .toQueryString(),
+      ),
+    ).toBe("or=(a__exact.%22x%2Cy%22,b__in.%221%22%2C%222%22)");
+  });
+  it("a one-item or-group is sent as its item, at the top level", () => {
+    expect(q().or(eq("a", "1")).toQueryString()).toBe("a__exact=1");
   });
   it("an OR group is ANDed with the other filters", () => {
     expect(q().where("dep", "exact", "75").or(eq("a", 1), eq("b", 2)).toQueryString()).toBe(
@@ -113,29 +143,22 @@ describe("refused before any request, with a message saying what to do", () => {
       /cannot be combined with aggregation/,
     ],
     [
-      "a value containing '&' (the server splits on it even encoded)",
-      () => q().where("a", "exact", "R&D"),
-      /"&" or "="/,
+      "a contains value with a comma inside a several-item or-group (PostgREST ends a bare value there)",
+      () => q().or(contains("a", "x,y"), eq("b", 1)).toQueryString(),
+      /comma or a closing parenthesis/,
     ],
-    ["a value containing '='", () => q().where("a", "exact", "x=1"), /"&" or "="/],
-    ["an in value containing a comma", () => q().where("a", "in", ["Paris, 1er"]), /comma/],
+    ["a NUL character (PostgreSQL's text cannot hold it)", () => q().where("a", "exact", "x\0").toQueryString(), /NUL/],
+    [
+      "a group-by without an aggregate (PostgREST would return every row's value)",
+      () => q().groupBy("a").toQueryString(),
+      /without an aggregate/,
+    ],
     ["an empty in list", () => q().where("a", "in", []), /at least one value/],
     ["a value on isnull", () => q().where("a", "isnull", "x"), /takes no value/],
     ["no value on exact", () => q().where("a", "exact"), /needs a value/],
     ["a list on exact", () => q().where("a", "exact", ["1", "2"]), /use "in"/],
-    ["a double quote inside an or-group value", () => q().or(eq("a", 'say "hi"')), /double quote/],
     ["a second sort (the API honours one)", () => q().sort("a").sort("b"), /one column/],
     ["an unknown aggregation", () => q().aggregate("a", "median" as never), /unknown aggregation/],
-    [
-      "filtering a column named page (read as the API's own parameter)",
-      () => q().where("page", "exact", "1"),
-      /cannot be filtered/,
-    ],
-    [
-      "in inside an or-group (the OR syntax has no lists)",
-      () => q().or(filter("a", "in", ["1", "2"])),
-      /inside an or-group/,
-    ],
     ["an empty or-group", () => q().or(), /at least one condition/],
   ];
   for (const [what, build, message] of refusals) {

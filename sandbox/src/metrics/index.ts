@@ -117,7 +117,7 @@ export async function createMetricsService(
       const [, model, csv] = match;
       // the same order as the real service: paging, the query, then PostgREST's answer for the model
       const paging = csv ? undefined : readPaging(request.rawQuery, maxPageSize);
-      const query = readQuery(request.rawQuery);
+      const query = readQuery(request.rawQuery, {}, paging);
       if (!Object.hasOwn(METRICS_MODELS, model))
         throw databaseError(404, "42P01", `relation "metric.${model}" does not exist`);
       const source: RowSource = {

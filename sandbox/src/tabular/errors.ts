@@ -1,6 +1,12 @@
 import type { ServerResponse } from "node:http";
-import { InvalidValue, POSTGRES_TYPES, UnknownColumn } from "datagouv-kit/query";
-import { MalformedQuery, ParserCrash, UnauthorizedParameters } from "../query/parse.ts";
+import { DatabaseError, POSTGRES_TYPES, UnknownColumn } from "datagouv-kit/query";
+import {
+  MalformedQuery,
+  ParserCrash,
+  PostgrestParseError,
+  UnauthorizedParameters,
+  Unsupported,
+} from "../query/parse.ts";
 import { sendJson, sendText } from "../respond.ts";
 
 /**
@@ -44,13 +50,27 @@ export function databaseError(
   });
 }
 
-/** The parser's errors as the API answers them: 400 Malformed query, 403 Unauthorized parameters, or a crash. */
+/**
+ * The chain's errors as the API answers them: 400 Malformed query, 403 Unauthorized parameters, a crash's 500,
+ * PostgREST's PGRST100 for what its grammar cannot read.
+ */
 export function queryError(error: unknown): unknown {
   if (error instanceof MalformedQuery)
     return new ApiError(400, "Invalid query string", `Malformed query: ${error.message}`);
   if (error instanceof UnauthorizedParameters) return new ApiError(403, "Unauthorized parameters", error.message);
   if (error instanceof ParserCrash) return new InternalError(error.message);
+  if (error instanceof PostgrestParseError)
+    return databaseError(400, "PGRST100", error.message, { details: error.details });
+  if (error instanceof Unsupported)
+    return new ApiError(501, "Not run by the sandbox", `The sandbox does not run ${error.message}`);
   return error;
+}
+
+/** The HTTP status PostgREST gives a PostgreSQL error (src/PostgREST/Error.hs `pgErrorStatus`). */
+function pgStatus(code: string): number {
+  if (code === "42883") return 404;
+  if (code === "42501") return 403;
+  return 400;
 }
 
 /** Errors met while building or running the SQL, as PostgREST reports them over PostgreSQL. */
@@ -58,7 +78,8 @@ export function sqlError(relation: string) {
   return (error: unknown): never => {
     if (error instanceof UnknownColumn)
       throw databaseError(400, "42703", `column ${relation}.${error.column} does not exist`);
-    if (error instanceof InvalidValue) throw databaseError(400, "22P02", error.message);
+    if (error instanceof DatabaseError)
+      throw databaseError(pgStatus(error.code), error.code, error.message, { hint: error.hint });
     const message = String((error as Error)?.message ?? error);
     const conversion =
       /Could not convert string '([^']*)' to (\w+)/.exec(message) ??

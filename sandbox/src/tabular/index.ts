@@ -148,7 +148,7 @@ export async function createTabularService(
     if (what === "data/") {
       // the real service reads paging, then the query, and only then looks the resource up
       const paging = readPaging(rawQuery, maxPageSize);
-      const query = readQuery(rawQuery, parseOptions());
+      const query = readQuery(rawQuery, parseOptions(), paging);
       const resource = lookup(res, resourceId);
       if (resource) await servePage(ctx.db, request, source(resource, base), query, paging);
     } else if (what === "data/json/" || what === "data/csv/") {

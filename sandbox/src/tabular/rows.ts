@@ -2,15 +2,15 @@ import { randomUUID } from "node:crypto";
 import { open, rm, type FileHandle } from "node:fs/promises";
 import { tmpdir } from "node:os";
 import { join } from "node:path";
-import type { PythonType, QuerySpec } from "datagouv-kit/query";
+import { aggregationKey, type PythonType, type QuerySpec } from "datagouv-kit/query";
 import { literal, type Duck } from "datagouv-kit/duckdb";
-import { POSTGRES_TYPES, querySql, type Sql, type SqlOptions } from "datagouv-kit/query";
+import { querySql, type Collation, type Sql, type SqlOptions } from "datagouv-kit/query";
 import { ident } from "../db.ts";
-import { parseQueryString, queryParam, type ParsedQuery, type ParseOptions } from "../query/parse.ts";
-import { CORS_HEADERS, sendJson, write, writeFile } from "../respond.ts";
+import { queryParam, readRequest, type ReadOptions, type ReadRequest } from "../query/parse.ts";
+import { CORS_HEADERS, write, writeFile } from "../respond.ts";
 import type { SandboxRequest } from "../types.ts";
-import { ApiError, databaseError, InternalError, queryError, sqlError } from "./errors.ts";
-import { csvRowsSql, jsonRowsSql } from "./output.ts";
+import { ApiError, InternalError, queryError, sqlError } from "./errors.ts";
+import { csvRowsSql, jsonRowsSql, pageRowsSql } from "./output.ts";
 
 /**
  * `/data/`, `/data/json/` and `/data/csv/` over one DuckDB table, shared by the Tabular and Metrics APIs
@@ -33,6 +33,8 @@ export interface RowSource {
   plainText?: ReadonlySet<string>;
   /** Metrics: `meta.total` even for aggregations (PostgREST's count of the rows, which the Tabular API hides). */
   alwaysCount?: boolean;
+  /** How text sorts (default en_US.UTF-8, production's). */
+  collation?: Collation;
 }
 
 export interface Paging {
@@ -55,9 +57,12 @@ function pythonInt(text: string): number {
   return Number(text.trim().replaceAll("_", ""));
 }
 
-export function readQuery(rawQuery: string, options: ParseOptions = {}): ParsedQuery {
+/** The request as the real chain reads it (query/parse.ts), for a page (its limit and offset) or a stream. */
+export function readQuery(rawQuery: string, options: ReadOptions = {}, paging?: Paging): ReadRequest {
   try {
-    return parseQueryString(rawQuery, options);
+    if (!paging) return readRequest(rawQuery, options);
+    const offset = paging.page > 1 ? paging.pageSize * (paging.page - 1) : 0;
+    return readRequest(rawQuery, { ...options, pageSize: paging.pageSize, offset });
   } catch (error) {
     throw queryError(error);
   }
@@ -67,38 +72,45 @@ export async function servePage(
   db: Duck,
   request: SandboxRequest,
   source: RowSource,
-  query: ParsedQuery,
+  query: ReadRequest,
   { page, pageSize }: Paging,
 ): Promise<void> {
   const offset = page > 1 ? pageSize * (page - 1) : 0;
-  const built = build(query, source, { limit: pageSize, offset });
+  // the limit and offset PostgREST received (a "#" in the query cuts them off, and then every row comes)
+  const options: SqlOptions = { limit: query.limit, offset: query.offset };
+  // PostgreSQL's top-N sort leaves ties in an order that changes with the number of rows it keeps
+  if (query.spec.sort) options.tieBreak = `hash(__id, ${(query.limit ?? 0) + (query.offset ?? 0)})`;
+  const built = build(query, source, options);
   const rows = await db
-    .all<{ line: string }>(jsonRowsSql(built.sql, built.columns, outputTypes(query.spec, source)), built.params)
+    .all<{ line: string }>(pageRowsSql(built.sql, built.columns, outputTypes(query.spec, source)), built.params)
     .catch(sqlError(source.relation));
-  const data = rows.map((row) => JSON.parse(row.line));
   let total: number | undefined;
   if (query.spec.aggregations.length === 0 || source.alwaysCount) {
-    const counted = build({ ...query, spec: { ...query.spec, aggregations: [], columns: undefined } }, source, {});
-    total = await count(db, counted, source);
+    const spec = { ...query.spec, aggregations: [], columns: undefined, sort: undefined };
+    total = await count(db, build({ ...query, spec }, source, { defaultOrder: false }), source);
   }
   const base = `${request.origin}${request.prefix}${request.path}`;
-  // api-tabular rebuilds the query without the parameters starting with "page" (a column named so included)
-  const kept = request.rawQuery === "" ? [] : request.rawQuery.split("&").filter((arg) => !arg.startsWith("page"));
+  // core/url.py: the once-decoded pieces, less every one starting with "page" (a column named so included)
+  const kept = query.args.filter((arg) => !arg.startsWith("page"));
   const link = (p: number) => `${base}?${[...kept, `page=${p}`, `page_size=${pageSize}`].join("&")}`;
   const next =
     total !== undefined
       ? pageSize + offset < total
         ? link(page + 1)
         : null
-      : data.length < pageSize
+      : rows.length < pageSize
         ? null
         : link(page + 1);
-  const body = {
-    data,
-    links: { ...source.links, next, prev: page > 1 ? link(page - 1) : null },
-    meta: total === undefined ? { page, page_size: pageSize } : { page, page_size: pageSize, total },
-  };
-  sendJson(request.res, 200, body, CORS_HEADERS);
+  const links = { ...source.links, next, prev: page > 1 ? link(page - 1) : null };
+  const meta = total === undefined ? { page, page_size: pageSize } : { page, page_size: pageSize, total };
+  // the rows' JSON goes out as DuckDB wrote it: integers past 2^53 stay exact
+  const body = `{"data": [${rows.map((row) => row.line).join(", ")}], "links": ${JSON.stringify(links)}, "meta": ${JSON.stringify(meta)}}`;
+  request.res.writeHead(200, {
+    "content-type": "application/json; charset=utf-8",
+    "content-length": Buffer.byteLength(body),
+    ...CORS_HEADERS,
+  });
+  request.res.end(body);
 }
 
 /**
@@ -112,7 +124,7 @@ export async function serveStream(
   db: Duck,
   request: SandboxRequest,
   source: RowSource,
-  query: ParsedQuery,
+  query: ReadRequest,
   streamCap: number,
   format: "json" | "csv",
 ): Promise<void> {
@@ -186,12 +198,14 @@ function streamFraming(format: "json" | "csv", columns: string[]): string {
   return `FORMAT csv, HEADER false, QUOTE '', ESCAPE '', DELIMITER '\u0001', PREFIX ${literal(prefix)}, NEW_LINE ${literal(separator)}, SUFFIX ${literal(suffix)}`;
 }
 
-function build(query: ParsedQuery, source: RowSource, options: SqlOptions): Sql {
+function build(query: ReadRequest, source: RowSource, options: SqlOptions): Sql {
   try {
-    refuseTextOperators(query.spec, source.types);
-    const built = querySql(query.spec, ident(source.table), source.types, options);
-    if (query.unreadableSort) throw unreadableSort(query.unreadableSort);
-    return built;
+    const unordered = query.unordered ? { defaultOrder: false } : {};
+    return querySql(query.spec, ident(source.table), source.types, {
+      collation: source.collation,
+      ...options,
+      ...unordered,
+    });
   } catch (error) {
     return sqlError(source.relation)(error);
   }
@@ -204,40 +218,13 @@ async function count(db: Duck, built: Sql, source: RowSource): Promise<number> {
   return Number(n);
 }
 
-/** The output columns' types for writing values: none for aggregated outputs, which DuckDB already types. */
+/** The output columns' types, for writing values: an aggregate's is its column's, counts' int and means' float. */
 function outputTypes(spec: QuerySpec, source: RowSource): Record<string, PythonType | undefined> {
-  return spec.aggregations.length > 0 ? {} : source.types;
-}
-
-/** `ilike` on a number, boolean or json column has no operator in PostgreSQL: PostgREST answers 42883 (a 404). */
-function refuseTextOperators(spec: QuerySpec, types: Record<string, PythonType>): void {
-  const visit = (conditions: QuerySpec["where"]): void => {
-    for (const condition of conditions) {
-      if (condition.type !== "filter") visit(condition.items);
-      else if (
-        (condition.op === "contains" || condition.op === "notcontains") &&
-        Object.hasOwn(types, condition.column)
-      ) {
-        const type = types[condition.column];
-        if (type === "int" || type === "float" || type === "bool" || type === "json") {
-          throw databaseError(404, "42883", `operator does not exist: ${POSTGRES_TYPES[type]} ~~* unknown`, {
-            hint: "No operator matches the given name and argument types. You might need to add explicit type casts.",
-          });
-        }
-      }
-    }
-  };
-  visit(spec.where);
-}
-
-/** PostgREST's parse error for an `order` it cannot read (`__sort` values are passed through unchecked). */
-function unreadableSort({ column, direction }: { column: string; direction: string }): ApiError {
-  return databaseError(
-    400,
-    "PGRST100",
-    `"failed to parse order (${ident(column)}.${direction})" (line 1, column ${ident(column).length + 2})`,
-    {
-      details: `${direction === "" ? "unexpected end of input" : `unexpected "${direction[0]}"`} expecting "asc", "desc", "nullsfirst" or "nullslast"`,
-    },
+  if (spec.aggregations.length === 0) return source.types;
+  return Object.fromEntries(
+    spec.aggregations.map((a) => [
+      aggregationKey(a),
+      a.op === "count" ? "int" : a.op === "avg" ? "float" : source.types[a.column],
+    ]),
   );
 }
