@@ -4,9 +4,9 @@ import type { HttpClient, HttpResponse } from "../http/client.ts";
 import type { QuerySpec } from "../query/ast.ts";
 import { QueryBuilder } from "../query/builder.ts";
 import type { EngineLoader, ExportEngine, Exportable, ExportOptions } from "./export-engine.ts";
+import { dataRows } from "./iterate.ts";
 import {
   dataPages,
-  dataRows,
   dataStream,
   type DataPage,
   type PageOptions,
