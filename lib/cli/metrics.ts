@@ -39,16 +39,14 @@ export async function main(argv: string[]): Promise<number> {
     );
   const format = outputFormat(values.format, values.output);
   const memoryLimit = memoryLimitOption(values["memory-limit"]);
+  const months = values.months?.split(":");
+  if (months && months.length !== 2)
+    throw new UsageError(`--months ${JSON.stringify(values.months)}: expected FROM:TO, such as 2025-01:2025-06`);
   if (values.output) await checkOutput(values.output);
   const dg = connect();
   try {
     let query = applyQueryOptions(dg.metrics(model), values);
-    if (values.months) {
-      const [from, to, ...more] = values.months.split(":");
-      if (more.length || to === undefined)
-        throw new UsageError(`--months ${JSON.stringify(values.months)}: expected FROM:TO, such as 2025-01:2025-06`);
-      query = query.months(from || undefined, to || undefined);
-    }
+    if (months) query = query.months(months[0] || undefined, months[1] || undefined);
     process.stderr.write(`datagouv: ${abbreviate(String(query))}\n`);
     const progress = progressReporter();
     const rows = await deliver(values.output, format, (path) =>
