@@ -45,7 +45,7 @@ export async function main(argv: string[]): Promise<number> {
     throw new UsageError(`unexpected ${JSON.stringify(positionals[0])}${didYouMean(positionals[0], ["report"])}`);
   if (!values.output) throw new UsageError("--output FILE is required: the DuckDB database to write");
   await checkOutput(values.output);
-  const dg = connect();
+  const dg = await connect();
   try {
     const { tables } = await buildCatalogDatabase(dg.http, values.output, {
       refresh: values.refresh,

@@ -57,7 +57,7 @@ export async function datasetsMain(argv: string[]): Promise<number> {
     if (searchOnly.length) throw new UsageError(`--${searchOnly[0]} is for "datasets search", not "datasets get"`);
   }
   const limit = positiveInt(values.limit, "--limit");
-  const dg = connect();
+  const dg = await connect();
   try {
     if (action === "get") {
       printJson(await dg.datasets.get(term!));
@@ -102,7 +102,7 @@ export async function resourcesMain(argv: string[]): Promise<number> {
   const { positionals, help } = parse(RESOURCES, argv);
   if (help) return printHelp(RESOURCES);
   const id = getOne(positionals, "<resource-id>");
-  const dg = connect();
+  const dg = await connect();
   try {
     const found = await dg.datasets.resource(id);
     const { isTabularResource } = await import("../tabular/api.ts");
@@ -124,7 +124,7 @@ export async function organizationsMain(argv: string[]): Promise<number> {
   const { positionals, help } = parse(ORGANIZATIONS, argv);
   if (help) return printHelp(ORGANIZATIONS);
   const id = getOne(positionals, "<id|slug>");
-  const dg = connect();
+  const dg = await connect();
   try {
     printJson(await dg.organizations.get(id));
     return EXIT.ok;

@@ -1,4 +1,3 @@
-import { toFile } from "../duckdb/export.ts";
 import { abbreviate } from "../http/errors.ts";
 import { METRICS_MODELS } from "../metrics/models.ts";
 import { connect } from "./connect.ts";
@@ -38,15 +37,16 @@ export async function main(argv: string[]): Promise<number> {
       `unknown model ${JSON.stringify(model)}${didYouMean(model, MODELS) || `: use one of ${MODELS.join(", ")}`}`,
     );
   const format = outputFormat(values.format, values.output);
-  const memoryLimit = memoryLimitOption(values["memory-limit"]);
+  const memoryLimit = await memoryLimitOption(values["memory-limit"]);
   const months = values.months?.split(":");
   if (months && months.length !== 2)
     throw new UsageError(`--months ${JSON.stringify(values.months)}: expected FROM:TO, such as 2025-01:2025-06`);
   if (values.output) await checkOutput(values.output);
-  const dg = connect();
+  const dg = await connect();
   try {
     let query = applyQueryOptions(dg.metrics(model), values);
     if (months) query = query.months(months[0] || undefined, months[1] || undefined);
+    const { toFile } = await import("../duckdb/export.ts");
     process.stderr.write(`datagouv: ${abbreviate(String(query))}\n`);
     const progress = progressReporter();
     const rows = await deliver(values.output, format, (path) =>

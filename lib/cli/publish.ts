@@ -65,7 +65,7 @@ export async function main(argv: string[]): Promise<number> {
   } catch (error) {
     return manifestProblem(error);
   }
-  const dg = connect();
+  const dg = await connect();
   try {
     let plan;
     try {

@@ -2,8 +2,7 @@ import { abbreviate } from "../http/errors.ts";
 import { AGGREGATORS, OPERATORS, type Operator } from "../query/ast.ts";
 import { AGGREGATOR_TABLE, OPERATOR_TABLE, type Arity } from "../query/operators.ts";
 import type { QueryBuilder } from "../query/builder.ts";
-import { checkMemoryLimit } from "../duckdb/connection.ts";
-import { FORMATS, type Format } from "../duckdb/export.ts";
+import { FORMATS, type Format } from "../duckdb/formats.ts";
 import { UsageError } from "./exit.ts";
 import { DETAIL_COLUMN } from "./help.ts";
 import type { OptionTable } from "./options.ts";
@@ -138,9 +137,10 @@ export function outputFormat(format: string | undefined, output: string | undefi
   );
 }
 
-/** `--memory-limit`, checked before anything is fetched. */
-export function memoryLimitOption(size: string | undefined): string | undefined {
+/** `--memory-limit`, checked before anything is fetched (by the engine's own rule, loaded only then). */
+export async function memoryLimitOption(size: string | undefined): Promise<string | undefined> {
   if (size === undefined) return undefined;
+  const { checkMemoryLimit } = await import("../duckdb/connection.ts");
   try {
     return checkMemoryLimit(size);
   } catch (error) {

@@ -1,8 +1,4 @@
-import { toFile, type Format } from "../duckdb/export.ts";
-import { describeChoice } from "../duckdb/mode.ts";
 import { abbreviate } from "../http/errors.ts";
-import type { Mode } from "../tabular/export-engine.ts";
-import type { TabularQuery } from "../tabular/query.ts";
 import { connect } from "./connect.ts";
 import { checkOutput, deliver } from "./deliver.ts";
 import { EXIT, UsageError } from "./exit.ts";
@@ -42,25 +38,6 @@ function resourceId(text: string): string {
   );
 }
 
-/**
- * Runs the query where `mode` says, into `path`. Auto mode's choice and local runs' download are reported through the
- * client's logger (stderr), the choice made with the same profile request the export then reads.
- */
-export function runTabular(
-  query: TabularQuery,
-  mode: Mode,
-  format: Format,
-  path: string,
-  options: { refresh?: boolean; memoryLimit?: string; progress?: ReturnType<typeof progressReporter> } = {},
-): Promise<number> {
-  return toFile(query, path, format, {
-    mode,
-    refresh: options.refresh,
-    memoryLimit: options.memoryLimit,
-    progress: options.progress?.update,
-  });
-}
-
 export async function main(argv: string[]): Promise<number> {
   const { values, positionals, help } = parse(COMMAND, argv);
   if (help) return printHelp(COMMAND);
@@ -71,11 +48,16 @@ export async function main(argv: string[]): Promise<number> {
   const rid = resourceId(positionals[0]);
   if (values.local && values.remote) throw new UsageError("--local and --remote cannot be used together: choose one");
   const format = outputFormat(values.format, values.output);
-  const memoryLimit = memoryLimitOption(values["memory-limit"]);
+  const memoryLimit = await memoryLimitOption(values["memory-limit"]);
   if (values.output) await checkOutput(values.output);
-  const dg = connect();
+  const dg = await connect();
   try {
     const query = applyQueryOptions(dg.tabular(rid), values);
+    // the engine loads once the command line is known to be right: help and usage errors come at once
+    const [{ toFile }, { describeChoice }] = await Promise.all([
+      import("../duckdb/export.ts"),
+      import("../duckdb/mode.ts"),
+    ]);
     const mode = values.local ? "local" : values.remote ? "remote" : "auto";
     if (mode !== "auto")
       process.stderr.write(
@@ -83,7 +65,7 @@ export async function main(argv: string[]): Promise<number> {
       );
     const progress = progressReporter();
     const rows = await deliver(values.output, format, (path) =>
-      runTabular(query, mode, format, path, { refresh: values.refresh, memoryLimit, progress }),
+      toFile(query, path, format, { mode, refresh: values.refresh, memoryLimit, progress: progress.update }),
     );
     progress.done(rows);
     if (values.output) process.stderr.write(`datagouv: wrote ${rows.toLocaleString("en")} rows to ${values.output}\n`);
