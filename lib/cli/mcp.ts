@@ -1,49 +1,57 @@
-import { parseCommandLine } from "./args.ts";
 import { EXIT, UsageError } from "./exit.ts";
-import { positiveInt } from "./main-api.ts";
+import { printHelp } from "./help.ts";
+import { parse, positiveInt, type CommandSpec } from "./options.ts";
 
-export const USAGE = `usage: datagouv mcp [--http PORT [--host 127.0.0.1] [--allow-origin URL]...] [--output-dir DIR]
-                    [--catalog-db FILE] [--allow-writes] [--env prod|demo] [--timeout S] [--long-timeout S]
-
-Serves the toolkit as a Model Context Protocol server: over stdio (how desktop assistants start servers), or over the
+export const COMMAND = {
+  name: "mcp",
+  forms: [{}],
+  about: `Serves the toolkit as a Model Context Protocol server: over stdio (how desktop assistants start servers), or over the
 Streamable HTTP transport at http://HOST:PORT/mcp with --http. Its tools search the catalog, read datasets,
 resources, organizations and dataservices, profile, query and export tabular resources, run SQL over a resource
-locally, and answer visits and downloads. It talks to data.gouv.fr, or to DATAGOUV_SANDBOX_URL when set.
-
-  --http PORT           serve over HTTP on PORT (0: a free one, printed on stderr) instead of stdio
-  --host HOST           the address to listen on (default 127.0.0.1); requests from a browser page are accepted
-                        only from loopback origins and those given with --allow-origin
-  --output-dir DIR      the only folder exports are written to (and uploads read from); default ~/datagouv-mcp
-  --catalog-db FILE     the catalog database catalog_report reads (default DIR/catalog.duckdb, built when missing)
-  --allow-writes        list the publishing tools (they also need DATAGOUV_API_KEY)
-  --env prod|demo       which data.gouv.fr (default prod; DATAGOUV_SANDBOX_URL overrides it)
-  --timeout S           a tool call's deadline in seconds (default 60)
-  --long-timeout S      the deadline of exports, local SQL and catalog builds (default 900)
-  --sql-timeout S       how long one SQL statement may run (default 60)
-  --memory-limit SIZE   DuckDB's memory budget for local runs (default 512MB)`;
+locally, and answer visits and downloads. It talks to data.gouv.fr, or to DATAGOUV_SANDBOX_URL when set.`,
+  options: {
+    http: {
+      type: "string",
+      value: "PORT",
+      help: "serve over HTTP on PORT (0: a free one, printed on stderr) instead of stdio",
+    },
+    host: {
+      type: "string",
+      value: "HOST",
+      help: "the address to listen on (default 127.0.0.1); requests from a browser page are accepted only from loopback origins and those given with --allow-origin",
+    },
+    "allow-origin": { type: "string", multiple: true, value: "URL", help: "an Origin accepted over HTTP (repeatable)" },
+    "output-dir": {
+      type: "string",
+      value: "DIR",
+      help: "the only folder exports are written to (and uploads read from); default ~/datagouv-mcp",
+    },
+    "catalog-db": {
+      type: "string",
+      value: "FILE",
+      help: "the catalog database catalog_report reads (default DIR/catalog.duckdb, built when missing)",
+    },
+    "allow-writes": { type: "boolean", help: "list the publishing tools (they also need DATAGOUV_API_KEY)" },
+    env: {
+      type: "string",
+      value: "prod|demo",
+      help: "which data.gouv.fr (default prod; DATAGOUV_SANDBOX_URL overrides it)",
+    },
+    timeout: { type: "string", value: "S", help: "a tool call's deadline in seconds (default 60)" },
+    "long-timeout": {
+      type: "string",
+      value: "S",
+      help: "the deadline of exports, local SQL and catalog builds (default 900)",
+    },
+    "sql-timeout": { type: "string", value: "S", help: "how long one SQL statement may run (default 60)" },
+    "memory-limit": { type: "string", value: "SIZE", help: "DuckDB's memory budget for local runs (default 512MB)" },
+  },
+  positionals: false,
+} as const satisfies CommandSpec;
 
 export async function main(argv: string[]): Promise<number> {
-  const { values } = parseCommandLine(
-    argv,
-    {
-      http: { type: "string" },
-      host: { type: "string" },
-      "allow-origin": { type: "string", multiple: true },
-      "output-dir": { type: "string" },
-      "catalog-db": { type: "string" },
-      "allow-writes": { type: "boolean" },
-      env: { type: "string" },
-      timeout: { type: "string" },
-      "long-timeout": { type: "string" },
-      "sql-timeout": { type: "string" },
-      "memory-limit": { type: "string" },
-    },
-    false,
-  );
-  if (values.help) {
-    process.stdout.write(`${USAGE}\n`);
-    return EXIT.ok;
-  }
+  const { values, help } = parse(COMMAND, argv);
+  if (help) return printHelp(COMMAND);
   if (values.env !== undefined && values.env !== "prod" && values.env !== "demo")
     throw new UsageError(`--env takes prod or demo, not ${JSON.stringify(values.env)}`);
   if ((values.host || values["allow-origin"]) && values.http === undefined)

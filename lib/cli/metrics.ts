@@ -1,43 +1,53 @@
-import { DataGouv } from "../client.ts";
-import { toFile } from "../duckdb/export.ts";
+import { abbreviate } from "../http/errors.ts";
 import { METRICS_MODELS } from "../metrics/models.ts";
-import { parseCommandLine } from "./args.ts";
-import { deliver } from "./deliver.ts";
+import { connect } from "./connect.ts";
+import { checkOutput, deliver } from "./deliver.ts";
 import { EXIT, UsageError } from "./exit.ts";
+import { printHelp } from "./help.ts";
+import { parse, type CommandSpec } from "./options.ts";
 import { progressReporter } from "./progress.ts";
-import { applyQueryOptions, memoryLimitOption, outputFormat, QUERY_HELP, QUERY_OPTIONS } from "./query-args.ts";
+import { applyQueryOptions, FILTER_OPTIONS, memoryLimitOption, outputFormat, OUTPUT_OPTIONS } from "./query-args.ts";
+import { didYouMean } from "./suggest.ts";
 
-export const USAGE = `usage: datagouv metrics <model> [--where col__op=value]... [--months FROM:TO] [--sort col[:desc]] [--columns a,b]
-                        [--format csv|json|ndjson|arrow|parquet] [--output FILE]
+const MODELS = Object.keys(METRICS_MODELS);
 
-Monthly visits and downloads from the Metrics API. Models: ${Object.keys(METRICS_MODELS).join(", ")}.
-metric_month loads as a month (the first day, as a date) in arrow and parquet; counts as integers.
-
-${QUERY_HELP}
-  --months FROM:TO        months from FROM to TO, both included (YYYY-MM; either may be left empty)`;
+export const COMMAND = {
+  name: "metrics",
+  forms: [{ args: "<model>" }],
+  about: `Monthly visits and downloads from the Metrics API. Models: ${MODELS.join(", ")}.
+metric_month loads as a month (the first day, as a date) in arrow and parquet; counts as integers.`,
+  options: {
+    ...FILTER_OPTIONS,
+    months: {
+      type: "string",
+      value: "FROM:TO",
+      help: "months from FROM to TO, both included (YYYY-MM; either may be left empty)",
+    },
+    ...OUTPUT_OPTIONS,
+  },
+} as const satisfies CommandSpec;
 
 export async function main(argv: string[]): Promise<number> {
-  const { values, positionals } = parseCommandLine(argv, { ...QUERY_OPTIONS, months: { type: "string" } });
-  if (values.help) {
-    process.stdout.write(`${USAGE}\n`);
-    return EXIT.ok;
-  }
-  if (positionals.length !== 1) throw new UsageError(`expected one model\n${USAGE}`);
+  const { values, positionals, help } = parse(COMMAND, argv);
+  if (help) return printHelp(COMMAND);
+  if (positionals.length !== 1) throw new UsageError(`expected one model: ${MODELS.join(", ")}`);
   const [model] = positionals;
   if (!Object.hasOwn(METRICS_MODELS, model))
     throw new UsageError(
-      `unknown model ${JSON.stringify(model)}: use one of ${Object.keys(METRICS_MODELS).join(", ")}`,
+      `unknown model ${JSON.stringify(model)}${didYouMean(model, MODELS) || `: use one of ${MODELS.join(", ")}`}`,
     );
   const format = outputFormat(values.format, values.output);
-  const memoryLimit = memoryLimitOption(values["memory-limit"]);
-  const dg = new DataGouv();
+  const memoryLimit = await memoryLimitOption(values["memory-limit"]);
+  const months = values.months?.split(":");
+  if (months && months.length !== 2)
+    throw new UsageError(`--months ${JSON.stringify(values.months)}: expected FROM:TO, such as 2025-01:2025-06`);
+  if (values.output) await checkOutput(values.output);
+  const dg = await connect();
   try {
     let query = applyQueryOptions(dg.metrics(model), values);
-    if (values.months) {
-      const [from, to] = values.months.split(":");
-      query = query.months(from || undefined, to || undefined);
-    }
-    process.stderr.write(`datagouv: ${query}\n`);
+    if (months) query = query.months(months[0] || undefined, months[1] || undefined);
+    const { toFile } = await import("../duckdb/export.ts");
+    process.stderr.write(`datagouv: ${abbreviate(String(query))}\n`);
     const progress = progressReporter();
     const rows = await deliver(values.output, format, (path) =>
       toFile(query, path, format, { memoryLimit, progress: progress.update }),

@@ -1,10 +1,15 @@
 import type { Progress } from "../tabular/export-engine.ts";
+import { terminal } from "./terminal.ts";
 
-/** A progress line on stderr for long transfers: rewritten in place on a terminal, a line every few seconds otherwise. */
-export function progressReporter(stderr: NodeJS.WriteStream = process.stderr): {
+/**
+ * A progress line on stderr for long transfers: rewritten in place on a terminal that can (not TERM=dumb), a line every
+ * few seconds otherwise, so that a log or a dumb terminal gets no control characters.
+ */
+export function progressReporter(stderr: NodeJS.WritableStream & { isTTY?: boolean } = process.stderr): {
   update(progress: Progress): void;
   done(rows?: number): void;
 } {
+  const { live } = terminal(stderr);
   const started = Date.now();
   let last = Date.now();
   let latest: Progress | undefined;
@@ -17,15 +22,15 @@ export function progressReporter(stderr: NodeJS.WriteStream = process.stderr): {
     update(progress) {
       latest = progress;
       const now = Date.now();
-      if (now - last < (stderr.isTTY ? 200 : 5000)) return;
+      if (now - last < (live ? 200 : 5000)) return;
       last = now;
-      stderr.write(stderr.isTTY ? `\r${line(progress)}\x1b[K` : `${line(progress)}\n`);
+      stderr.write(live ? `\r${line(progress)}\x1b[K` : `${line(progress)}\n`);
     },
+    /** The closing line, with the final row count in place of the last one counted on the way. */
     done(rows) {
       if (!latest) return;
-      stderr.write(
-        `${stderr.isTTY ? "\r" : ""}${line(latest)}${rows === undefined ? "" : `, ${rows.toLocaleString("en")} rows`}${stderr.isTTY ? "\x1b[K" : ""}\n`,
-      );
+      const final = line(rows === undefined ? latest : { ...latest, rows });
+      stderr.write(live ? `\r${final}\x1b[K\n` : `${final}\n`);
     },
   };
 }

@@ -1,4 +1,3 @@
-import { DataGouv } from "../client.ts";
 import {
   applyPlan,
   formatPlan,
@@ -8,23 +7,32 @@ import {
   planJson,
   planPublish,
 } from "../publish/index.ts";
-import { parseCommandLine, printJson } from "./args.ts";
+import { connect } from "./connect.ts";
 import { EXIT, UsageError } from "./exit.ts";
+import { printHelp } from "./help.ts";
+import { parse, type CommandSpec } from "./options.ts";
+import { printJson } from "./print.ts";
 import { progressReporter } from "./progress.ts";
 
-export const PUBLISH_USAGE = `usage: datagouv publish <manifest.yaml|manifest.json> [--dry-run] [--json] [--allow-outside]
-       datagouv publish --schema
-Makes data.gouv.fr match the manifest: creates the dataset and resources it lacks, updates what differs, uploads
+export const COMMAND = {
+  name: "publish",
+  forms: [
+    { args: "<manifest.yaml|manifest.json>", options: ["dry-run", "json", "allow-outside"] },
+    { options: ["schema"], required: ["schema"] },
+  ],
+  about: `Makes data.gouv.fr match the manifest: creates the dataset and resources it lacks, updates what differs, uploads
 only the files whose checksum changed, and leaves everything else alone. A second run changes nothing.
-Writes need an API key: DATAGOUV_API_KEY (from your data.gouv.fr profile).
-
-  --dry-run   print the plan (create / update / upload / unchanged) and write nothing
-  --json      the plan and the result as JSON on stdout
-  --schema    print the manifest's JSON Schema
-  --allow-outside  let file: paths leave the manifest's folder (refused by default, so that a manifest cannot
-                   publish whatever file its runner can read)
-
-A manifest (paths are relative to it):
+Writes need an API key: DATAGOUV_API_KEY (from your data.gouv.fr profile).`,
+  options: {
+    "dry-run": { type: "boolean", help: "print the plan (create / update / upload / unchanged) and write nothing" },
+    json: { type: "boolean", help: "the plan and the result as JSON on stdout" },
+    "allow-outside": {
+      type: "boolean",
+      help: "let file: paths leave the manifest's folder (refused by default, so that a manifest cannot publish whatever file its runner can read)",
+    },
+    schema: { type: "boolean", help: "print the manifest's JSON Schema" },
+  },
+  epilog: `A manifest (paths are relative to it):
   key: air-quality-2024            # how later runs find the dataset again (or id: an existing dataset)
   title: Air quality 2024
   description: Hourly measurements…
@@ -37,31 +45,27 @@ A manifest (paths are relative to it):
       file: data/measurements.csv
     - title: Documentation
       url: https://example.org/doc.pdf
-      type: documentation`;
+      type: documentation`,
+} as const satisfies CommandSpec;
 
 export async function main(argv: string[]): Promise<number> {
-  const { values, positionals } = parseCommandLine(argv, {
-    "dry-run": { type: "boolean" },
-    json: { type: "boolean" },
-    schema: { type: "boolean" },
-    "allow-outside": { type: "boolean" },
-  });
-  if (values.help) {
-    process.stdout.write(`${PUBLISH_USAGE}\n`);
-    return EXIT.ok;
-  }
+  const { values, positionals, help } = parse(COMMAND, argv);
+  if (help) return printHelp(COMMAND);
   if (values.schema) {
     printJson(MANIFEST_SCHEMA);
     return EXIT.ok;
   }
-  if (positionals.length !== 1) throw new UsageError(`expected one manifest\n${PUBLISH_USAGE}`);
+  if (positionals.length !== 1)
+    throw new UsageError(
+      positionals.length ? `expected one manifest, not ${positionals.length}` : "expected a manifest",
+    );
   let manifest;
   try {
     manifest = await loadManifest(positionals[0], { allowOutside: values["allow-outside"] === true });
   } catch (error) {
     return manifestProblem(error);
   }
-  const dg = new DataGouv();
+  const dg = await connect();
   try {
     let plan;
     try {

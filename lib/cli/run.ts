@@ -1,5 +1,6 @@
 import { VERSION } from "../http/version.ts";
-import { EXIT, reportError } from "./exit.ts";
+import { EXIT, reportError, UsageError } from "./exit.ts";
+import { didYouMean } from "./suggest.ts";
 
 /** Each command is a function of its argv; its module loads only when the command runs. */
 const COMMANDS: Record<string, { summary: string; load: () => Promise<(argv: string[]) => Promise<number>> }> = {
@@ -35,40 +36,77 @@ const COMMANDS: Record<string, { summary: string; load: () => Promise<(argv: str
   },
 };
 
+/** What the command line takes before a command's name. */
+const TOP_LEVEL = ["--help", "--version", "--debug"];
+
 export function usage(): string {
   const width = Math.max(...Object.keys(COMMANDS).map((name) => name.length));
   return [
     "usage: datagouv <command> [options]",
+    "       datagouv help <command>",
+    "       datagouv --version",
     "",
     "Commands:",
     ...Object.entries(COMMANDS).map(([name, { summary }]) => `  ${name.padEnd(width)}  ${summary}`),
     "",
-    "Every command takes --help. Data goes to stdout (or --output FILE), logs and progress to stderr.",
+    "Every command takes --help (the same as datagouv help <command>), and --debug, which prints the stack of an",
+    "unexpected error. Data goes to stdout (or --output FILE), logs and progress to stderr: on a terminal the progress",
+    "line is rewritten in place and errors are in colour, except with TERM=dumb (neither) or NO_COLOR (no colour).",
     "Environment: DATAGOUV_SANDBOX_URL (use a sandbox instead of data.gouv.fr), DATAGOUV_API_KEY (writes),",
     "DATAGOUV_CACHE_DIR (download cache).",
-    "Exit codes: 0 ok, 2 usage error, 3 API error, 4 file error, 1 unexpected.",
+    "Exit codes: 0 ok, 2 usage error (the command line or a setting), 3 API error, 4 file or disk error, 1 unexpected.",
   ].join("\n");
 }
 
+function find(name: string): (typeof COMMANDS)[string] {
+  if (Object.hasOwn(COMMANDS, name)) return COMMANDS[name];
+  throw new UsageError(
+    `unknown command ${JSON.stringify(name)}${didYouMean(name, Object.keys(COMMANDS)) || `; the commands are ${Object.keys(COMMANDS).join(", ")}`}`,
+  );
+}
+
+/** `--debug` before any `--` (after it, it would be a word, not the option). */
+function debugging(argv: string[]): boolean {
+  const end = argv.indexOf("--");
+  return (end < 0 ? argv : argv.slice(0, end)).includes("--debug") || Boolean(process.env.DATAGOUV_DEBUG);
+}
+
 export async function run(argv: string[]): Promise<number> {
-  const [name, ...rest] = argv;
-  if (name === undefined || name === "--help" || name === "-h" || name === "help") {
-    process.stdout.write(`${usage()}\n`);
-    return name === undefined ? EXIT.usage : EXIT.ok;
+  const debug = debugging(argv);
+  const words = argv[0] === "--debug" ? argv.slice(1) : argv;
+  const [name, ...rest] = words;
+  if (name === undefined) {
+    process.stderr.write(`${usage()}\n`);
+    return EXIT.usage;
   }
-  if (name === "--version" || name === "-v") {
+  if (name === "--help" || name === "-h" || (name === "help" && rest.length === 0)) {
+    process.stdout.write(`${usage()}\n`);
+    return EXIT.ok;
+  }
+  if (name === "--version" || name === "-v" || name === "-V") {
     process.stdout.write(`${VERSION}\n`);
     return EXIT.ok;
   }
-  const command = COMMANDS[name];
-  if (!command) {
-    process.stderr.write(`datagouv: unknown command ${JSON.stringify(name)}\n\n${usage()}\n`);
-    return EXIT.usage;
-  }
   try {
-    const main = await command.load();
+    if (name === "help") {
+      if (rest.length > 1) throw new UsageError(`help takes one command, as in "datagouv help ${rest[0]}"`);
+      return await (
+        await find(rest[0]).load()
+      )(["--help"]);
+    }
+    if (name.startsWith("-"))
+      throw new UsageError(
+        `unknown option ${name} before the command${
+          didYouMean(
+            name.replace(/^-+/, ""),
+            TOP_LEVEL.map((o) => o.slice(2)),
+            (o) => `--${o}`,
+          ) || `; a command's options go after its name: datagouv <command> ${name}`
+        }`,
+      );
+    const main = await find(name).load();
     return await main(rest);
   } catch (error) {
-    return reportError(error);
+    return reportError(error, { command: Object.hasOwn(COMMANDS, name) ? name : undefined, debug });
   }
 }

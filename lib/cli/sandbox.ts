@@ -1,28 +1,44 @@
 import { createRequire } from "node:module";
-import { parseCommandLine } from "./args.ts";
-import { positiveInt } from "./main-api.ts";
 import { EXIT, UsageError } from "./exit.ts";
+import { helpText } from "./help.ts";
+import { parse, positiveInt, type CommandSpec } from "./options.ts";
 
-export const USAGE = `usage: datagouv sandbox [--port N] [--host 127.0.0.1] [--data DIR] [--api-key KEY]... [--faults SPEC]
-                        [--rate-limit N/SECONDS] [--big-rows N]
-
-Runs the embedded data.gouv.fr on one port: the Main API at /api/1/ and /api/2/, the Tabular API at /tabular/api/,
+export const COMMAND = {
+  name: "sandbox",
+  forms: [{}],
+  about: `Runs the embedded data.gouv.fr on one port: the Main API at /api/1/ and /api/2/, the Tabular API at /tabular/api/,
 the Metrics API at /metrics/api/; health checks at /api/1/health/, /tabular/health/ and /metrics/health/.
 Prints "listening on URL" first, then serves until stopped (Ctrl-C, SIGTERM).
-Point the toolkit at it with DATAGOUV_SANDBOX_URL=URL.
-
-  --data DIR          keep the database and uploaded files in DIR across restarts (in memory otherwise)
-  --api-key KEY       a key accepted as X-API-KEY (repeatable, 8 characters or more): a producer who administers the
-                      sandbox's own organizations (Insee, La Poste, Sandbox data.gouv.fr); KEY@org-a,org-b (ids or
-                      slugs) limits it to those organizations; KEY!expired, KEY!revoked, KEY!inactive is refused with
-                      401 and that reason. Without any, one key is generated and printed on stderr
-  --faults SPEC       inject faults: "PATTERN:ACTION,…;…" with latency=MS, status=CODE, prob=P, nth=N[-M],
-                      reset-after=BYTES, truncate=BYTES, cut-request-after=BYTES, overload, seed=N
-                      (e.g. "/tabular/*:status=503,prob=0.2")
-  --rate-limit N/S    answer 429 past N requests per S seconds per client, with X-RateLimit-* headers
-  --big-rows N        rows of the large generated resource (default 1000000)
-
-The catalog and tables are real public data; the metrics are synthetic.`;
+Point the toolkit at it with DATAGOUV_SANDBOX_URL=URL.`,
+  options: {
+    port: { type: "string", value: "N", default: "0", help: "the port (default 0: a free one, printed)" },
+    host: { type: "string", value: "HOST", default: "127.0.0.1", help: "the address to listen on (default 127.0.0.1)" },
+    data: {
+      type: "string",
+      value: "DIR",
+      help: "keep the database and uploaded files in DIR across restarts (in memory otherwise)",
+    },
+    "api-key": {
+      type: "string",
+      multiple: true,
+      value: "KEY",
+      help: "a key accepted as X-API-KEY (repeatable, 8 characters or more): a producer who administers the sandbox's own organizations (Insee, La Poste, Sandbox data.gouv.fr); KEY@org-a,org-b (ids or slugs) limits it to those organizations; KEY!expired, KEY!revoked, KEY!inactive is refused with 401 and that reason. Without any, one key is generated and printed on stderr",
+    },
+    faults: {
+      type: "string",
+      value: "SPEC",
+      help: 'inject faults: "PATTERN:ACTION,…;…" with latency=MS, status=CODE, prob=P, nth=N[-M], reset-after=BYTES, truncate=BYTES, cut-request-after=BYTES, overload, seed=N (e.g. "/tabular/*:status=503,prob=0.2")',
+    },
+    "rate-limit": {
+      type: "string",
+      value: "N/S",
+      help: "answer 429 past N requests per S seconds per client, with X-RateLimit-* headers",
+    },
+    "big-rows": { type: "string", value: "N", help: "rows of the large generated resource (default 1000000)" },
+  },
+  positionals: false,
+  epilog: "The catalog and tables are real public data; the metrics are synthetic.",
+} as const satisfies CommandSpec;
 
 /** What this command uses of the sandbox package, which the toolkit's users need not install. */
 interface SandboxPackage {
@@ -63,22 +79,17 @@ async function loadSandbox(): Promise<SandboxPackage> {
 }
 
 export async function main(argv: string[]): Promise<number> {
-  const { values } = parseCommandLine(
-    argv,
-    {
-      port: { type: "string", default: "0" },
-      host: { type: "string", default: "127.0.0.1" },
-      data: { type: "string" },
-      "api-key": { type: "string", multiple: true },
-      faults: { type: "string" },
-      "rate-limit": { type: "string" },
-      "big-rows": { type: "string" },
-    },
-    false,
-  );
-  if (values.help) {
+  const { values, help } = parse(COMMAND, argv);
+  if (help) {
     // the help is all a user without the sandbox may read: it says what to install
-    process.stdout.write(`${USAGE}\n${sandboxInstalled() ? "" : `\nNot installed here: ${NOT_INSTALLED}.\n`}`);
+    process.stdout.write(`${helpText(COMMAND)}
+${
+  sandboxInstalled()
+    ? ""
+    : `
+Not installed here: ${NOT_INSTALLED}.
+`
+}`);
     return EXIT.ok;
   }
   const port = Number(values.port);

@@ -11,6 +11,7 @@ import { place, prepareRows } from "./mode.ts";
 import { liveBatches } from "./remote.ts";
 import { quote } from "../query/sql.ts";
 import type { Exportable, ExportOptions } from "../tabular/export-engine.ts";
+import type { Format } from "./formats.ts";
 import type { Rows } from "./rows.ts";
 
 /** Prepares the rows on `duck`, hands them to `work`, and cleans up whatever happens. */
@@ -164,9 +165,7 @@ async function ipcFile(
   }
 }
 
-/** Output formats of the command line and the loaders. */
-export const FORMATS = ["csv", "json", "ndjson", "parquet", "arrow"] as const;
-export type Format = (typeof FORMATS)[number];
+export { FORMATS, type Format } from "./formats.ts";
 
 /** COPY options per text/columnar format (arrow is written from record batches instead). */
 export function copyOptions(format: Exclude<Format, "arrow">): string {

@@ -2,6 +2,7 @@ import { mkdtemp, rm } from "node:fs/promises";
 import { tmpdir } from "node:os";
 import { join } from "node:path";
 import type { HttpClient } from "../http/client.ts";
+import { QueryError } from "../http/errors.ts";
 import { Datasets } from "../catalog/datasets.ts";
 import { profileColumns } from "../tabular/profile.ts";
 import type { PythonType } from "../query/ast.ts";
@@ -39,8 +40,8 @@ export async function loadResource(
 ): Promise<LocalTable> {
   const { resource } = await new Datasets(http).resource(resourceId);
   if (!/csv/i.test(`${resource.format ?? ""} ${resource.mime ?? ""} ${resource.url}`)) {
-    throw new TypeError(
-      `resource ${resourceId} is ${resource.format ?? "of an unknown format"}, not CSV: local queries read CSV files`,
+    throw new QueryError(
+      `resource ${resourceId} is ${resource.format ?? "of an unknown format"}, not CSV: local runs read CSV files alone, and other formats can be queried only where the Tabular API serves them; the file itself is at ${resource.url}`,
     );
   }
   const cached = await cachedDownload(http, resource.url, options);

@@ -1,3 +1,4 @@
+import { abbreviate } from "../http/errors.ts";
 import { wireRefusal } from "../query/encode.ts";
 import { TabularApi } from "../tabular/api.ts";
 import type { Exportable, ExportableTabular, ExportOptions } from "../tabular/export-engine.ts";
@@ -19,7 +20,9 @@ export async function chooseMode(
 ): Promise<ModeChoice> {
   const refusal = wireRefusal(query.spec);
   if (refusal) return { mode: "local", reason: refusal };
-  if (!(await servedProfile(profile))) return { mode: "local", reason: "the Tabular API does not serve this resource" };
+  // a deleted resource (410) has no file to fall back on: the API's answer, which says so and where to look, stands
+  if (!(await servedProfile(profile, [404])))
+    return { mode: "local", reason: "the Tabular API does not serve this resource" };
   if (query.isAggregation && !(await new TabularApi(bound(query)).aggregationAllowed(query.resourceId))) {
     return { mode: "local", reason: "the Tabular API does not aggregate this resource" };
   }
@@ -43,7 +46,7 @@ export async function place(query: Exportable, options: ExportOptions): Promise<
   const profile = profileOnce(bound(query), query.resourceId);
   if (mode !== "auto") return { mode, query, profile };
   const choice = await chooseMode(query, profile);
-  say(options.logger ?? bound(query).logger, `${describeChoice(choice)}: ${query}`);
+  say(options.logger ?? bound(query).logger, `${describeChoice(choice)}: ${abbreviate(String(query))}`);
   return { mode: choice.mode, query, profile };
 }
 

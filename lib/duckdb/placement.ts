@@ -15,10 +15,14 @@ export function profileOnce(http: HttpClient, resourceId: string): ProfileOnce {
   return () => (asked ??= new TabularApi(http).profile(resourceId));
 }
 
-/** The profile, or undefined where the Tabular API does not serve the resource (404, 410). */
-export function servedProfile(profile: ProfileOnce): Promise<ResourceProfile | undefined> {
+/** The profile, or undefined where the Tabular API does not serve the resource (by default, 404 and 410). */
+export function servedProfile(
+  profile: ProfileOnce,
+  unserved: readonly number[] = [404, 410],
+): Promise<ResourceProfile | undefined> {
   return profile().catch((error: unknown) => {
-    if (error instanceof DataGouvError && (error.status === 404 || error.status === 410)) return undefined;
+    if (error instanceof DataGouvError && error.status !== undefined && unserved.includes(error.status))
+      return undefined;
     throw error;
   });
 }

@@ -2,7 +2,7 @@ import { Agent, interceptors, Pool, type Dispatcher } from "undici";
 import { parseExactJson } from "./json.ts";
 import { VERSION } from "./version.ts";
 import { type Endpoints } from "./endpoints.ts";
-import { DataGouvError, hintFor, kindOfFailure, networkHint, parseErrorBody, type Api } from "./errors.ts";
+import { DataGouvError, hintFor, isFileError, kindOfFailure, networkHint, parseErrorBody, type Api } from "./errors.ts";
 import {
   DEFAULT_RETRY,
   IDEMPOTENT_METHODS,
@@ -268,7 +268,7 @@ export class HttpClient {
         kind,
         cause: this.#scrub(cause),
         serverMessage: this.#redact(String((cause as Error)?.message ?? cause)),
-        hint: networkHint(kind),
+        hint: networkHint(kind, cause),
       });
     }
   }
@@ -281,9 +281,12 @@ export class HttpClient {
     }
   }
 
-  /** Wraps a failure while reading a body (reset, timeout) into a DataGouvError. */
-  bodyError(api: Api, method: string, url: string, cause: unknown): DataGouvError {
-    if (cause instanceof DataGouvError) return cause;
+  /**
+   * Wraps a failure while reading a body (reset, timeout) into a DataGouvError. A file error while writing what arrives
+   * (a full disk) is not the connection's: it stays what it is.
+   */
+  bodyError(api: Api, method: string, url: string, cause: unknown): Error {
+    if (cause instanceof DataGouvError || isFileError(cause)) return cause;
     const kind = kindOfFailure(cause);
     return new DataGouvError({
       api,

@@ -48,7 +48,7 @@ export function resolveEndpoints(
     options.sandboxUrl ??
     (options.env === undefined || options.env === "sandbox" ? environment.DATAGOUV_SANDBOX_URL : undefined);
   let base: Endpoints;
-  if (sandboxUrl) base = sandboxEndpoints(checkUrl(sandboxUrl, "sandbox URL (DATAGOUV_SANDBOX_URL)"));
+  if (sandboxUrl) base = sandboxEndpoints(checkUrl(sandboxUrl, "sandbox (DATAGOUV_SANDBOX_URL)"));
   else if (options.env === "sandbox")
     throw new TypeError(
       'env "sandbox" needs a sandbox URL: pass sandboxUrl or set DATAGOUV_SANDBOX_URL (start one with `npx datagouv sandbox`)',

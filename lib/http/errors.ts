@@ -96,8 +96,8 @@ export class DataGouvError extends Error {
 }
 
 /**
- * A query the real server cannot express or would reject, refused before any request is sent
- * (an unknown operator, `columns` with aggregation, a value containing `&` or `=`, …).
+ * A query the real server cannot express or would reject, refused before its rows are asked for (an unknown operator,
+ * `columns` with aggregation, a value containing `&` or `=`, a local run over a file that is not CSV, …).
  */
 export class QueryError extends Error {
   override readonly name = "QueryError";
@@ -110,11 +110,23 @@ const API_NAMES: Record<Api, string> = {
   download: "download",
 };
 
+/** Past this length a word of a URL or a query is shortened in messages: a 100,000-character value is seen, not read. */
+const SHOWN_LENGTH = 60;
+
+/** The text with each overlong word (a run between `/?&=,` and spaces) cut to its start and its length. */
+export function abbreviate(text: string, length = SHOWN_LENGTH): string {
+  return text.replace(
+    new RegExp(`[^/?&=,\\s]{${length + 1},}`, "g"),
+    (word) => `${word.slice(0, length - 20)}…(${word.length.toLocaleString("en")} characters)`,
+  );
+}
+
 function composeMessage(d: ErrorDetails): string {
   const what = d.kind === "http" ? `${d.status}` : d.kind === "overloaded" ? `${d.status ?? 302} overloaded` : d.kind;
-  let message = `${API_NAMES[d.api]} ${d.method} ${d.url} failed: ${what}`;
+  let message = `${API_NAMES[d.api]} ${d.method} ${abbreviate(d.url)} failed: ${what}`;
   const server = [d.title, d.serverMessage].filter((x) => x && x.length > 0).join(": ");
-  if (server) message += ` — ${server}`;
+  // the server may quote the request's values back
+  if (server) message += ` — ${abbreviate(server)}`;
   if (d.fieldErrors && Object.keys(d.fieldErrors).length > 0) {
     message += ` (${Object.entries(d.fieldErrors)
       .map(([field, msg]) => `${field}: ${Array.isArray(msg) ? msg.join(", ") : String(msg)}`)
@@ -192,6 +204,9 @@ export function hintFor(api: Api, status: number, parsed: ParsedErrorBody): stri
   }
   if (parsed.title === "Database error" && /invalid input syntax/i.test(msg))
     return "A value does not fit the column's type (see the resource's profile)";
+  if (status === 414 || status === 431 || /Got more than \d+ bytes/i.test(msg)) {
+    return 'The request is too long for the server (filter values travel in the URL, and servers refuse URLs of more than a few thousand characters): shorten the values or use fewer of them, or run the query locally (`--local`, or query.run({ mode: "local" })), which sends no filter';
+  }
   switch (status) {
     case 401:
       return "Check the API key (DATAGOUV_API_KEY or the apiKey option): it is missing, invalid, expired or revoked; create one in your data.gouv.fr profile";
@@ -229,10 +244,56 @@ export function kindOfFailure(error: unknown): ErrorKind {
   return "network";
 }
 
-export function networkHint(kind: ErrorKind): string | undefined {
+/** The codes of a connection that was never made: the server was not reached. */
+const UNREACHED = new Set([
+  "ECONNREFUSED",
+  "ENOTFOUND",
+  "EAI_AGAIN",
+  "EHOSTUNREACH",
+  "ENETUNREACH",
+  "ENETDOWN",
+  "UND_ERR_CONNECT_TIMEOUT",
+]);
+
+const codeOf = (error: unknown): string | undefined => {
+  const code = (error as { code?: unknown } | null)?.code;
+  return typeof code === "string" ? code : undefined;
+};
+
+/**
+ * What to do about a request that got no answer. A connection refused or a name not found never reached the server;
+ * a connection cut (reset, closed) did, and the request may have been received, an upload in part.
+ */
+export function networkHint(kind: ErrorKind, cause?: unknown): string | undefined {
   if (kind === "timeout") return "The server did not answer in time; retry later or raise the timeout option";
-  if (kind === "network") {
+  if (kind !== "network") return undefined;
+  const code = codeOf(cause) ?? codeOf((cause as { cause?: unknown } | null)?.cause);
+  if (cause === undefined || (code !== undefined && UNREACHED.has(code))) {
     return "Could not reach the server; check the network, or work offline against the sandbox (`npx datagouv sandbox`, then DATAGOUV_SANDBOX_URL)";
   }
-  return undefined;
+  return "The server was reached, but the connection was cut before it answered (the request may not have arrived whole); retry";
+}
+
+/** Node's codes for a local file that cannot be written or read: the disk, not the network, is at fault. */
+const FILE_ERROR_CODES = new Set([
+  "ENOSPC",
+  "EDQUOT",
+  "EFBIG",
+  "EACCES",
+  "EPERM",
+  "EROFS",
+  "EISDIR",
+  "ENOTDIR",
+  "EEXIST",
+  "EMFILE",
+  "ENFILE",
+  "ENOENT",
+]);
+
+/** A file system error (Node's, with its system call), as opposed to a failure of the connection. */
+export function isFileError(error: unknown): error is NodeJS.ErrnoException {
+  const code = codeOf(error);
+  return (
+    code !== undefined && FILE_ERROR_CODES.has(code) && typeof (error as { syscall?: unknown }).syscall === "string"
+  );
 }

@@ -1,9 +1,7 @@
-import { execFile } from "node:child_process";
-import { promisify } from "node:util";
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
+import { datagouv as run } from "../support/cli.ts";
 import { sendJson, startTestServer, type TestServer } from "../support/server.ts";
 
-const run = promisify(execFile);
 let server: TestServer;
 
 beforeAll(async () => {
@@ -18,17 +16,7 @@ beforeAll(async () => {
 });
 afterAll(() => server.close());
 
-async function datagouv(args: string[]): Promise<{ code: number; stdout: string; stderr: string }> {
-  try {
-    const { stdout, stderr } = await run(process.execPath, ["build/lib/cli/bin.js", ...args], {
-      env: { ...process.env, DATAGOUV_SANDBOX_URL: server.url },
-    });
-    return { code: 0, stdout, stderr };
-  } catch (error) {
-    const e = error as { code: number; stdout: string; stderr: string };
-    return { code: e.code, stdout: e.stdout, stderr: e.stderr };
-  }
-}
+const datagouv = (args: string[]) => run(args, { DATAGOUV_SANDBOX_URL: server.url });
 
 describe("the datagouv command line", () => {
   it("prints a dataset as JSON on stdout", async () => {

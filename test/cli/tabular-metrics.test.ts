@@ -1,15 +1,13 @@
-import { execFile } from "node:child_process";
 import { execFileSync } from "node:child_process";
 import { existsSync, mkdirSync, mkdtempSync, readdirSync, rmSync } from "node:fs";
 import { tmpdir } from "node:os";
 import { join } from "node:path";
-import { promisify } from "node:util";
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
 import { Duck } from "../../lib/duckdb/index.ts";
 import { SEED_TABULAR } from "../../sandbox/src/index.ts";
+import { datagouv as run } from "../support/cli.ts";
 import { testSandbox } from "../support/sandbox.ts";
 
-const run = promisify(execFile);
 let env: Awaited<ReturnType<typeof testSandbox>>;
 let dir: string;
 const DEPARTEMENTS = SEED_TABULAR[1].resourceId;
@@ -27,18 +25,8 @@ afterAll(async () => {
   rmSync(dir, { recursive: true, force: true });
 });
 
-async function datagouv(args: string[]): Promise<{ code: number; stdout: string; stderr: string }> {
-  try {
-    const { stdout, stderr } = await run(process.execPath, ["build/lib/cli/bin.js", ...args], {
-      env: { ...process.env, DATAGOUV_SANDBOX_URL: env.sandbox.url, DATAGOUV_CACHE_DIR: join(dir, "cache") },
-      maxBuffer: 64 * 1024 * 1024,
-    });
-    return { code: 0, stdout, stderr };
-  } catch (error) {
-    const e = error as { code: number; stdout: string; stderr: string };
-    return { code: e.code, stdout: e.stdout, stderr: e.stderr };
-  }
-}
+const datagouv = (args: string[]) =>
+  run(args, { DATAGOUV_SANDBOX_URL: env.sandbox.url, DATAGOUV_CACHE_DIR: join(dir, "cache") });
 
 describe("datagouv tabular", () => {
   it("filters, columns and sort to CSV on stdout; logs on stderr", async () => {
