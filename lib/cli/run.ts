@@ -25,6 +25,7 @@ const COMMANDS: Record<string, { summary: string; load: () => Promise<(argv: str
     summary: "make a dataset and its resources on data.gouv.fr match a manifest (YAML or JSON)",
     load: async () => (await import("./publish.ts")).main,
   },
+  api: { summary: "call any Main API route, like gh api", load: async () => (await import("./api.ts")).main },
   sandbox: {
     summary: "run the embedded data.gouv.fr sandbox on loopback",
     load: async () => (await import("./sandbox.ts")).main,
