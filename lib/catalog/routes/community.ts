@@ -2,7 +2,7 @@ import type { DiscussionInput, ReuseInput } from "../inputs.ts";
 import type { Badge, Dataservice, Discussion, Post, Reuse } from "../models.ts";
 import type { Upload } from "./invoke.ts";
 import type { Follow, Label } from "./models.ts";
-import { del, delAdmin, get, getWithKey, patch, post, postAdmin, put } from "./route.ts";
+import { del, delAdmin, get, getWithKey, patch, post, postAdmin, put, putAdmin } from "./route.ts";
 
 type Suggestion = Record<string, unknown>;
 const R = "api/1/reuses";
@@ -82,7 +82,7 @@ export const DISCUSSION_HAND = {
 
 export const DISCUSSION_ROUTES = {
   update: put(`${DI}/{id}/`, "edit its title (its author)").send<{ title: string }, Discussion>(),
-  delete: del(`${DI}/{id}/`, "delete it (administrators)").empty(),
+  delete: delAdmin(`${DI}/{id}/`, "delete it (administrators)").empty(),
   editComment: put(`${DI}/{id}/comments/{cidx}/`, "edit a comment (its author)").send<
     { comment: string },
     Discussion
@@ -113,10 +113,10 @@ export const POST_HAND = {
 
 export const POST_ROUTES = {
   create: postAdmin(`${P}/`, "write a post (administrators)").send<PostInput, Post>(),
-  update: put(`${P}/{post}/`, "edit a post (administrators)").send<PostInput, Post>(),
-  delete: del(`${P}/{post}/`, "delete a post (administrators)").empty(),
-  uploadImage: post(`${P}/{post}/image/`, "upload its image").send<Upload, { image: string; success: boolean }>(),
-  cropImage: put(`${P}/{post}/image/`, "set its image's crop").send<
+  update: putAdmin(`${P}/{post}/`, "edit a post (administrators)").send<PostInput, Post>(),
+  delete: delAdmin(`${P}/{post}/`, "delete a post (administrators)").empty(),
+  uploadImage: postAdmin(`${P}/{post}/image/`, "upload its image").send<Upload, { image: string; success: boolean }>(),
+  cropImage: putAdmin(`${P}/{post}/image/`, "set its image's crop").send<
     { bbox?: number[] },
     { image: string; success: boolean }
   >(),

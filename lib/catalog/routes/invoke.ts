@@ -90,9 +90,10 @@ export async function callRoute(http: HttpClient, route: AnyRoute, args: unknown
       } satisfies TypedStream;
     }
     case "redirect": {
-      const response = await http.request("main", path, { ...common, accept: [301, 302, 303, 307, 308] });
+      // HEAD: where the redirect leads, without downloading the file it points at
+      const response = await http.request("main", path, { ...common, method: "HEAD" });
       await response.body.dump();
-      return String(response.headers.location ?? response.url);
+      return response.url;
     }
     default: {
       const value = await http.json("main", path, { ...common, ...sent, headers } as never);

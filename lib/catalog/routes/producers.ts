@@ -45,7 +45,7 @@ export const HARVEST_ROUTES = {
     HarvestSource
   >(),
   unschedule: del(`${H}/source/{source}/schedule/`, "stop its schedule").json<HarvestSource>(),
-  preview: get(`${H}/source/{source}/preview/`, "what a run would harvest, without saving").json<
+  preview: getMine(`${H}/source/{source}/preview/`, "what a run would harvest, without saving").json<
     HarvestJob & { items: HarvestItem[] }
   >(),
   previewConfig: post(`${H}/source/preview/`, "preview a source not yet created").send<
