@@ -17,6 +17,8 @@ export { multipartFile, sha1File, type UploadProgress } from "./upload.ts";
 export type * from "./inputs.ts";
 export { normalizeTag, normalizeTags, MIN_TAG_LENGTH, MAX_TAG_LENGTH } from "./tags.ts";
 export {
+  atomEntries,
+  type AtomEntry,
   BROWSER_ONLY,
   GENERATED_GROUPS,
   MAIN_ROUTES,

@@ -96,6 +96,7 @@ export const BROWSER_ONLY = [
   "/proconnect/logout_oauth",
 ];
 
+export { atomEntries, type AtomEntry } from "./atom.ts";
 export { callRoute, fillPath, RouteMethods, type CallOptions, type TypedStream, type Upload } from "./invoke.ts";
 export type { Answer, AnyRoute, Auth, Method, Route } from "./route.ts";
 export type * from "./models.ts";
