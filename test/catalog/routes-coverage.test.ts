@@ -149,7 +149,7 @@ const endsTheKey = (e: { method: string; path: string }) =>
 function bodyFor(path: string, method: string): unknown {
   if (/upload|avatar|logo|image/.test(path) && method === "POST") return { upload: join(scratch, "logo.png") };
   if (/\/badges\/$/.test(path)) return { kind: path.includes("organizations") ? "public-service" : "spd" };
-  if (/^\/dataservices\/\{[^}]+\}\/datasets\/$/.test(path)) return [{ id: ids.dataset }];
+  if (/dataservices\/\{[^}]+\}\/datasets\/$/.test(path)) return [{ id: ids.dataset }];
   return {};
 }
 

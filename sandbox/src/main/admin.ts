@@ -77,12 +77,39 @@ function featured(collection: Kind): RouteSpec[] {
   ]);
 }
 
-/** A store-backed collection an administrator edits: list, create, get, edit, delete. */
+/** An administrator's edit of a stored object: its fields replaced by the body's, its id kept. */
+export function adminEdit(method: "PUT" | "PATCH", path: string, name: Parameters<typeof kind>[0]): RouteSpec {
+  return [
+    method,
+    path,
+    async (call) => {
+      administrator(call);
+      const doc = found(call.ctx, name, call.params[0]);
+      const updated = { ...doc, ...(await readJson(call.request)), id: doc.id, last_modified: now() };
+      await call.ctx.store.save(kind(name), updated);
+      reply(call.request, 200, updated);
+    },
+  ];
+}
+
+export function adminDelete(path: string, name: Parameters<typeof kind>[0]): RouteSpec {
+  return [
+    "DELETE",
+    path,
+    async (call) => {
+      administrator(call);
+      await call.ctx.store.remove(kind(name), found(call.ctx, name, call.params[0]).id);
+      noContent(call);
+    },
+  ];
+}
+
+/** A stored collection an administrator keeps: list, create, get, and the edits udata declares for it. */
 function adminCollection(
   base: string,
   name: Parameters<typeof kind>[0],
   fields: string[],
-  opts: { readsPublic?: boolean } = {},
+  opts: { readsPublic?: boolean; edit: "PUT" | "PATCH"; deletes?: boolean },
 ): RouteSpec[] {
   const check = (call: Call) => (opts.readsPublic ? undefined : administrator(call));
   return [
@@ -91,11 +118,8 @@ function adminCollection(
       `${base}/`,
       (call) => {
         check(call);
-        reply(
-          call.request,
-          200,
-          envelope(call.request, call.ctx.store.all(kind(name)), paging(call.request.url), {}, false),
-        );
+        const all = call.ctx.store.all(kind(name));
+        reply(call.request, 200, envelope(call.request, all, paging(call.request.url), {}, false));
       },
     ],
     [
@@ -118,26 +142,8 @@ function adminCollection(
         reply(call.request, 200, found(call.ctx, name, call.params[0]));
       },
     ],
-    ...(["PUT", "PATCH"] as const).map((method): RouteSpec => [
-      method,
-      `${base}/{}/`,
-      async (call) => {
-        administrator(call);
-        const doc = found(call.ctx, name, call.params[0]);
-        const updated = { ...doc, ...(await readJson(call.request)), id: doc.id, last_modified: now() };
-        await call.ctx.store.save(kind(name), updated);
-        reply(call.request, 200, updated);
-      },
-    ]),
-    [
-      "DELETE",
-      `${base}/{}/`,
-      async (call) => {
-        administrator(call);
-        await call.ctx.store.remove(kind(name), found(call.ctx, name, call.params[0]).id);
-        noContent(call);
-      },
-    ],
+    adminEdit(opts.edit, `${base}/{}/`, name),
+    ...(opts.deletes ? [adminDelete(`${base}/{}/`, name)] : []),
   ];
 }
 
@@ -224,7 +230,7 @@ export const ADMIN_ROUTES: RouteSpec[] = [
       reply(call.request, 200, spam);
     },
   ],
-  ...adminCollection("/api/1/reports", "reports", ["subject", "reason"]).filter(
+  ...adminCollection("/api/1/reports", "reports", ["subject", "reason"], { edit: "PATCH" }).filter(
     ([m, p]) => !(m === "POST" && p === "/api/1/reports/"),
   ),
   [
@@ -239,8 +245,8 @@ export const ADMIN_ROUTES: RouteSpec[] = [
       reply(call.request, 201, report);
     },
   ],
-  ...adminCollection("/api/1/pages", "pages", ["blocs"], { readsPublic: true }),
-  ...adminCollection("/api/1/workers/jobs", "worker_jobs", ["name", "task"]),
+  ...adminCollection("/api/1/pages", "pages", ["blocs"], { readsPublic: true, edit: "PUT" }),
+  ...adminCollection("/api/1/workers/jobs", "worker_jobs", ["name", "task"], { edit: "PUT", deletes: true }),
   ["GET", "/api/1/workers/jobs/schedulables/", (call) => (administrator(call), reply(call.request, 200, SCHEDULABLES))],
   [
     "GET",

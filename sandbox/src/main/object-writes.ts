@@ -2,6 +2,7 @@ import { randomUUID } from "node:crypto";
 import { mkdir, rename, rm } from "node:fs/promises";
 import { join } from "node:path";
 import { mayEdit, type Account } from "./accounts.ts";
+import { adminDelete, adminEdit } from "./admin.ts";
 import { administers } from "./membership.ts";
 import { receiveFile, UploadError } from "./multipart.ts";
 import { MainError, reply } from "./respond.ts";
@@ -66,6 +67,15 @@ function comment(discussion: Doc, index: string): Doc {
   const found = (discussion.discussion ?? [])[Number(index)];
   if (!found) throw new MainError(404, "Comment does not exist");
   return found;
+}
+
+/** A comment its author (or an administrator) edits or deletes. */
+function ownComment(call: Call): { discussion: Doc; target: Doc } {
+  const account = caller(call);
+  const discussion = found(call.ctx, "discussions", call.params[0]);
+  const target = comment(discussion, call.params[1]);
+  if (!isAdmin(account) && target.posted_by?.id !== account.user.id) throw new MainError(403, FORBIDDEN);
+  return { discussion, target };
 }
 
 export const OBJECT_ROUTES: RouteSpec[] = [
@@ -198,26 +208,8 @@ export const OBJECT_ROUTES: RouteSpec[] = [
       reply(call.request, 201, post);
     },
   ],
-  [
-    "PUT",
-    "/api/1/posts/{}/",
-    async (call) => {
-      administrator(call);
-      const post = found(call.ctx, "posts", call.params[0]);
-      const updated = { ...post, ...(await readJson(call.request)), id: post.id, last_modified: now() };
-      await call.ctx.store.save("posts", updated);
-      reply(call.request, 200, updated);
-    },
-  ],
-  [
-    "DELETE",
-    "/api/1/posts/{}/",
-    async (call) => {
-      administrator(call);
-      await call.ctx.store.remove("posts", found(call.ctx, "posts", call.params[0]).id);
-      noContent(call);
-    },
-  ],
+  adminEdit("PUT", "/api/1/posts/{}/", "posts"),
+  adminDelete("/api/1/posts/{}/", "posts"),
   ...(["POST", "DELETE"] as const).map((method): RouteSpec => [
     method,
     "/api/1/posts/{}/publish/",
@@ -240,23 +232,12 @@ export const OBJECT_ROUTES: RouteSpec[] = [
       reply(call.request, 200, updated);
     },
   ],
-  [
-    "DELETE",
-    "/api/1/discussions/{}/",
-    async (call) => {
-      administrator(call);
-      await call.ctx.store.remove("discussions", found(call.ctx, "discussions", call.params[0]).id);
-      noContent(call);
-    },
-  ],
+  adminDelete("/api/1/discussions/{}/", "discussions"),
   [
     "PUT",
     "/api/1/discussions/{}/comments/{}/",
     async (call) => {
-      const account = caller(call);
-      const discussion = found(call.ctx, "discussions", call.params[0]);
-      const target = comment(discussion, call.params[1]);
-      if (!isAdmin(account) && target.posted_by?.id !== account.user.id) throw new MainError(403, FORBIDDEN);
+      const { discussion, target } = ownComment(call);
       const body = await readJson(call.request);
       required(body, ["comment"]);
       const messages = discussion.discussion.map((c: Doc) =>
@@ -271,10 +252,7 @@ export const OBJECT_ROUTES: RouteSpec[] = [
     "DELETE",
     "/api/1/discussions/{}/comments/{}/",
     async (call) => {
-      const account = caller(call);
-      const discussion = found(call.ctx, "discussions", call.params[0]);
-      const target = comment(discussion, call.params[1]);
-      if (!isAdmin(account) && target.posted_by?.id !== account.user.id) throw new MainError(403, FORBIDDEN);
+      const { discussion, target } = ownComment(call);
       if (call.params[1] === "0") throw new MainError(400, "You cannot delete the first comment of a discussion");
       await call.ctx.store.save("discussions", {
         ...discussion,
