@@ -36,7 +36,7 @@ export const HARVEST_ROUTES = {
   createSource: post(`${H}/sources/`, "create a harvest source").send<HarvestSourceInput, HarvestSource>(),
   source: get(`${H}/source/{source}/`, "one harvest source").json<HarvestSource>(),
   updateSource: put(`${H}/source/{source}/`, "edit a harvest source").send<HarvestSourceInput, HarvestSource>(),
-  deleteSource: del(`${H}/source/{source}/`, "delete a harvest source").json<HarvestSource>(),
+  deleteSource: del(`${H}/source/{source}/`, "delete a harvest source").empty(),
   jobs: get(`${H}/source/{source}/jobs/`, "its jobs, newest first").page<HarvestJob>(),
   job: get(`${H}/job/{ident}/`, "one job with its items").json<HarvestJob>(),
   run: post(`${H}/source/{source}/run/`, "harvest it now").json<HarvestSource>(),

@@ -261,7 +261,8 @@ export const HARVEST_ROUTES: RouteSpec[] = [
     async (call) => {
       const deleted = { ...editable(call), deleted: now() };
       await call.ctx.store.save(kind("harvest_sources"), deleted);
-      reply(call.request, 200, deleted);
+      // udata answers 204 with the deleted source marshalled, which Flask sends without a body
+      noContent(call);
     },
   ],
   [
