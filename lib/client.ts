@@ -12,6 +12,7 @@ import {
   Topics,
   Users,
 } from "./catalog/index.ts";
+import { bindGeneratedGroups, type GeneratedGroups } from "./catalog/routes/index.ts";
 import { TabularApi, TabularQuery, type EngineLoader } from "./tabular/index.ts";
 import { MetricsQuery, type MetricsModel } from "./metrics/index.ts";
 
@@ -28,6 +29,9 @@ export interface DataGouvOptions extends EndpointOptions {
   userAgent?: string | undefined;
   dispatcher?: HttpOptions["dispatcher"] | undefined;
 }
+
+/** The groups of Main API routes without a class of their own (me, harvest, transfers, …), typed from the route table. */
+export interface DataGouv extends GeneratedGroups {}
 
 /**
  * The entry point: one client for the Main, Tabular and Metrics APIs.
@@ -76,6 +80,7 @@ export class DataGouv {
     this.site = new Site(this.http);
     this.tags = new Tags(this.http);
     this.tabularApi = new TabularApi(this.http);
+    Object.assign(this, bindGeneratedGroups(this.http));
   }
 
   /** A query over the rows of one Tabular API resource, bound to this client and the export engine. */

@@ -6,6 +6,8 @@ import type { DiscussionInput, ReuseInput, WriteOptions } from "./inputs.ts";
 import { Listing, type ListOptions } from "./listing.ts";
 import type { Dataservice, Discussion, Reuse } from "./models.ts";
 import { parseDataservice, parseDiscussion, parseReuse } from "./parse.ts";
+import { RouteMethods } from "./routes/invoke.ts";
+import { DATASERVICE_ROUTES, DISCUSSION_ROUTES, REUSE_ROUTES } from "./routes/community.ts";
 
 export interface ReuseFilters {
   q?: string | undefined;
@@ -19,10 +21,11 @@ export interface ReuseFilters {
   sort?: `${"" | "-"}${"title" | "created" | "last_update" | "datasets" | "followers" | "views"}` | undefined;
 }
 
-export class Reuses {
+export class Reuses extends RouteMethods(REUSE_ROUTES) {
   readonly #http: HttpClient;
 
   constructor(http: HttpClient) {
+    super(http);
     this.#http = http;
   }
 
@@ -108,10 +111,11 @@ export interface DataserviceFilters {
   sort?: string | undefined;
 }
 
-export class Dataservices {
+export class Dataservices extends RouteMethods(DATASERVICE_ROUTES) {
   readonly #http: HttpClient;
 
   constructor(http: HttpClient) {
+    super(http);
     this.#http = http;
   }
 
@@ -158,10 +162,11 @@ export interface DiscussionFilters {
   sort?: `${"" | "-"}${"created" | "discussion.posted_on"}` | undefined;
 }
 
-export class Discussions {
+export class Discussions extends RouteMethods(DISCUSSION_ROUTES) {
   readonly #http: HttpClient;
 
   constructor(http: HttpClient) {
+    super(http);
     this.#http = http;
   }
 

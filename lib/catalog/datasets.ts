@@ -5,6 +5,8 @@ import { multipartFile, type UploadProgress } from "./upload.ts";
 import { Listing, suggestions, type ListOptions } from "./listing.ts";
 import type { Dataset, DatasetV2, Frequency, License, Resource, ResourceWithDataset } from "./models.ts";
 import { parseDataset, parseDatasetV2, parseResource, parseResourceWithDataset } from "./parse.ts";
+import { RouteMethods } from "./routes/invoke.ts";
+import { DATASET_ROUTES } from "./routes/datasets.ts";
 
 /** v1 sorts (udata DatasetApiParser); prefix "-" for descending. */
 export type DatasetSort = `${"" | "-"}${"title" | "created" | "last_update" | "reuses" | "followers" | "views"}`;
@@ -74,10 +76,11 @@ function maskHeaders(options: GetOptions): Record<string, string> | undefined {
 
 export { maskHeaders };
 
-export class Datasets {
+export class Datasets extends RouteMethods(DATASET_ROUTES) {
   readonly #http: HttpClient;
 
   constructor(http: HttpClient) {
+    super(http);
     this.#http = http;
   }
 

@@ -16,3 +16,23 @@ export { follow, type Followable } from "./follow.ts";
 export { multipartFile, sha1File, type UploadProgress } from "./upload.ts";
 export type * from "./inputs.ts";
 export { normalizeTag, normalizeTags, MIN_TAG_LENGTH, MAX_TAG_LENGTH } from "./tags.ts";
+export {
+  atomEntries,
+  type AtomEntry,
+  BROWSER_ONLY,
+  GENERATED_GROUPS,
+  MAIN_ROUTES,
+  callRoute,
+  fillPath,
+  type Answer,
+  type AnyRoute,
+  type Auth,
+  type CallOptions,
+  type Method,
+  type Route,
+  type RouteEntry,
+  type TypedStream,
+  type Upload,
+} from "./routes/index.ts";
+export type * from "./routes/models.ts";
+export type { DataserviceInput, OrganizationInput, PostInput, UserInput } from "./routes/index.ts";

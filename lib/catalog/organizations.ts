@@ -4,6 +4,9 @@ import { follow } from "./follow.ts";
 import { Listing, suggestions, type ListOptions } from "./listing.ts";
 import type { Dataset, Organization, Reuse, User } from "./models.ts";
 import { parseDataset, parseOrganization, parseReuse, parseUser } from "./parse.ts";
+import { RouteMethods } from "./routes/invoke.ts";
+import { ORGANIZATION_ROUTES } from "./routes/organizations.ts";
+import { USER_ROUTES } from "./routes/people.ts";
 
 export interface OrganizationFilters {
   q?: string | undefined;
@@ -14,10 +17,11 @@ export interface OrganizationFilters {
     `${"" | "-"}${"name" | "reuses" | "datasets" | "followers" | "views" | "created" | "last_modified"}` | undefined;
 }
 
-export class Organizations {
+export class Organizations extends RouteMethods(ORGANIZATION_ROUTES) {
   readonly #http: HttpClient;
 
   constructor(http: HttpClient) {
+    super(http);
     this.#http = http;
   }
 
@@ -74,10 +78,11 @@ export class Organizations {
   }
 }
 
-export class Users {
+export class Users extends RouteMethods(USER_ROUTES) {
   readonly #http: HttpClient;
 
   constructor(http: HttpClient) {
+    super(http);
     this.#http = http;
   }
 

@@ -2,15 +2,19 @@ import type { HttpClient, HttpResponse } from "../http/client.ts";
 import { Listing, suggestions, type ListOptions } from "./listing.ts";
 import type { Post, SiteInfo, SpatialLevel, Topic, Zone } from "./models.ts";
 import { anyObject, parsePost, parseSite, parseTopic } from "./parse.ts";
+import { RouteMethods } from "./routes/invoke.ts";
+import { SITE_ROUTES, SPATIAL_ROUTES } from "./routes/platform.ts";
+import { POST_ROUTES } from "./routes/community.ts";
 
 /** The site-wide catalog exports (udata's CSV adapters: `;`-separated, quoted). */
 export const CATALOG_EXPORTS = ["datasets", "resources", "organizations", "reuses", "dataservices"] as const;
 export type CatalogExport = (typeof CATALOG_EXPORTS)[number];
 
-export class Site {
+export class Site extends RouteMethods(SITE_ROUTES) {
   readonly #http: HttpClient;
 
   constructor(http: HttpClient) {
+    super(http);
     this.#http = http;
   }
 
@@ -62,10 +66,11 @@ export class Topics {
   }
 }
 
-export class Posts {
+export class Posts extends RouteMethods(POST_ROUTES) {
   readonly #http: HttpClient;
 
   constructor(http: HttpClient) {
+    super(http);
     this.#http = http;
   }
 
@@ -78,10 +83,11 @@ export class Posts {
   }
 }
 
-export class Spatial {
+export class Spatial extends RouteMethods(SPATIAL_ROUTES) {
   readonly #http: HttpClient;
 
   constructor(http: HttpClient) {
+    super(http);
     this.#http = http;
   }
 

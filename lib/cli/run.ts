@@ -30,6 +30,7 @@ const COMMANDS: Record<string, { summary: string; load: () => Promise<(argv: str
     summary: "serve the toolkit to AI assistants as a Model Context Protocol server (stdio or HTTP)",
     load: async () => (await import("./mcp.ts")).main,
   },
+  api: { summary: "call any Main API route, like gh api", load: async () => (await import("./api.ts")).main },
   sandbox: {
     summary: "run the embedded data.gouv.fr sandbox on loopback",
     load: async () => (await import("./sandbox.ts")).main,

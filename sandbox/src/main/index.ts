@@ -7,6 +7,7 @@ import { handleSpatial } from "./spatial.ts";
 import { MainError, NOT_FOUND, replyError } from "./respond.ts";
 import { handleCommunityWrite } from "./community-writes.ts";
 import { handleWrite } from "./write.ts";
+import { handleRoutes } from "./routes.ts";
 import type { WriteContext } from "./writing.ts";
 
 import { VERSION } from "datagouv-kit";
@@ -39,6 +40,7 @@ export function createMainApi(ctx: WriteContext & { accounts: Account[] }): Sand
           }
         }
         if ((await handleCommunityWrite(ctx, request)) || (await handleWrite(ctx, request))) return true;
+        if (await handleRoutes(ctx, request, viewer)) return true;
         if (reading && (handleSpatial(request) || (await handleRead(ctx.store, request, reference, viewer))))
           return true;
         if (request.path.startsWith("/api/"))
