@@ -20,7 +20,7 @@ export interface WriteContext {
   accounts: Account[];
   filesDir: string;
   /** Called after a write that adds or removes objects (the metrics follow the catalog). */
-  changed: () => Promise<void>;
+  changed: () => void | Promise<void>;
 }
 
 export const FORBIDDEN = "You do not have the permission to modify that object.";
