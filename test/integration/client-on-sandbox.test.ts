@@ -158,6 +158,8 @@ describe("metrics", () => {
     const year = await dg.metrics("site").months("2025-01", "2025-12").all();
     expect(year).toHaveLength(12);
     const csv = await (await dg.metrics("organizations_total").csv()).body.text();
-    expect(csv.split("\n")[0]).toBe("__id,organization_id,visit_dataset,download_resource,visit_reuse,visit_dataservice,outlink");
+    expect(csv.split("\n")[0]).toBe(
+      "__id,organization_id,visit_dataset,download_resource,visit_reuse,visit_dataservice,outlink",
+    );
   });
 });
