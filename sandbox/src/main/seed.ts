@@ -94,7 +94,7 @@ export function buildMainSeed(tabular: TabularResourceInfo[]): MainSeed {
       last_update: dataset.last_update ?? modified,
       organization: organization ? orgRef(organization) : null,
       resources: entry.resources,
-      community_resources: entry.community_resources,
+      community_resources: entry.community_resources.map((r: Doc) => ({ ...r, dataset: dataset.id })),
       badges: dataset.badges ?? [],
       private: dataset.private ?? false,
       uri: `${SANDBOX_ORIGIN}/api/1/datasets/${dataset.slug}/`,
@@ -124,7 +124,10 @@ export function buildMainSeed(tabular: TabularResourceInfo[]): MainSeed {
   const recorded = fixture("dataset_metadata.json");
   const recordedOrg = fixture("organization_metadata.json");
   put("organizations", recordedOrg);
-  put("datasets", { ...recorded, organization: recorded.organization ?? orgRef(recordedOrg) });
+  // the resource recorded through v1 and v2 belongs to the recorded dataset (resource_metadata_api2.json dataset_id)
+  const { resource: recordedResource, dataset_id } = fixture("resource_metadata_api2.json");
+  const withResource = dataset_id === recorded.id ? [...recorded.resources, recordedResource] : recorded.resources;
+  put("datasets", { ...recorded, resources: withResource, organization: recorded.organization ?? orgRef(recordedOrg) });
   const topic = fixture("topic_metadata.json");
   put("topics", { ...topic, element_list: fixture("elements_metadata.json").data });
 
@@ -189,19 +192,6 @@ function tabularDataset(seed: (typeof SEED_TABULAR)[number], info: TabularResour
     spatial: { geom: null, granularity: "fr:commune", zones: ["country:fr"] },
     license: seed.license,
     access_type: "open",
-    quality: {
-      score: 0.78,
-      all_resources_available: true,
-      dataset_description_quality: true,
-      has_open_format: true,
-      has_resources: true,
-      license: true,
-      resources_documentation: false,
-      spatial: true,
-      temporal_coverage: false,
-      update_frequency: true,
-      update_fulfilled_in_time: true,
-    },
     schema: null,
     community_resources: [],
     page: `https://www.data.gouv.fr/datasets/${seed.slug}/`,
@@ -239,7 +229,7 @@ export function tabularResource(info: TabularResourceInfo, title = info.title): 
       "check:status": 200,
     },
     preview_url: `https://explore.data.gouv.fr/fr/resources/${info.resourceId}`,
-    schema: { name: null, url: null, version: null },
+    schema: null,
     internal: { created_at_internal: info.createdAt, last_modified_internal: info.createdAt },
   };
 }

@@ -1,5 +1,4 @@
 import { randomBytes, randomUUID } from "node:crypto";
-import { readFileSync } from "node:fs";
 import { mkdir, rename, rm } from "node:fs/promises";
 import { basename, join } from "node:path";
 import type { SandboxRequest } from "../types.ts";
@@ -8,7 +7,10 @@ import { authenticate, mayEdit, type Account } from "./accounts.ts";
 import { normalizeTags } from "datagouv-kit";
 import { handleCommunityWrite } from "./community-writes.ts";
 import { receiveFile, UploadError } from "./multipart.ts";
-import { MainError, NOT_FOUND, reply } from "./respond.ts";
+import { LICENSES } from "./marshal/license.ts";
+import * as models from "./marshal/index.ts";
+import { knownFrequency } from "./marshal/vocabulary.ts";
+import { MainError, NOT_FOUND, replyWith } from "./respond.ts";
 import { orgRef, SANDBOX_ORIGIN, tabularResource, userRef, type Doc } from "./seed.ts";
 import type { MainStore } from "./store.ts";
 
@@ -61,18 +63,13 @@ function pick(body: Doc, fields: string[]): Doc {
   return Object.fromEntries(fields.filter((f) => f in body).map((f) => [f, body[f]]));
 }
 
-const reference = JSON.parse(readFileSync(new URL("../../seed/main-api/reference.json", import.meta.url), "utf8")) as {
-  licenses: Doc[];
-  frequencies: Doc[];
-};
-const LICENSES = new Set(reference.licenses.map((l) => String(l.id)));
-const FREQUENCIES = new Set(reference.frequencies.map((f) => String(f.id)));
+const LICENSE_IDS = new Set(LICENSES.map((l) => String(l.id)));
 
 function validateDataset(body: Doc, creating: boolean): void {
   const errors: Record<string, string[]> = {};
-  if ("license" in body && body.license !== null && !LICENSES.has(String(body.license)))
+  if ("license" in body && body.license !== null && !LICENSE_IDS.has(String(body.license)))
     errors.license = ["Not a valid choice."];
-  if ("frequency" in body && body.frequency !== null && !FREQUENCIES.has(String(body.frequency)))
+  if ("frequency" in body && body.frequency !== null && !knownFrequency(body.frequency))
     errors.frequency = ["Not a valid choice."];
   if (creating && (typeof body.title !== "string" || body.title.trim() === "")) errors.title = [REQUIRED];
   if (!creating && "title" in body && (typeof body.title !== "string" || body.title.trim() === ""))
@@ -83,6 +80,7 @@ function validateDataset(body: Doc, creating: boolean): void {
   if (Object.keys(errors).length) throw new MainError(400, "Validation error", errors);
   // udata's tag field keeps each tag slugified, dropping the short ones
   if ("tags" in body) body.tags = normalizeTags(body.tags);
+  if (typeof body.frequency === "string") body.frequency = knownFrequency(body.frequency);
 }
 
 function validateResource(body: Doc, creating: boolean): void {
@@ -168,13 +166,9 @@ export async function handleWrite(ctx: WriteContext, request: SandboxRequest): P
 
   if (method === "GET" && path === "/api/1/me/") {
     const account = authenticate(request, ctx.accounts);
-    reply(request, 200, {
-      ...account.user,
-      organizations: account.organizations
-        .map((id) => ctx.store.find("organizations", id))
-        .filter(Boolean)
-        .map((o) => orgRef(o!)),
-    });
+    const as = { store: ctx.store, viewer: account };
+    const organizations = account.organizations.map((id) => ctx.store.find("organizations", id)).filter(Boolean);
+    replyWith(request, 200, { ...account.user, organizations }, models.me, as);
     return true;
   }
   if (method === "POST" && path === "/api/1/datasets/") {
@@ -212,13 +206,12 @@ export async function handleWrite(ctx: WriteContext, request: SandboxRequest): P
       temporal_coverage: body.temporal_coverage ?? null,
       spatial: body.spatial ?? null,
       schema: null,
-      quality: { score: 0 },
       page: `https://www.data.gouv.fr/datasets/${slug}/`,
       uri: `${SANDBOX_ORIGIN}/api/1/datasets/${slug}/`,
     };
     await ctx.store.save("datasets", dataset);
     await ctx.changed();
-    reply(request, 201, dataset);
+    replyWith(request, 201, dataset, models.dataset, { store: ctx.store, viewer: account });
     return true;
   }
   if (
@@ -247,7 +240,7 @@ export async function handleWrite(ctx: WriteContext, request: SandboxRequest): P
     };
     await ctx.store.save("datasets", updated);
     if (dataset.deleted) await ctx.changed();
-    reply(request, 200, updated);
+    replyWith(request, 200, updated, models.dataset, { store: ctx.store, viewer: account });
     return true;
   }
   if ((m = /^\/api\/1\/datasets\/([^/]+)\/resources\/$/.exec(path)) && (method === "POST" || method === "PUT")) {
@@ -272,7 +265,7 @@ export async function handleWrite(ctx: WriteContext, request: SandboxRequest): P
       }
       const resources = order.map((id: string) => current.find((r: Doc) => r.id === id));
       await ctx.store.save("datasets", { ...dataset, resources, last_modified: now() });
-      reply(request, 200, resources);
+      replyWith(request, 200, resources, models.resource, { store: ctx.store, viewer: account });
       return true;
     }
     validateResource(body, true);
@@ -305,7 +298,7 @@ export async function handleWrite(ctx: WriteContext, request: SandboxRequest): P
       last_update: now(),
     });
     await ctx.changed();
-    reply(request, 201, resource);
+    replyWith(request, 201, resource, models.resource, { store: ctx.store, viewer: account });
     return true;
   }
   if (
@@ -346,7 +339,7 @@ export async function handleWrite(ctx: WriteContext, request: SandboxRequest): P
       resources: dataset.resources.map((r: Doc) => (r.id === resource.id ? updated : r)),
       last_modified: now(),
     });
-    reply(request, 200, updated);
+    replyWith(request, 200, updated, models.resource, { store: ctx.store, viewer: account });
     return true;
   }
   if (
@@ -357,7 +350,7 @@ export async function handleWrite(ctx: WriteContext, request: SandboxRequest): P
     const account = authenticate(request, ctx.accounts);
     const dataset = editable(ctx, account, m[1]);
     const previous = m[2] ? resourceOf(dataset, m[2]) : undefined;
-    await uploadFile(ctx, request, dataset, previous);
+    await uploadFile(ctx, request, dataset, previous, account);
     return true;
   }
   return false;
@@ -372,6 +365,7 @@ async function uploadFile(
   request: SandboxRequest,
   dataset: Doc,
   previous: Doc | undefined,
+  account: Account,
 ): Promise<void> {
   await mkdir(ctx.filesDir, { recursive: true });
   const resourceId = previous?.id ?? randomUUID();
@@ -433,7 +427,7 @@ async function uploadFile(
     const replaced = previous ? storedFileName(previous) : undefined;
     if (replaced && replaced !== name) await rm(join(ctx.filesDir, replaced), { force: true });
     if (!previous) await ctx.changed();
-    reply(request, previous ? 200 : 201, resource);
+    replyWith(request, previous ? 200 : 201, resource, models.uploadedResource, { store: ctx.store, viewer: account });
   } finally {
     await rm(temp, { force: true });
   }
