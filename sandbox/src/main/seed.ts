@@ -69,6 +69,9 @@ export function buildMainSeed(tabular: TabularResourceInfo[]): MainSeed {
   const users = (user: Doc | null | undefined) => {
     if (user?.id) put("users", { ...user, uri: `${SANDBOX_ORIGIN}/api/1/users/${user.slug}/` });
   };
+  // production's answer for an organization wins over the fixture tool's dump of the same one
+  const recordedOrg = fixture("organization_metadata.json");
+  put("organizations", recordedOrg);
   const results = fixture("udata_results.json");
   for (const entry of results.datasets) {
     const organization = entry.organization
@@ -122,12 +125,7 @@ export function buildMainSeed(tabular: TabularResourceInfo[]): MainSeed {
   put("site", { ...results.site, id: results.site.id });
 
   const recorded = fixture("dataset_metadata.json");
-  const recordedOrg = fixture("organization_metadata.json");
-  put("organizations", recordedOrg);
-  // the resource recorded through v1 and v2 belongs to the recorded dataset (resource_metadata_api2.json dataset_id)
-  const { resource: recordedResource, dataset_id } = fixture("resource_metadata_api2.json");
-  const withResource = dataset_id === recorded.id ? [...recorded.resources, recordedResource] : recorded.resources;
-  put("datasets", { ...recorded, resources: withResource, organization: recorded.organization ?? orgRef(recordedOrg) });
+  put("datasets", { ...recorded, organization: recorded.organization ?? orgRef(recordedOrg) });
   const topic = fixture("topic_metadata.json");
   put("topics", { ...topic, element_list: fixture("elements_metadata.json").data });
 
