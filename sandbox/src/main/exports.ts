@@ -218,12 +218,13 @@ export async function serveExport(
 ): Promise<void> {
   const { res } = request;
   const docs = exported(store, request.url, kind);
-  const etag = `W/"${kind}-${store.changedAt.getTime().toString(16)}"`;
-  const lastModified = store.changedAt.toUTCString();
+  const changedAt = store.lastModified();
+  const etag = `W/"${kind}-${changedAt.getTime().toString(16)}-${store.version.toString(16)}"`;
+  const lastModified = changedAt.toUTCString();
   const since = request.req.headers["if-modified-since"];
   if (
     request.req.headers["if-none-match"] === etag ||
-    (!request.req.headers["if-none-match"] && since && Date.parse(since) >= store.changedAt.getTime())
+    (!request.req.headers["if-none-match"] && since && Date.parse(since) >= changedAt.getTime())
   ) {
     res.writeHead(304, { etag, "last-modified": lastModified });
     res.end();

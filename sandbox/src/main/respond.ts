@@ -26,14 +26,18 @@ function sortedKeys(_key: string, value: unknown): unknown {
   return Object.fromEntries(Object.entries(value).sort(([a], [b]) => (a < b ? -1 : a > b ? 1 : 0)));
 }
 
-/** JSON with the sandbox's own URLs pointing at the request's origin. */
+/** JSON with the sandbox's own URLs pointing at the request's origin; `sorted` when its keys already are. */
 export function reply(
   request: SandboxRequest,
   status: number,
   body: unknown,
   headers: Record<string, string> = {},
+  sorted = false,
 ): void {
-  const text = JSON.stringify(body, sortedKeys).replaceAll(SANDBOX_ORIGIN, request.origin);
+  const text = (sorted ? JSON.stringify(body) : JSON.stringify(body, sortedKeys)).replaceAll(
+    SANDBOX_ORIGIN,
+    request.origin,
+  );
   request.res.writeHead(status, {
     "content-type": "application/json",
     "content-length": Buffer.byteLength(text),
@@ -57,7 +61,7 @@ export function replyWith(
   const header = request.req.headers["x-fields"];
   const mask = typeof header === "string" && header.trim() ? parseMask(header) : undefined;
   const fullObjects = !!request.req.headers["x-get-datasets-full-objects"];
-  reply(request, status, marshal(data, model, { ...context, fullObjects }, mask), headers);
+  reply(request, status, marshal(data, model, { ...context, fullObjects }, mask), headers, true);
 }
 
 export function replyError(request: SandboxRequest, error: MainError): void {

@@ -10,6 +10,7 @@ import { receiveFile, UploadError } from "./multipart.ts";
 import { LICENSES } from "./marshal/license.ts";
 import * as models from "./marshal/index.ts";
 import { knownFrequency } from "./marshal/vocabulary.ts";
+import { isoDateTime } from "./marshal/format.ts";
 import { MainError, NOT_FOUND, replyWith } from "./respond.ts";
 import { orgRef, SANDBOX_ORIGIN, tabularResource, userRef, type Doc } from "./seed.ts";
 import type { MainStore } from "./store.ts";
@@ -42,6 +43,26 @@ const DATASET_FIELDS = [
 ];
 const RESOURCE_FIELDS = ["title", "description", "url", "type", "format", "filetype", "mime", "extras", "schema"];
 
+/** Python's recursion limit: udata's JSON decoder gives up on deeper documents, and so does every later step here. */
+const MAX_NESTING = 1000;
+
+/** How deeply arrays and objects nest in a JSON text (brackets inside strings aside). */
+function nesting(text: string): number {
+  let depth = 0;
+  let deepest = 0;
+  let inString = false;
+  for (let i = 0; i < text.length; i++) {
+    const c = text.charCodeAt(i);
+    if (inString) {
+      if (c === 92) i++;
+      else if (c === 34) inString = false;
+    } else if (c === 34) inString = true;
+    else if (c === 91 || c === 123) deepest = Math.max(deepest, ++depth);
+    else if (c === 93 || c === 125) depth--;
+  }
+  return deepest;
+}
+
 export async function readJson(request: SandboxRequest): Promise<Doc> {
   const chunks: Buffer[] = [];
   let size = 0;
@@ -51,7 +72,9 @@ export async function readJson(request: SandboxRequest): Promise<Doc> {
     chunks.push(chunk as Buffer);
   }
   try {
-    const body = JSON.parse(Buffer.concat(chunks).toString("utf8") || "{}");
+    const text = Buffer.concat(chunks).toString("utf8") || "{}";
+    if (nesting(text) > MAX_NESTING) throw new Error("nested too deeply");
+    const body = JSON.parse(text);
     if (body === null || typeof body !== "object") throw new Error("not an object");
     return body;
   } catch {
@@ -151,6 +174,34 @@ const MIME_TYPES: Record<string, string> = {
   html: "text/html",
   htm: "text/html",
 };
+
+/**
+ * Profiles an uploaded CSV for the Tabular API. Content that does not parse is kept as a file the Tabular API does not
+ * serve, with the extras hydra reports a failed analysis with (udata_hydra/analysis/helpers.py notify_udata: the step
+ * and the cause in `analysis:parsing:error`).
+ */
+async function parseCsv(
+  ctx: WriteContext,
+  input: Parameters<TabularService["ingestCsv"]>[0],
+): Promise<{ info?: Awaited<ReturnType<TabularService["ingestCsv"]>>; failure?: Doc }> {
+  const startedAt = isoDateTime(now());
+  try {
+    return { info: await ctx.tabular.ingestCsv(input) };
+  } catch (error) {
+    // the cause names the file by its temporary path: name it as uploaded
+    const cause = (error instanceof Error ? error.message.split("\n")[0] : String(error)).replaceAll(
+      input.file,
+      input.title,
+    );
+    return {
+      failure: {
+        "analysis:parsing:error": `csv_detective:${cause}`,
+        "analysis:parsing:started_at": startedAt,
+        "analysis:parsing:finished_at": isoDateTime(now()),
+      },
+    };
+  }
+}
 
 /** The name under filesDir of a file the sandbox stores for a resource, if it stores one. */
 function storedFileName(resource: Doc): string | undefined {
@@ -386,9 +437,10 @@ async function uploadFile(
     const name = `${resourceId}.${extension ?? "bin"}`;
     const checksum = { type: "sha1", value: upload.sha1 };
     let resource: Doc;
-    if (extension === "csv") {
-      const info = await ctx.tabular.ingestCsv({ resourceId, datasetId: dataset.id, title, file: temp });
-      resource = { ...tabularResource(info, title), filesize: upload.size, checksum };
+    const parsed =
+      extension === "csv" ? await parseCsv(ctx, { resourceId, datasetId: dataset.id, title, file: temp }) : {};
+    if (parsed.info) {
+      resource = { ...tabularResource(parsed.info, title), filesize: upload.size, checksum };
     } else {
       if (previous && ctx.tabular.store.get(resourceId)) await ctx.tabular.remove(resourceId, new Date(), dataset.id);
       resource = {
@@ -401,7 +453,7 @@ async function uploadFile(
         mime,
         filesize: upload.size,
         checksum,
-        extras: {},
+        extras: parsed.failure ?? {},
         preview_url: null,
         schema: null,
         metrics: { views: 0 },

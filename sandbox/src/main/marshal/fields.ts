@@ -64,9 +64,30 @@ export function marshal(data: unknown, target: Model, ctx: MarshalContext, mask?
   return marshalFields(data, fields, ctx, false);
 }
 
+/**
+ * A model's fields in key order: Flask's JSON provider sorts every object's keys, so the output is built sorted (a
+ * sorting pass over the whole answer costs more than the marshalling).
+ */
+const sortedFields = new WeakMap<Record<string, Field>, [string, Field][]>();
+function entriesOf(fields: Record<string, Field>): [string, Field][] {
+  let entries = sortedFields.get(fields);
+  if (!entries) sortedFields.set(fields, (entries = Object.entries(fields).sort(([a], [b]) => (a < b ? -1 : 1))));
+  return entries;
+}
+
+/** A Raw field's value with its objects' keys in order too. */
+export function sortKeys(value: unknown): unknown {
+  if (value === null || typeof value !== "object") return value;
+  if (Array.isArray(value)) return value.map(sortKeys);
+  const keys = Object.keys(value).sort();
+  const out: Doc = {};
+  for (const key of keys) out[key] = sortKeys((value as Doc)[key]);
+  return out;
+}
+
 function marshalFields(data: unknown, fields: Record<string, Field>, ctx: MarshalContext, skipNone: boolean): Doc {
   const out: Doc = {};
-  for (const [key, field] of Object.entries(fields)) {
+  for (const [key, field] of entriesOf(fields)) {
     const value = output(field, key, data, ctx);
     if (skipNone && (value === null || value === undefined || isEmptyObject(value))) continue;
     out[key] = value;
@@ -108,9 +129,10 @@ function render(field: Field, value: unknown, ctx: MarshalContext): unknown {
       return value.map((element) => render(item, item.get ? item.get(element, ctx) : element, ctx));
     }
     default: {
-      if (value === null || value === undefined) return field.default ? format(field.kind, field.default) : null;
-      const formatted = format(field.kind, value);
-      return field.kind === "raw" && field.mask ? filterData(formatted, field.mask) : formatted;
+      if (value === null || value === undefined)
+        return field.default ? sortKeys(format(field.kind, field.default)) : null;
+      if (field.kind !== "raw") return format(field.kind, value);
+      return sortKeys(field.mask ? filterData(value, field.mask) : value);
     }
   }
 }
