@@ -53,8 +53,8 @@ export const reuse: Model = model("Reuse", {
   uri,
 });
 
-/** Reuse.__page_fields__: its datasets reduced to their references (page_mask). */
-export const REUSE_PAGE_MASK = "*,datasets{id,title,uri,page}";
+/** Reuse.__page_fields__: its datasets reduced to their references (page_mask, wrapped as generate_fields does). */
+export const REUSE_PAGE_MASK = "data{*,datasets{id,title,uri,page}},*";
 
 export const reuseRef: Model = model("ReuseReference", {
   ...reference("Reuse"),
