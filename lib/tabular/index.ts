@@ -11,6 +11,7 @@ export {
   cleanColumnName,
   parseResourceProfile,
   profileColumns,
+  topValues,
   type ColumnDetection,
   type ColumnStats,
   type CsvProfile,
