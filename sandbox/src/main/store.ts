@@ -50,6 +50,7 @@ export class MainStore {
     // the log starts again from the live versions, so that it does not grow across restarts
     await this.#transaction(async () => {
       await this.#connection!.run(`DELETE FROM ${LOG}`);
+      await this.#connection!.run(`DROP TABLE IF EXISTS ${FORMER}`);
       for (let i = 0; i < rows.length; i += BATCH)
         await this.#append(rows.slice(i, i + BATCH).map(({ kind, id, doc }) => [kind, id, doc]));
     });
