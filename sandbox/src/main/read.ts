@@ -8,7 +8,6 @@ import {
   publiclyVisible,
   required,
   SEARCH_SORTS,
-  SEARCH_WINDOW,
   searchFacets,
 } from "./filters.ts";
 import * as models from "./marshal/index.ts";
@@ -17,7 +16,7 @@ import { handleCatalogRead } from "./read-catalog.ts";
 import { findResource, searchWindow, SUGGEST_HELP, type ReadContext } from "./read-context.ts";
 import { envelope, MainError, NOT_FOUND, paging, reply, replyWith, sortDocs } from "./respond.ts";
 import type { MainStore } from "./store.ts";
-import { SANDBOX_ORIGIN, type Doc, type Kind } from "./seed.ts";
+import { SANDBOX_ORIGIN, type Doc } from "./seed.ts";
 
 /** The Main API's read routes over its store, every object marshalled as udata declares it. */
 
@@ -53,7 +52,6 @@ const datasetV2Page = models.pager(models.datasetV2, { mask: DATASET_V2_PAGE_MAS
 const datasetSearchPage = models.pager(models.datasetV2, { mask: DATASET_V2_PAGE_MASK, facets: true });
 const communityResourcePage = models.pager(models.communityResource);
 const resourcePage = models.pager(models.resource);
-const specificResource = models.marshal;
 
 function handleDatasetRead(ctx: ReadContext): boolean {
   const { store, request, viewer, send, sendPlain, canEdit } = ctx;
@@ -142,7 +140,7 @@ function handleDatasetRead(ctx: ReadContext): boolean {
       );
     // udata marshals this one itself (no X-Fields): the resource and its dataset's id
     const context = { store, viewer, fullObjects: false };
-    sendPlain({ resource: specificResource(found.resource, models.resource, context), dataset_id: found.dataset.id });
+    sendPlain({ resource: models.marshal(found.resource, models.resource, context), dataset_id: found.dataset.id });
   } else if ((m = /^\/api\/1\/datasets\/([^/]+)\/resources\/([^/]+)\/$/.exec(path))) {
     const resource = (dataset(m[1]).resources ?? []).find((r: Doc) => r.id === m![2]);
     if (!resource) throw new MainError(404, "Resource does not exist");
