@@ -57,7 +57,7 @@ export const dataservice: Model = model("Dataservice", {
   format: string(),
   license: string(),
   tags: list(string()),
-  private: boolean(),
+  private: boolean(undefined, false),
   extras,
   featured: boolean(),
   contact_points: list(nested(() => contactPoint)),

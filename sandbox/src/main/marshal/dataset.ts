@@ -74,8 +74,9 @@ const COMMON = {
   last_modified: datetime(lastModified),
   deleted: datetime(),
   archived: datetime(),
-  featured: boolean(),
-  private: boolean(),
+  // BooleanField(default=False): a stored dataset always has them
+  featured: boolean(undefined, false),
+  private: boolean(undefined, false),
   tags: list(string()),
   badges,
   frequency_date: datetime(),

@@ -129,8 +129,9 @@ function render(field: Field, value: unknown, ctx: MarshalContext): unknown {
       return value.map((element) => render(item, item.get ? item.get(element, ctx) : element, ctx));
     }
     default: {
+      // Raw.output: a missing value is the default, formatted unless falsy
       if (value === null || value === undefined)
-        return field.default ? sortKeys(format(field.kind, field.default)) : null;
+        return field.default ? sortKeys(format(field.kind, field.default)) : (field.default ?? null);
       if (field.kind !== "raw") return format(field.kind, value);
       return sortKeys(field.mask ? filterData(value, field.mask) : value);
     }

@@ -43,7 +43,7 @@ export const reuse: Model = model("Reuse", {
   ),
   tags: list(string()),
   topic: string(),
-  private: boolean(),
+  private: boolean(undefined, false),
   extras,
   featured: boolean(),
   deleted: datetime(),

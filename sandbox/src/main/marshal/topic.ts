@@ -18,7 +18,7 @@ export const topic: Model = model("Topic", {
   description: string(),
   tags: list(string()),
   color: integer(),
-  featured: boolean(),
+  featured: boolean(undefined, false),
   private: boolean(),
   extras,
   spatial: nested(() => spatialCoverage, { allowNull: true }),
