@@ -21,7 +21,7 @@ beforeAll(async () => {
 afterAll(() => env.close());
 
 describe("datasets (opendatateam/udata:udata/core/dataset/api_fields.py, apiv2.py)", () => {
-  it("v1 answers DEFAULT_MASK's fields: no community resources, every other declared field even when unset", async () => {
+  it("v1 answers DEFAULT_MASK's fields: no community resources, every other declared field even when unset (opendatateam/udata:udata/core/dataset/api_fields.py)", async () => {
     const [seeded, recorded] = await Promise.all([
       get(`${api}/1/datasets/${SEED_TABULAR[0].datasetId}/`),
       get(`${api}/1/datasets/${RECORDED}/`),
@@ -35,13 +35,13 @@ describe("datasets (opendatateam/udata:udata/core/dataset/api_fields.py, apiv2.p
     expect(seeded.json().permissions).toEqual({ delete: false, edit: false, edit_resources: false });
   });
 
-  it("permissions say what the caller may do: the key of the dataset's organization may edit it", async () => {
+  it("permissions say what the caller may do: the key of the dataset's organization may edit it (opendatateam/udata:udata/core/dataset/models.py permissions)", async () => {
     const mine = (await get(`${api}/1/datasets/${SEED_TABULAR[0].datasetId}/`, { "x-api-key": API_KEY })).json();
     expect(mine.permissions).toEqual({ delete: true, edit: true, edit_resources: true });
     expect(mine.organization.permissions.edit).toBe(true);
   });
 
-  it("v2 links its sub-collections with the query string url_for builds (page=1&page_size=50)", async () => {
+  it("v2 links its sub-collections with the query string url_for builds (opendatateam/udata:udata/core/dataset/apiv2.py)", async () => {
     const body = (await get(`${api}/2/datasets/${RECORDED}/`)).json();
     expect(body.resources).toEqual({
       rel: "subsection",
@@ -56,7 +56,7 @@ describe("datasets (opendatateam/udata:udata/core/dataset/api_fields.py, apiv2.p
     expect(body).not.toHaveProperty("schema");
   });
 
-  it("X-Get-Datasets-Full-Objects: v2's licence and frequency, and spatial zones, as objects (FULL_OBJECTS_HEADER)", async () => {
+  it("X-Get-Datasets-Full-Objects: v2's licence and frequency, and spatial zones, as objects (opendatateam/udata:udata/core/dataset/constants.py FULL_OBJECTS_HEADER)", async () => {
     const id = SEED_TABULAR[0].datasetId;
     const plain = (await get(`${api}/2/datasets/${id}/`)).json();
     const full = (await get(`${api}/2/datasets/${id}/`, { "x-get-datasets-full-objects": "1" })).json();
@@ -86,13 +86,13 @@ describe("datasets (opendatateam/udata:udata/core/dataset/api_fields.py, apiv2.p
     expect(inconsistent.json()).toEqual({ message: "Mask error: Mask is inconsistent with model" });
   });
 
-  it("keys come sorted, as Flask's JSON provider sends them (DefaultJSONProvider.sort_keys)", async () => {
+  it("keys come sorted, as Flask's JSON provider sends them (pallets/flask:src/flask/json/provider.py DefaultJSONProvider.sort_keys)", async () => {
     const body = (await get(`${api}/1/datasets/${RECORDED}/`)).text;
     const keys = Object.keys(JSON.parse(body));
     expect(keys).toEqual([...keys].sort());
   });
 
-  it("dates as udata's ISODateTime writes them; a coverage's end may be null (TemporalCoverage.end is optional)", async () => {
+  it("dates as udata's ISODateTime writes them; a coverage's end may be null (opendatateam/udata:udata/api/fields.py ISODateTime, udata/core/dataset/api_fields.py)", async () => {
     const created = await (
       await json("POST", `${api}/1/datasets/`, {
         title: "Couverture ouverte",
@@ -108,14 +108,14 @@ describe("datasets (opendatateam/udata:udata/core/dataset/api_fields.py, apiv2.p
     expect(created.quality).toMatchObject({ license: true, temporal_coverage: true, score: expect.any(Number) });
   });
 
-  it("v1 pages link onwards as NextPageUrl builds them: the request's arguments, page added or changed (udata/api/fields.py)", async () => {
+  it("v1 pages link onwards as NextPageUrl builds them: the request's arguments, page added or changed (opendatateam/udata:udata/api/fields.py)", async () => {
     const first = (await get(`${api}/1/datasets/?sort=title&page_size=3`)).json();
     expect(first.next_page).toBe(`${env.sandbox.url}/api/1/datasets/?sort=title&page_size=3&page=2`);
     const second = (await get(first.next_page)).json();
     expect(second.previous_page).toBe(`${env.sandbox.url}/api/1/datasets/?sort=title&page_size=3&page=1`);
   });
 
-  it("v2 resources pages write their links by hand, arguments as given (apiv2.py ResourcesAPI)", async () => {
+  it("v2 resources pages write their links by hand, arguments as given (opendatateam/udata:udata/core/dataset/apiv2.py ResourcesAPI)", async () => {
     const page = (await get(`${api}/2/datasets/${RECORDED}/resources/?page_size=2&type=main`)).json();
     expect(page.next_page).toBe(
       `${env.sandbox.url}/api/2/datasets/${RECORDED}/resources/?page=2&page_size=2&type=main`,
@@ -145,7 +145,7 @@ describe("datasets (opendatateam/udata:udata/core/dataset/api_fields.py, apiv2.p
 });
 
 describe("vocabularies and suggestions", () => {
-  it("licences with every field of license_fields (udata/core/dataset/api_fields.py)", async () => {
+  it("licences with every field of license_fields (opendatateam/udata:udata/core/dataset/api_fields.py)", async () => {
     const licenses = (await get(`${api}/1/datasets/licenses/`)).json();
     expect(licenses.map((l: any) => l.id)).toEqual(expect.arrayContaining(["lov2", "odc-odbl", "notspecified"]));
     for (const l of licenses)
@@ -154,7 +154,7 @@ describe("vocabularies and suggestions", () => {
       );
   });
 
-  it("frequencies: udata's current vocabulary (udata/core/dataset/constants.py UpdateFrequency)", async () => {
+  it("frequencies: udata's current vocabulary (opendatateam/udata:udata/core/dataset/constants.py UpdateFrequency)", async () => {
     const ids = (await get(`${api}/1/datasets/frequencies/`)).json().map((f: any) => f.id);
     expect(ids).toHaveLength(40);
     expect(ids.slice(0, 3)).toEqual(["continuous", "oneMinute", "fiveMinutes"]);
@@ -162,13 +162,13 @@ describe("vocabularies and suggestions", () => {
     expect(ids).not.toContain("biannual");
   });
 
-  it("resource types, reuse types and topics as {id, label} (RESOURCE_TYPES; udata/core/reuse/constants.py)", async () => {
+  it("resource types, reuse types and topics as {id, label} (opendatateam/udata:udata/core/dataset/constants.py, udata/core/reuse/constants.py)", async () => {
     expect((await get(`${api}/1/datasets/resource_types/`)).json()[0]).toEqual({ id: "main", label: "Main file" });
     expect((await get(`${api}/1/reuses/types/`)).json().map((t: any) => t.id)).toContain("visualization");
     expect((await get(`${api}/1/reuses/topics/`)).json().at(-1)).toEqual({ id: "others", label: "Others" });
   });
 
-  it("suggestions need `q` (400 with reqparse's help-prefixed message) and answer their declared fields", async () => {
+  it("suggestions need `q` (400 with reqparse's help-prefixed message) and answer their declared fields (python-restx/flask-restx:flask_restx/reqparse.py; opendatateam/udata:udata/core/dataset/api_fields.py)", async () => {
     const missing = await get(`${api}/1/datasets/suggest/`);
     expect(missing.status).toBe(400);
     expect(missing.json()).toEqual({
@@ -181,7 +181,7 @@ describe("vocabularies and suggestions", () => {
     expect(Object.keys(org).sort()).toEqual(["acronym", "id", "image_url", "name", "page", "slug"]);
   });
 
-  it("format suggestions: the allowed extensions containing q, shortest first (udata/core/dataset/api.py FormatsSuggestAPI)", async () => {
+  it("format suggestions: the allowed extensions containing q, shortest first (opendatateam/udata:udata/core/dataset/api.py FormatsSuggestAPI)", async () => {
     const formats = (await get(`${api}/1/datasets/suggest/formats/?q=js`)).json();
     expect(formats).toEqual([{ text: "json" }, { text: "geojson" }]);
     const extensions = (await get(`${api}/1/datasets/extensions/`)).json();
@@ -189,7 +189,7 @@ describe("vocabularies and suggestions", () => {
     expect(extensions).toEqual(expect.arrayContaining(["csv", "geojson", "7z"]));
   });
 
-  it("zones: suggestions with their uri, and one zone as a GeoJSON feature without geometry (udata/core/spatial/api.py)", async () => {
+  it("zones: suggestions with their uri, and one zone as a GeoJSON feature without geometry (opendatateam/udata:udata/core/spatial/api.py, api_fields.py)", async () => {
     const [zone] = (await get(`${api}/1/spatial/zones/suggest/?q=bretagne`)).json();
     expect(zone).toEqual({ id: "fr:region:53", name: "Bretagne", code: "53", level: "fr:region", uri: null });
     const collection = (await get(`${api}/1/spatial/zones/fr:region:53/`)).json();
@@ -209,14 +209,14 @@ describe("vocabularies and suggestions", () => {
 });
 
 describe("the other objects (their udata/core/*/models.py fields)", () => {
-  it("the site: its __metrics_keys__ and the version (udata/core/site/models.py)", async () => {
+  it("the site: its __metrics_keys__ and the version (opendatateam/udata:udata/core/site/models.py)", async () => {
     const site = (await get(`${api}/1/site/`)).json();
     expect(Object.keys(site).sort()).toEqual(["feed_size", "id", "keywords", "metrics", "title", "version"]);
     expect(Object.keys(site.metrics)).toHaveLength(25);
     expect(site.metrics).toMatchObject({ datasets: expect.any(Number), "public-service": expect.any(Number) });
   });
 
-  it("stored-only keys never leak: a dataservice's dataset ids, a topic's elements, a discussion's spam status", async () => {
+  it("stored-only keys never leak: a dataservice's dataset ids, a topic's elements, a discussion's spam status (opendatateam/udata:udata/core/{dataservices,topic,discussions}/models.py)", async () => {
     const service = (await get(`${api}/1/dataservices/`)).json().data[0];
     expect(service).not.toHaveProperty("dataset_ids");
     expect(service.datasets).toMatchObject({ rel: "subsection", type: "GET" });
@@ -229,20 +229,20 @@ describe("the other objects (their udata/core/*/models.py fields)", () => {
     expect(discussion.url).toBe(`${env.sandbox.url}/api/1/discussions/${discussion.id}/`);
   });
 
-  it("reuse pages reduce their datasets to references (Reuse page_mask); one reuse embeds them whole", async () => {
+  it("reuse pages reduce their datasets to references (opendatateam/udata:udata/core/reuse/models.py page_mask); one reuse embeds them whole", async () => {
     const reuse = (await get(`${api}/1/reuses/?page_size=1`)).json().data[0];
     expect(Object.keys(reuse.datasets[0]).sort()).toEqual(["id", "page", "title", "uri"]);
     const whole = (await get(`${api}/1/reuses/${reuse.id}/`)).json();
     expect(whole.datasets[0]).toHaveProperty("resources");
   });
 
-  it("posts' pages leave their blocs out (Post page_mask_exclude)", async () => {
+  it("posts' pages leave their blocs out (opendatateam/udata:udata/core/post/models.py page_mask_exclude)", async () => {
     const page = (await get(`${api}/1/posts/?page_size=1`)).json();
     expect(page.data[0]).not.toHaveProperty("blocs");
     expect((await get(`${api}/1/posts/${page.data[0].id}/`)).json()).toHaveProperty("blocs");
   });
 
-  it("the topics list (udata/core/topic/apiv2.py TopicsAPI)", async () => {
+  it("the topics list (opendatateam/udata:udata/core/topic/apiv2.py TopicsAPI)", async () => {
     const page = (await get(`${api}/2/topics/`)).json();
     expect(page.total).toBeGreaterThan(0);
     expect(Object.keys(page).sort()).toEqual(["data", "next_page", "page", "page_size", "previous_page", "total"]);
