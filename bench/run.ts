@@ -19,14 +19,19 @@ import { remoteRows } from "../lib/duckdb/remote.ts";
 import type { Rows } from "../lib/duckdb/rows.ts";
 import { appenderPath, arrowPath } from "./paths.ts";
 import { columnsFromProfile } from "../lib/arrow/columns.ts";
-import { BIG_RESOURCE_ID } from "../sandbox/src/tabular/datasets.ts";
+import { BIG_RESOURCE_ID, SEED_ORGANIZATIONS } from "../sandbox/src/tabular/datasets.ts";
 import { freshProject, installedSize, megabytes, packPackages, type Tarball } from "../test/support/package.ts";
+import { creationsPerSecond } from "./writes.ts";
 
 const run = promisify(execFile);
 const ROWS = 1_000_000;
 const NAIVE_ROWS = 100_000;
 /** A larger DuckDB budget than the default, to show what it buys and what it costs. */
 const WIDE_LIMIT = "512MB";
+/** The key the write benchmark publishes with. */
+const WRITE_KEY = "bench-writer-key-0001";
+const CREATIONS = 300;
+const IN_FLIGHT = 8;
 const lines: string[] = [];
 const say = (line: string) => {
   lines.push(line);
@@ -81,7 +86,10 @@ const best = async (work: () => Promise<unknown>) => (await bestWithCpu(work)).s
 async function startSandbox(dir: string): Promise<{ url: string; child: ChildProcess }> {
   const child = spawn(
     process.execPath,
-    ["build/lib/cli/bin.js", "sandbox", "--data", join(dir, "sandbox"), "--big-rows", String(ROWS)],
+    [
+      ...["build/lib/cli/bin.js", "sandbox", "--data", join(dir, "sandbox"), "--big-rows", String(ROWS)],
+      ...["--api-key", WRITE_KEY],
+    ],
     { stdio: ["ignore", "pipe", "inherit"] },
   );
   for await (const line of createInterface({ input: child.stdout! })) {
@@ -303,6 +311,26 @@ async function main(): Promise<void> {
     say(
       `  of which the sandbox's stream alone: ${((metricsTransfer / repeat) * 1000).toFixed(0)} ms, a ceiling of ${(localSeconds / metricsTransfer).toFixed(2)} of DuckDB's speed`,
     );
+    // 6. Writes: dataset creations a second through the client, each one committed to the sandbox's database file.
+    const writer = new DataGouv({ sandboxUrl: url, apiKey: WRITE_KEY }, {});
+    try {
+      const organization = SEED_ORGANIZATIONS[0].id;
+      await creationsPerSecond(writer, organization, 30, IN_FLIGHT);
+      let fastest = 0;
+      const cpuBefore = processCpu(child.pid);
+      for (let i = 0; i < RUNS; i++)
+        fastest = Math.max(fastest, await creationsPerSecond(writer, organization, CREATIONS, IN_FLIGHT));
+      const cpuAfter = processCpu(child.pid);
+      const cpu =
+        cpuBefore === undefined || cpuAfter === undefined
+          ? ""
+          : `, sandbox CPU ${(((cpuAfter - cpuBefore) / (RUNS * CREATIONS)) * 1000).toFixed(1)} ms a creation`;
+      say(
+        `dataset creations over HTTP (${IN_FLIGHT} in flight, --data): ${fastest.toFixed(0)} a second (target >= 200) [best of ${RUNS} runs of ${CREATIONS}${cpu}]`,
+      );
+    } finally {
+      await writer.close();
+    }
     say(
       `output sizes: ours ${((await stat(ours)).size / 1e6).toFixed(1)} MB, DuckDB ${((await stat(join(dir, "duck.parquet"))).size / 1e6).toFixed(1)} MB`,
     );

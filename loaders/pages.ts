@@ -1,7 +1,7 @@
 import type { DataGouv } from "../lib/client.ts";
 import { DataGouvError } from "../lib/http/errors.ts";
 import { isTabularResource } from "../lib/tabular/api.ts";
-import { profileColumns } from "../lib/tabular/profile.ts";
+import { profileColumns, topValues } from "../lib/tabular/profile.ts";
 import { monthly } from "./run.ts";
 import type { PageContext } from "./context.ts";
 
@@ -153,7 +153,7 @@ export async function resource(dg: DataGouv, id: string, { synthetic }: Pick<Pag
     })),
     tops: categorical.slice(0, 4).map((c) => ({
       column: c.name,
-      values: (c.stats?.tops ?? []).map((t) => ({ value: String(t.value), count: t.count })),
+      values: topValues(c.stats).map((t) => ({ value: String(t.value), count: t.count })),
     })),
     numeric: numeric.slice(0, 4).map((name) => ({
       column: name,

@@ -3,7 +3,15 @@ import { follow } from "./follow.ts";
 import type { DatasetInput, ResourceInput, WriteOptions } from "./inputs.ts";
 import { multipartFile, type UploadProgress } from "./upload.ts";
 import { Listing, suggestions, type ListOptions } from "./listing.ts";
-import type { Dataset, DatasetV2, Frequency, License, Resource, ResourceWithDataset } from "./models.ts";
+import type {
+  Dataset,
+  DatasetV2,
+  Frequency,
+  License,
+  Resource,
+  ResourceTypeLabel,
+  ResourceWithDataset,
+} from "./models.ts";
 import { parseDataset, parseDatasetV2, parseResource, parseResourceWithDataset } from "./parse.ts";
 import { RouteMethods } from "./routes/invoke.ts";
 import { DATASET_ROUTES } from "./routes/datasets.ts";
@@ -165,6 +173,21 @@ export class Datasets extends RouteMethods(DATASET_ROUTES) {
 
   suggest(q: string, size = 10): Promise<Record<string, unknown>[]> {
     return suggestions(this.#http, "api/1/datasets/suggest/", q, size);
+  }
+
+  /** File formats a resource may declare that contain `q`, shortest first (`{ text }` each). */
+  async suggestFormats(q: string, size = 10): Promise<string[]> {
+    return (await suggestions(this.#http, "api/1/datasets/suggest/formats/", q, size)).map((s) => String(s.text));
+  }
+
+  /** Mime types a resource may declare that contain `q`, shortest first. */
+  async suggestMimes(q: string, size = 10): Promise<string[]> {
+    return (await suggestions(this.#http, "api/1/datasets/suggest/mime/", q, size)).map((s) => String(s.text));
+  }
+
+  /** What a resource may be: main, documentation, update, api, code, other, each with its label. */
+  resourceTypes(): Promise<ResourceTypeLabel[]> {
+    return this.#http.json<ResourceTypeLabel[]>("main", "api/1/datasets/resource_types/");
   }
 
   // Writes: each sends the API key, and only updates, deletes and follows (which may be replayed) are ever retried.

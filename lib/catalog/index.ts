@@ -34,5 +34,27 @@ export {
   type TypedStream,
   type Upload,
 } from "./routes/index.ts";
-export type * from "./routes/models.ts";
+export type {
+  CommunityResource,
+  HarvestSource,
+  HarvestItem,
+  HarvestJob,
+  HarvestBackend,
+  HarvestSourceInput,
+  MembershipRequest,
+  ContactPointInput,
+  Transfer,
+  TransferRequest,
+  Notification,
+  Activity,
+  Report,
+  SitePage,
+  WorkerJob,
+  WorkerTask,
+  Label,
+  Follow,
+  ApiKey,
+  SpatialCoverage,
+  MyMetrics,
+} from "./routes/models.ts";
 export type { DataserviceInput, OrganizationInput, PostInput, UserInput } from "./routes/index.ts";

@@ -20,6 +20,9 @@ export interface UserRef extends Open {
   uri?: string;
 }
 
+/** What the caller may do with an object (udata's Permission fields): false for anonymous callers. */
+export type Permissions = Record<string, boolean>;
+
 export interface OrgRef extends Open {
   id: string;
   name: string;
@@ -28,6 +31,8 @@ export interface OrgRef extends Open {
   badges?: Badge[];
   logo?: string | null;
   logo_thumbnail?: string | null;
+  /** edit, delete, members, harvest, private. */
+  permissions?: Permissions;
   page?: string;
   uri?: string;
 }
@@ -62,6 +67,8 @@ export interface Resource extends Open {
   extras?: Record<string, unknown>;
   preview_url?: string | null;
   schema?: SchemaRef | null;
+  harvest?: Record<string, string> | null;
+  internal?: { created_at_internal: string | null; last_modified_internal: string | null };
 }
 
 /** v2 `/api/2/datasets/resources/{rid}/`: the resource and the dataset it belongs to (null for some community ones). */
@@ -116,14 +123,35 @@ interface DatasetBase extends Open {
   metrics?: DatasetMetricsBlock;
   organization?: OrgRef | null;
   owner?: UserRef | null;
-  temporal_coverage?: { start?: string; end?: string } | null;
+  /** Dates as `YYYY-MM-DD`; a coverage may have no end. */
+  temporal_coverage?: { start: string; end: string | null } | null;
   spatial?: { geom?: unknown; granularity?: string | null; zones?: string[] } | null;
   /** A licence id ("lov2", "fr-lo", "notspecified"…). */
   license?: string | null;
+  /** "open", "open_with_account" or "restricted", with who may get access and why not. */
+  access_type?: string | null;
+  access_audiences?: { role: string | null; condition: string | null }[];
+  authorization_request_url?: string | null;
+  access_type_reason_category?: string | null;
+  access_type_reason?: string | null;
+  contact_points?: ContactPoint[];
   quality?: Quality;
   schema?: SchemaRef | null;
+  internal?: { created_at_internal: string | null; last_modified_internal: string | null };
+  /** delete, edit, edit_resources. */
+  permissions?: Permissions;
   page?: string;
   uri?: string;
+}
+
+export interface ContactPoint extends Open {
+  id: string;
+  name: string;
+  email?: string | null;
+  contact_form?: string | null;
+  role?: string;
+  organization?: OrgRef | null;
+  owner?: UserRef | null;
 }
 
 /** v1 dataset: resources embedded. */
@@ -148,6 +176,9 @@ export interface DatasetV2 extends DatasetBase {
 
 export interface Member extends Open {
   role: string;
+  /** The role's name, in the API's language. */
+  label?: string;
+  since?: string;
   user: UserRef;
 }
 
@@ -167,6 +198,7 @@ export interface Organization extends Open {
   deleted?: string | null;
   members?: Member[];
   metrics?: Record<string, unknown>;
+  permissions?: Permissions;
   page?: string;
   uri?: string;
 }
@@ -237,6 +269,14 @@ export interface Topic extends Open {
   slug?: string;
   description?: string;
   tags?: string[];
+  /** A link to the paged list of what it gathers. */
+  elements?: SubsectionLink;
+  organization?: OrgRef | null;
+  owner?: UserRef | null;
+  featured?: boolean;
+  private?: boolean;
+  created_at?: string;
+  last_modified?: string;
 }
 
 export interface Post extends Open {
@@ -254,12 +294,21 @@ export interface SiteInfo extends Open {
   metrics?: Record<string, unknown>;
 }
 
+/** udata's license_fields. */
 export interface License extends Open {
   id: string;
   title: string;
+  maintainer?: string | null;
   url?: string | null;
-  alternate_urls?: string[];
   flags?: string[];
+  alternate_urls?: string[];
+  alternate_titles?: string[];
+}
+
+/** A resource type and its label (`/api/1/datasets/resource_types/`). */
+export interface ResourceTypeLabel extends Open {
+  id: string;
+  label: string;
 }
 
 export interface Frequency extends Open {
@@ -272,6 +321,8 @@ export interface Zone extends Open {
   name?: string;
   code?: string;
   level?: string;
+  slug?: string;
+  uri?: string | null;
 }
 
 export interface SpatialLevel extends Open {

@@ -43,6 +43,14 @@ export class Topics {
     return parseTopic(await this.#http.json("main", `api/2/topics/${encodeURIComponent(idOrSlug)}/`));
   }
 
+  /** Every public topic (`GET /api/2/topics/`, udata's TopicsAPI), newest first; by tag, organization or text. */
+  list(
+    filters: { q?: string; tag?: string | string[]; organization?: string; sort?: string } = {},
+    options: ListOptions = {},
+  ): Listing<Topic> {
+    return new Listing(this.#http, "api/2/topics/", { ...filters }, options, parseTopic);
+  }
+
   search(
     filters: { q?: string | undefined; tag?: string | string[] | undefined; sort?: string | undefined } = {},
     options: ListOptions = {},

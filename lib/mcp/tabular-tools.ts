@@ -3,7 +3,7 @@ import { chooseMode, type ModeChoice } from "../duckdb/mode.ts";
 import { DataGouvError } from "../http/errors.ts";
 import { OPERATORS_BY_TYPE, type PythonType } from "../query/ast.ts";
 import { querySql, quote, UnknownColumn } from "../query/sql.ts";
-import { profileColumns } from "../tabular/profile.ts";
+import { profileColumns, topValues } from "../tabular/profile.ts";
 import { TABULAR_MAX_PAGE_SIZE, type TabularQuery } from "../tabular/query.ts";
 import { boundRows, lines, rowsText, type Row } from "./bounds.ts";
 import type { McpContext } from "./context.ts";
@@ -74,7 +74,7 @@ export const getResourceProfile = defineTool({
         min: stats.min ?? undefined,
         max: stats.max ?? undefined,
         mean: stats.mean ?? undefined,
-        top: stats.tops?.slice(0, TOPS_SHOWN).map((t) => ({ value: t.value, count: t.count })),
+        top: stats?.tops ? topValues(stats).slice(0, TOPS_SHOWN) : undefined,
       };
     });
     const types = [...new Set(all.map((c) => c.type))] as PythonType[];

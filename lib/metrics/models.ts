@@ -1,7 +1,10 @@
-/** The Metrics API's models and their columns (datagouvfr_data_pipelines dgv/metrics/sql + production responses). */
+/**
+ * The Metrics API's models and their columns, in the order datagouvfr_data_pipelines' dgv/metrics/sql/create_tables.sql
+ * creates the views (the API serves each view of its `metric` schema as PostgREST reads it).
+ */
 export const METRICS_MODELS = {
   site: ["__id", "metric_month", "monthly_visit_dataset", "monthly_download_resource", "monthly_visit_reuse"],
-  datasets: ["__id", "dataset_id", "metric_month", "monthly_visit", "monthly_download_resource", "organization_id"],
+  datasets: ["__id", "dataset_id", "organization_id", "metric_month", "monthly_visit", "monthly_download_resource"],
   resources: ["__id", "resource_id", "dataset_id", "metric_month", "monthly_download_resource"],
   organizations: [
     "__id",
@@ -16,9 +19,17 @@ export const METRICS_MODELS = {
   dataservices: ["__id", "dataservice_id", "metric_month", "monthly_visit"],
   datasets_total: ["__id", "dataset_id", "visit", "outlink", "download_resource"],
   resources_total: ["__id", "resource_id", "dataset_id", "download_resource"],
-  organizations_total: ["__id", "organization_id", "visit_dataset", "download_resource", "visit_reuse", "outlink"],
+  organizations_total: [
+    "__id",
+    "organization_id",
+    "visit_dataset",
+    "download_resource",
+    "visit_reuse",
+    "visit_dataservice",
+    "outlink",
+  ],
   reuses_total: ["__id", "reuse_id", "visit", "outlink"],
-  dataservices_total: ["__id", "dataservice_id", "visit_dataservice"],
+  dataservices_total: ["__id", "dataservice_id", "visit"],
 } as const;
 
 export type KnownMetricsModel = keyof typeof METRICS_MODELS;
@@ -51,7 +62,8 @@ export interface SiteMetrics extends MonthRow {
 }
 export interface DatasetMetrics extends MonthRow {
   dataset_id: string;
-  organization_id?: string | null;
+  /** NULL for a dataset a user publishes. */
+  organization_id: string | null;
   monthly_visit: number | null;
   monthly_download_resource: number | null;
 }
@@ -65,7 +77,7 @@ export interface OrganizationMetrics extends MonthRow {
   monthly_visit_dataset: number | null;
   monthly_download_resource: number | null;
   monthly_visit_reuse: number | null;
-  monthly_visit_dataservice?: number | null;
+  monthly_visit_dataservice: number | null;
 }
 export interface ReuseMetrics extends MonthRow {
   reuse_id: string;
@@ -94,6 +106,7 @@ export interface OrganizationTotals {
   visit_dataset: number | null;
   download_resource: number | null;
   visit_reuse: number | null;
+  visit_dataservice: number | null;
   outlink: number | null;
 }
 export interface ReuseTotals {
@@ -105,7 +118,7 @@ export interface ReuseTotals {
 export interface DataserviceTotals {
   __id: number;
   dataservice_id: string;
-  visit_dataservice: number | null;
+  visit: number | null;
 }
 
 /** Row type per model. */

@@ -1,6 +1,6 @@
 import type { Dataset, DatasetV2, Organization, Resource } from "../catalog/models.ts";
 import type { ResourceProfile } from "../tabular/profile.ts";
-import { profileColumns } from "../tabular/profile.ts";
+import { profileColumns, topValues } from "../tabular/profile.ts";
 import { isTabularResource } from "../tabular/api.ts";
 import { displayable, escapeHtml, type RichBundle } from "./mime.ts";
 
@@ -89,7 +89,7 @@ export function organizationCard(organization: Organization): RichBundle {
 export function profileView(profile: ResourceProfile): RichBundle {
   const columns = profileColumns(profile.profile);
   const top = (c: (typeof columns)[number]) =>
-    (c.stats?.tops ?? [])
+    topValues(c.stats)
       .slice(0, 3)
       .map((t) => `${String(t.value)} (${t.count})`)
       .join(", ");

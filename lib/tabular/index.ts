@@ -22,6 +22,7 @@ export {
   cleanColumnName,
   parseResourceProfile,
   profileColumns,
+  topValues,
   type ColumnDetection,
   type ColumnStats,
   type CsvProfile,

@@ -9,8 +9,12 @@ export interface ColumnDetection {
   [key: string]: unknown;
 }
 
+/**
+ * One of a column's most frequent values. Older csv-detective profiles (api-tabular's db/tables_index.csv among them)
+ * swapped the two: `count` holds the value as text and `value` the number; `topValues` reads both kinds.
+ */
 export interface TopValue {
-  count: number;
+  count: number | string;
   value: unknown;
 }
 
@@ -65,6 +69,17 @@ export interface TabularResource {
   url: string;
   links: { href: string; type: string; rel: "profile" | "data" | "swagger" | string }[];
   [key: string]: unknown;
+}
+
+/** A column's top values, each with its count as a number, whichever way round the profile wrote them. */
+export function topValues(stats: ColumnStats | undefined): { value: unknown; count: number }[] {
+  return (stats?.tops ?? []).map(({ value, count }) =>
+    typeof count === "number"
+      ? { value, count }
+      : typeof value === "number"
+        ? { value: count, count: value }
+        : { value, count: Number(count) },
+  );
 }
 
 /** Header names may carry surrounding double quotes in real profiles; this is the name the table uses. */

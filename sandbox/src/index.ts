@@ -66,15 +66,15 @@ export async function startSandbox(options: SandboxOptions = {}): Promise<Sandbo
           (d.resources ?? []).map((r: { id: string }) => ({ id: r.id, datasetId: d.id })),
         ),
         organizations: store.all("organizations").map((o) => o.id),
-        reuses: store.all("reuses").map((r) => r.id),
-        dataservices: store.all("dataservices").map((s) => s.id),
+        reuses: store.all("reuses").map((r) => ({ id: r.id, organizationId: r.organization?.id })),
+        dataservices: store.all("dataservices").map((s) => ({ id: s.id, organizationId: s.organization?.id })),
       };
     };
     const metrics = await createMetricsService(ctx, catalogIds(), options.metrics);
     const keys = options.apiKeys?.length ? options.apiKeys : [generatedKey()];
     if (!options.apiKeys?.length) log(`no --api-key given: writes accept the generated key ${keys[0]}`);
     const accounts = parseApiKeys(keys);
-    const main = createMainApi({ store, tabular, accounts, filesDir, changed: () => metrics.refresh(catalogIds()) });
+    const main = createMainApi({ store, tabular, accounts, filesDir, changed: () => metrics.changed(catalogIds) });
     const files = {
       handle: (request: Parameters<typeof main.handle>[0]) => serveFile(request, filesDir, db, tabular.store),
     };
@@ -98,6 +98,7 @@ export async function startSandbox(options: SandboxOptions = {}): Promise<Sandbo
         closed = true;
         server.closeAllConnections();
         await new Promise<void>((resolve) => server.close(() => resolve()));
+        store.close();
         db.close();
         if (scratch) await rm(scratch, { recursive: true, force: true });
       },

@@ -17,15 +17,21 @@ export function monthlyChart(months, { width, height = 260 } = {}) {
   });
 }
 
-/** Horizontal bars, longest first. */
+/** Horizontal bars, longest first; labels (licence titles are long) take at most 45% of the width, cut short past it. */
 export function bars(rows, { x, y, width, label, color = "#000091" } = {}) {
+  const longest = Math.min(42, Math.max(...rows.map((r) => String(r[y]).length), 4));
+  const chars = Math.max(4, Math.min(longest, Math.floor((width * 0.45 - 12) / 6.5)));
   return Plot.plot({
     width,
     height: Math.max(120, rows.length * 22 + 40),
-    marginLeft: 12 + 6.5 * Math.min(42, Math.max(...rows.map((r) => String(r[y]).length), 4)),
+    marginLeft: 12 + 6.5 * chars,
     x: { grid: true, label },
     // values are labels even when they look like numbers (codes, years): a band scale, said explicitly
-    y: { type: "band", label: null, tickFormat: (d) => (String(d).length > 42 ? `${String(d).slice(0, 40)}…` : d) },
+    y: {
+      type: "band",
+      label: null,
+      tickFormat: (d) => (String(d).length > chars ? `${String(d).slice(0, chars - 1)}…` : d),
+    },
     marks: [Plot.barX(rows, { x, y, fill: color, sort: { y: "-x" }, tip: true }), Plot.ruleX([0])],
   });
 }

@@ -59,6 +59,29 @@ describe("catalog", () => {
     expect((await dg.datasets.licenses()).map((l) => l.id)).toContain("lov2");
   });
 
+  it("the topics list, format and mime suggestions, resource types, a coverage without an end", async () => {
+    const topics = await dg.topics.list().all();
+    expect(topics.map((t) => t.id)).toEqual((await dg.topics.search().all()).map((t) => t.id));
+    expect(topics[0].elements?.total).toBeGreaterThan(0);
+    expect(await dg.datasets.suggestFormats("js")).toEqual(["json", "geojson"]);
+    expect(await dg.datasets.suggestMimes("csv")).toEqual(["text/csv"]);
+    expect((await dg.datasets.resourceTypes()).map((t) => t.id)).toEqual([
+      "main",
+      "documentation",
+      "update",
+      "api",
+      "code",
+      "other",
+    ]);
+    const created = await dg.datasets.create({
+      title: "Couverture sans fin",
+      organization: communes.organizationId,
+      temporal_coverage: { start: "2020-01-01" },
+    });
+    const coverage = (await dg.datasets.get(created.id)).temporal_coverage;
+    expect(coverage).toEqual({ start: "2020-01-01", end: null });
+  });
+
   it("the site-wide exports stream as udata's CSV", async () => {
     const response = await dg.site.export("organizations");
     const text = await response.body.text();
@@ -160,6 +183,8 @@ describe("metrics", () => {
     const year = await dg.metrics("site").months("2025-01", "2025-12").all();
     expect(year).toHaveLength(12);
     const csv = await (await dg.metrics("organizations_total").csv()).body.text();
-    expect(csv.split("\n")[0]).toBe("__id,organization_id,visit_dataset,download_resource,visit_reuse,outlink");
+    expect(csv.split("\n")[0]).toBe(
+      "__id,organization_id,visit_dataset,download_resource,visit_reuse,visit_dataservice,outlink",
+    );
   });
 });

@@ -79,4 +79,18 @@ describe("resource profiles", () => {
         .startsWith(`${first.name}: ${first.type} (${first.format}), ${first.stats?.nb_missing_values ?? 0} missing`),
     ).toBe(true);
   });
+
+  it("an older profile that swapped a top value and its count still reads count as the number (api-tabular:db/tables_index.csv)", async () => {
+    const { csvParse } = await import("d3");
+    const [row] = csvParse(
+      readFileSync(new URL("../../sandbox/seed/tabular-api/tables_index.csv", import.meta.url), "utf8"),
+    );
+    const csvDetective = JSON.parse(row.csv_detective!);
+    expect(typeof csvDetective.profile.is_true.tops[0].count).toBe("string");
+    const profile = parseResourceProfile({ profile: csvDetective, deleted_at: null, dataset_id: "d", indexes: null });
+    const line = profileView(profile)
+      .bundle["text/plain"].split("\n")
+      .find((l: string) => l.startsWith("is_true:"));
+    expect(line).toMatch(/top: (True|False) \(\d+\), (True|False) \(\d+\)$/);
+  });
 });

@@ -138,11 +138,13 @@ describe("Main API reads (udata)", () => {
     expect(again.status).toBe(304);
   });
 
-  it("site-wide exports in udata's CSV format: ';'-separated, every field quoted, the adapters' columns", async () => {
+  it("site-wide exports in udata's CSV format: ';'-separated, text quoted, the adapters' columns (opendatateam/udata:udata/core/dataset/csv.py)", async () => {
     const datasets = (await get(`${api}/1/site/datasets.csv`)).text;
     const [header, first] = datasets.split("\r\n");
     expect(
-      header.startsWith('"id";"title";"slug";"acronym";"url";"organization";"organization_id";"description"'),
+      header.startsWith(
+        '"id";"title";"slug";"acronym";"url";"organization";"organization_id";"owner";"owner_id";"description"',
+      ),
     ).toBe(true);
     expect(header).toContain('"quality_score"');
     expect(first.startsWith('"')).toBe(true);

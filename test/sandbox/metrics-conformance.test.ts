@@ -22,7 +22,47 @@ beforeAll(async () => {
 afterAll(() => env.close());
 
 describe("Metrics API (api-tabular metrics/app.py)", () => {
-  it("every model and _total table with the real column names, __id first", async () => {
+  it("each view's columns in the order the pipeline creates them (datagouvfr_data_pipelines:dgv/metrics/sql/create_tables.sql)", async () => {
+    const expected: Record<string, string[]> = {
+      site: ["__id", "metric_month", "monthly_visit_dataset", "monthly_download_resource", "monthly_visit_reuse"],
+      datasets: ["__id", "dataset_id", "organization_id", "metric_month", "monthly_visit", "monthly_download_resource"],
+      resources: ["__id", "resource_id", "dataset_id", "metric_month", "monthly_download_resource"],
+      organizations: [
+        "__id",
+        "organization_id",
+        "metric_month",
+        "monthly_visit_dataset",
+        "monthly_download_resource",
+        "monthly_visit_reuse",
+        "monthly_visit_dataservice",
+      ],
+      reuses: ["__id", "reuse_id", "metric_month", "monthly_visit"],
+      dataservices: ["__id", "dataservice_id", "metric_month", "monthly_visit"],
+      datasets_total: ["__id", "dataset_id", "visit", "outlink", "download_resource"],
+      resources_total: ["__id", "resource_id", "dataset_id", "download_resource"],
+      organizations_total: [
+        "__id",
+        "organization_id",
+        "visit_dataset",
+        "download_resource",
+        "visit_reuse",
+        "visit_dataservice",
+        "outlink",
+      ],
+      reuses_total: ["__id", "reuse_id", "visit", "outlink"],
+      dataservices_total: ["__id", "dataservice_id", "visit"],
+    };
+    expect(Object.keys(METRICS_MODELS).sort()).toEqual(Object.keys(expected).sort());
+    for (const [model, columns] of Object.entries(expected)) {
+      const page = (await get(`${api}/${model}/data/?page_size=1`)).json();
+      expect(Object.keys(page.data[0]), model).toEqual(columns);
+      expect((await get(`${api}/${model}/data/csv/?page_size=1&__id__exact=1`)).text.split("\n")[0], model).toBe(
+        columns.join(","),
+      );
+    }
+  });
+
+  it("every model and _total table with the client's column names, __id first", async () => {
     for (const [model, columns] of Object.entries(METRICS_MODELS)) {
       const page = (await get(`${api}/${model}/data/?page_size=1`)).json();
       expect(Object.keys(page.data[0]), model).toEqual([...columns]);

@@ -16,8 +16,8 @@ const IDS: CatalogIds = {
   })),
   resources: Array.from({ length: 60 }, (_, i) => ({ id: `resource-${i}`, datasetId: `dataset-${i % 25}` })),
   organizations: ORGS,
-  reuses: ["reuse-1", "reuse-2", "reuse-3"],
-  dataservices: ["dataservice-1"],
+  reuses: [{ id: "reuse-1", organizationId: "org-a" }, { id: "reuse-2", organizationId: "org-a" }, { id: "reuse-3" }],
+  dataservices: [{ id: "dataservice-1", organizationId: "org-b" }],
 };
 
 let db: Duck;
@@ -65,6 +65,23 @@ describe("synthetic metrics: consistent", () => {
       expect(org.monthly_visit_dataset).toBe(sum(own, "monthly_visit"));
       expect(org.monthly_download_resource).toBe(sum(own, "monthly_download_resource"));
     }
+  });
+
+  it("an organization's reuse and dataservice visits are its own reuses' and dataservices', NULL where it has none", async () => {
+    const month = "metric_month__exact=2025-05";
+    const orgs = Object.fromEntries((await all("organizations", month)).map((o) => [o.organization_id, o]));
+    const reuses = await all("reuses", month);
+    expect(orgs["org-a"].monthly_visit_reuse).toBe(
+      sum(
+        reuses.filter((r) => ["reuse-1", "reuse-2"].includes(r.reuse_id)),
+        "monthly_visit",
+      ),
+    );
+    expect(orgs["org-b"].monthly_visit_dataservice).toBe((await all("dataservices", month))[0].monthly_visit);
+    expect([orgs["org-b"].monthly_visit_reuse, orgs["org-c"].monthly_visit_dataservice]).toEqual([null, null]);
+    const [total] = await all("organizations_total", "organization_id__exact=org-b");
+    expect(total.visit_dataservice).toBe(sum(await all("dataservices"), "monthly_visit"));
+    expect((await all("dataservices_total"))[0].visit).toBe(total.visit_dataservice);
   });
 
   it("_total tables are the sums of the months", async () => {

@@ -30,6 +30,8 @@ export const DATASET_HAND = {
   licenses: get(`${D}/licenses/`, "licenses").json<License[]>(),
   schemas: get(`${D}/schemas/`, "schemas datasets may declare").json<Suggestion[]>(),
   suggest: get(`${D}/suggest/`, "datasets for autocompletion").json<Suggestion[]>(),
+  suggestFormats: get(`${D}/suggest/formats/`, "resource formats for autocompletion").json<{ text: string }[]>(),
+  resourceTypes: get(`${D}/resource_types/`, "resource types").json<Label[]>(),
 } as const;
 
 /** The other dataset routes, as generated methods of the Datasets class. */
@@ -68,9 +70,7 @@ export const DATASET_ROUTES = {
     Upload,
     CommunityResource
   >(),
-  resourceTypes: get(`${D}/resource_types/`, "resource types").json<Label[]>(),
   extensions: get(`${D}/extensions/`, "file extensions uploads accept").json<string[]>(),
-  suggestFormats: get(`${D}/suggest/formats/`, "resource formats for autocompletion").json<{ text: string }[]>(),
   suggestMime: get(`${D}/suggest/mime/`, "MIME types for autocompletion").json<{ text: string }[]>(),
   latestResource: get(`${D}/r/{id}`, "where a resource's latest file is (a redirect)").redirect(),
   recent: get(`${D}/recent.atom`, "the newest datasets, as an Atom feed").stream("application/atom+xml"),

@@ -84,15 +84,7 @@ export interface MembershipRequest extends Open {
   comment: string | null;
 }
 
-export interface ContactPoint extends Open {
-  id: string;
-  name: string;
-  email: string | null;
-  contact_form: string | null;
-  role: string;
-  organization?: OrgRef | null;
-  owner?: UserRef | null;
-}
+export type { ContactPoint } from "../models.ts";
 
 export interface ContactPointInput {
   name: string;

@@ -1,8 +1,9 @@
-import { randomBytes } from "node:crypto";
+import { randomBytes, randomUUID } from "node:crypto";
 import { normalizeTags } from "datagouv-kit";
 import type { SandboxRequest } from "../types.ts";
 import { authenticate, mayEdit, type Account } from "./accounts.ts";
-import { MainError, NOT_FOUND, reply } from "./respond.ts";
+import * as models from "./marshal/index.ts";
+import { MainError, NOT_FOUND, reply, replyWith } from "./respond.ts";
 import { orgRef, SANDBOX_ORIGIN, userRef, type Doc, type Kind } from "./seed.ts";
 import { FORBIDDEN, now, publishingOrganization, readJson, REQUIRED, slugify, type WriteContext } from "./writing.ts";
 
@@ -125,6 +126,7 @@ function discussionOf(ctx: WriteContext, id: string): Doc {
 
 function message(account: Account, content: string): Doc {
   return {
+    id: randomUUID(),
     content,
     posted_by: userRef(account.user),
     posted_by_organization: null,
@@ -143,11 +145,8 @@ export async function handleCommunityWrite(ctx: WriteContext, request: SandboxRe
   if (method === "GET" && path === "/api/1/me/datasets/") {
     // udata's MyDatasetsAPI: every dataset the caller owns, drafts included, as a plain list
     const account = authenticate(request, ctx.accounts);
-    reply(
-      request,
-      200,
-      ctx.store.all("datasets").filter((d) => !d.deleted && d.owner?.id === account.user.id),
-    );
+    const mine = ctx.store.all("datasets").filter((d) => !d.deleted && d.owner?.id === account.user.id);
+    replyWith(request, 200, mine, models.dataset, { store: ctx.store, viewer: account });
     return true;
   }
   if (method === "POST" && path === "/api/1/reuses/") {
@@ -158,7 +157,7 @@ export async function handleCommunityWrite(ctx: WriteContext, request: SandboxRe
     await ctx.store.save("reuses", reuse);
     await countReuses(ctx, reuse.datasets);
     await ctx.changed();
-    reply(request, 201, reuse);
+    replyWith(request, 201, reuse, models.reuse, { store: ctx.store, viewer: account });
     return true;
   }
   if ((m = /^\/api\/1\/reuses\/([^/]+)\/$/.exec(path)) && (method === "PUT" || method === "DELETE")) {
@@ -184,7 +183,7 @@ export async function handleCommunityWrite(ctx: WriteContext, request: SandboxRe
     updated.metrics = { ...updated.metrics, datasets: (updated.datasets ?? []).length };
     await ctx.store.save("reuses", updated);
     await countReuses(ctx, [...(reuse.datasets ?? []), ...(updated.datasets ?? [])]);
-    reply(request, 200, updated);
+    replyWith(request, 200, updated, models.reuse, { store: ctx.store, viewer: account });
     return true;
   }
   if (method === "POST" && (m = /^\/api\/1\/reuses\/([^/]+)\/datasets\/$/.exec(path))) {
@@ -195,14 +194,14 @@ export async function handleCommunityWrite(ctx: WriteContext, request: SandboxRe
     const dataset = ctx.store.find("datasets", body.id);
     if (!dataset) throw new MainError(404, `Dataset ${body.id} does not exists`);
     if ((reuse.datasets ?? []).includes(dataset.id)) {
-      reply(request, 200, reuse);
+      replyWith(request, 200, reuse, models.reuse, { store: ctx.store, viewer: account });
       return true;
     }
     const updated: Doc = { ...reuse, datasets: [...(reuse.datasets ?? []), dataset.id], last_modified: now() };
     updated.metrics = { ...updated.metrics, datasets: updated.datasets.length };
     await ctx.store.save("reuses", updated);
     await countReuses(ctx, [dataset.id]);
-    reply(request, 201, updated);
+    replyWith(request, 201, updated, models.reuse, { store: ctx.store, viewer: account });
     return true;
   }
   if (method === "POST" && path === "/api/1/discussions/") {
@@ -234,7 +233,7 @@ export async function handleCommunityWrite(ctx: WriteContext, request: SandboxRe
       ...subject,
       metrics: { ...subject!.metrics, discussions: (subject!.metrics?.discussions ?? 0) + 1 },
     });
-    reply(request, 201, discussion);
+    replyWith(request, 201, discussion, models.discussion, { store: ctx.store, viewer: account });
     return true;
   }
   if (method === "POST" && (m = /^\/api\/1\/discussions\/([^/]+)\/$/.exec(path))) {
@@ -257,7 +256,7 @@ export async function handleCommunityWrite(ctx: WriteContext, request: SandboxRe
       Object.assign(updated, { closed: now(), closed_by: userRef(account.user) });
     }
     await ctx.store.save("discussions", updated);
-    reply(request, 200, updated);
+    replyWith(request, 200, updated, models.discussion, { store: ctx.store, viewer: account });
     return true;
   }
   if (

@@ -1,9 +1,7 @@
-import { readFileSync } from "node:fs";
 import type { SandboxApi, SandboxRequest } from "../types.ts";
 import { viewerOf, type Account } from "./accounts.ts";
 import { EXPORTS, serveExport } from "./exports.ts";
 import { handleRead } from "./read.ts";
-import { handleSpatial } from "./spatial.ts";
 import { MainError, NOT_FOUND, replyError } from "./respond.ts";
 import { handleCommunityWrite } from "./community-writes.ts";
 import { handleWrite } from "./write.ts";
@@ -16,8 +14,6 @@ import { SYNTHETIC_NOTE } from "../tabular/index.ts";
 export { MainStore } from "./store.ts";
 export { buildMainSeed } from "./seed.ts";
 export { parseApiKeys, generatedKey, type Account } from "./accounts.ts";
-
-const reference = JSON.parse(readFileSync(new URL("../../seed/main-api/reference.json", import.meta.url), "utf8"));
 
 /** The Main API (udata): reads, writes, catalog exports; `{"message"}` errors. */
 export function createMainApi(ctx: WriteContext & { accounts: Account[] }): SandboxApi {
@@ -40,9 +36,9 @@ export function createMainApi(ctx: WriteContext & { accounts: Account[] }): Sand
           }
         }
         if ((await handleCommunityWrite(ctx, request)) || (await handleWrite(ctx, request))) return true;
+        // the marshalled reads first: the route modules answer what they do not know
+        if (reading && (await handleRead(ctx.store, request, viewer))) return true;
         if (await handleRoutes(ctx, request, viewer)) return true;
-        if (reading && (handleSpatial(request) || (await handleRead(ctx.store, request, reference, viewer))))
-          return true;
         if (request.path.startsWith("/api/"))
           throw new MainError(
             reading ? 404 : 405,

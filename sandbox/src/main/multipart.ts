@@ -93,7 +93,9 @@ export async function receiveFile(req: IncomingMessage, target: string): Promise
     await once(out, "finish");
     return { filename, size, sha1: hash.digest("hex"), fields };
   } catch (error) {
+    // a file still being opened appears once its open completes: remove it only after the stream has closed
     out.destroy();
+    if (!out.closed) await once(out, "close").catch(() => undefined);
     await rm(target, { force: true });
     throw error;
   }

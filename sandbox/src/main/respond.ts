@@ -1,6 +1,9 @@
 import type { SandboxRequest } from "../types.ts";
-import { applyMask, parseMask } from "./fields.ts";
+import type { Account } from "./accounts.ts";
+import { marshal, type Model } from "./marshal/fields.ts";
+import { parseMask } from "./marshal/mask.ts";
 import { SANDBOX_ORIGIN, type Doc } from "./seed.ts";
+import type { MainStore } from "./store.ts";
 
 export const NOT_FOUND =
   "The requested URL was not found on the server. If you entered the URL manually please check your spelling and try again.";
@@ -17,22 +20,48 @@ export class MainError extends Error {
   }
 }
 
-/** JSON with the sandbox's own URLs pointing at the request's origin, and the X-Fields mask applied. */
+/** Flask's JSON provider sorts every object's keys (DefaultJSONProvider.sort_keys), as udata's output_json sends it. */
+function sortedKeys(_key: string, value: unknown): unknown {
+  if (value === null || typeof value !== "object" || Array.isArray(value)) return value;
+  return Object.fromEntries(Object.entries(value).sort(([a], [b]) => (a < b ? -1 : a > b ? 1 : 0)));
+}
+
+/** JSON with the sandbox's own URLs pointing at the request's origin; `sorted` when its keys already are. */
 export function reply(
   request: SandboxRequest,
   status: number,
   body: unknown,
   headers: Record<string, string> = {},
+  sorted = false,
 ): void {
-  const mask = request.req.headers["x-fields"];
-  const masked = typeof mask === "string" && mask.trim() && status < 400 ? applyMask(body, parseMask(mask)) : body;
-  const text = JSON.stringify(masked).replaceAll(SANDBOX_ORIGIN, request.origin);
+  const text = (sorted ? JSON.stringify(body) : JSON.stringify(body, sortedKeys)).replaceAll(
+    SANDBOX_ORIGIN,
+    request.origin,
+  );
   request.res.writeHead(status, {
     "content-type": "application/json",
     "content-length": Buffer.byteLength(text),
     ...headers,
   });
   request.res.end(request.req.method === "HEAD" ? undefined : text);
+}
+
+/**
+ * An object as udata's `marshal_with(model)` answers it: through the model, narrowed by the request's X-Fields header
+ * when it has one (the model's own mask otherwise). `viewer` decides the permissions it reports.
+ */
+export function replyWith(
+  request: SandboxRequest,
+  status: number,
+  data: unknown,
+  model: Model,
+  context: { store: MainStore; viewer: Account | undefined },
+  headers: Record<string, string> = {},
+): void {
+  const header = request.req.headers["x-fields"];
+  const mask = typeof header === "string" && header.trim() ? parseMask(header) : undefined;
+  const fullObjects = !!request.req.headers["x-get-datasets-full-objects"];
+  reply(request, status, marshal(data, model, { ...context, fullObjects }, mask), headers, true);
 }
 
 export function replyError(request: SandboxRequest, error: MainError): void {
@@ -65,8 +94,9 @@ export function paging(url: URL, defaultSize = 20): Paging {
 }
 
 /**
- * udata's pager envelope with absolute links built from the request (all its arguments kept, page changed). A page past
- * the last one is a 404, as v1's Mongo pagination answers.
+ * udata's pager envelope, its links as NextPageUrl/PreviousPageUrl build them (udata/api/fields.py): the request's own
+ * arguments in their order, `page` changed (added last when absent), through url_for's query encoding. A page past the
+ * last one is a 404, as v1's Mongo pagination answers.
  */
 export function envelope(
   request: SandboxRequest,
@@ -78,12 +108,7 @@ export function envelope(
   const total = items.length;
   const start = (page - 1) * pageSize;
   if (emptyPageIs404 && page > 1 && start >= total) throw new MainError(404, NOT_FOUND);
-  const link = (p: number) => {
-    const url = new URL(request.url.pathname + request.url.search, request.origin);
-    url.searchParams.set("page", String(p));
-    url.searchParams.set("page_size", String(pageSize));
-    return url.toString();
-  };
+  const link = (p: number) => pageLink(request, p);
   return {
     data: items.slice(start, start + pageSize),
     page,
@@ -93,6 +118,23 @@ export function envelope(
     previous_page: page > 1 ? link(page - 1) : null,
     ...extra,
   };
+}
+
+export function pageLink(request: SandboxRequest, page: number): string {
+  const args = [...request.url.searchParams];
+  const at = args.findIndex(([name]) => name === "page");
+  const kept = args.filter(([name], i) => name !== "page" || i === at);
+  if (at >= 0) kept[kept.findIndex(([name]) => name === "page")] = ["page", String(page)];
+  else kept.push(["page", String(page)]);
+  const query = kept.map(([name, value]) => `${quotePlus(name)}=${quotePlus(value)}`).join("&");
+  return `${SANDBOX_ORIGIN}${request.url.pathname}?${query}`;
+}
+
+/** Python's quote_plus with werkzeug's safe characters (werkzeug/urls.py _urlencode). */
+function quotePlus(text: string): string {
+  return encodeURIComponent(text).replace(/%(?:2[14CF]|3[ABF]|40|20)/gi, (m) =>
+    m === "%20" ? "+" : decodeURIComponent(m),
+  );
 }
 
 /** `-views` → sort by metrics.views descending, as udata's sort arguments. */

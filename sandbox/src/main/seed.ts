@@ -69,6 +69,9 @@ export function buildMainSeed(tabular: TabularResourceInfo[]): MainSeed {
   const users = (user: Doc | null | undefined) => {
     if (user?.id) put("users", { ...user, uri: `${SANDBOX_ORIGIN}/api/1/users/${user.slug}/` });
   };
+  // production's answer for an organization wins over the fixture tool's dump of the same one
+  const recordedOrg = fixture("organization_metadata.json");
+  put("organizations", recordedOrg);
   const results = fixture("udata_results.json");
   for (const entry of results.datasets) {
     const organization = entry.organization
@@ -94,7 +97,7 @@ export function buildMainSeed(tabular: TabularResourceInfo[]): MainSeed {
       last_update: dataset.last_update ?? modified,
       organization: organization ? orgRef(organization) : null,
       resources: entry.resources,
-      community_resources: entry.community_resources,
+      community_resources: entry.community_resources.map((r: Doc) => ({ ...r, dataset: dataset.id })),
       badges: dataset.badges ?? [],
       private: dataset.private ?? false,
       uri: `${SANDBOX_ORIGIN}/api/1/datasets/${dataset.slug}/`,
@@ -122,8 +125,6 @@ export function buildMainSeed(tabular: TabularResourceInfo[]): MainSeed {
   put("site", { ...results.site, id: results.site.id });
 
   const recorded = fixture("dataset_metadata.json");
-  const recordedOrg = fixture("organization_metadata.json");
-  put("organizations", recordedOrg);
   put("datasets", { ...recorded, organization: recorded.organization ?? orgRef(recordedOrg) });
   const topic = fixture("topic_metadata.json");
   put("topics", { ...topic, element_list: fixture("elements_metadata.json").data });
@@ -189,19 +190,6 @@ function tabularDataset(seed: (typeof SEED_TABULAR)[number], info: TabularResour
     spatial: { geom: null, granularity: "fr:commune", zones: ["country:fr"] },
     license: seed.license,
     access_type: "open",
-    quality: {
-      score: 0.78,
-      all_resources_available: true,
-      dataset_description_quality: true,
-      has_open_format: true,
-      has_resources: true,
-      license: true,
-      resources_documentation: false,
-      spatial: true,
-      temporal_coverage: false,
-      update_frequency: true,
-      update_fulfilled_in_time: true,
-    },
     schema: null,
     community_resources: [],
     page: `https://www.data.gouv.fr/datasets/${seed.slug}/`,
@@ -239,7 +227,7 @@ export function tabularResource(info: TabularResourceInfo, title = info.title): 
       "check:status": 200,
     },
     preview_url: `https://explore.data.gouv.fr/fr/resources/${info.resourceId}`,
-    schema: { name: null, url: null, version: null },
+    schema: null,
     internal: { created_at_internal: info.createdAt, last_modified_internal: info.createdAt },
   };
 }

@@ -1,12 +1,16 @@
 import { randomBytes, randomUUID } from "node:crypto";
-import { readFileSync } from "node:fs";
 import { mkdir, rename, rm } from "node:fs/promises";
 import { basename, join } from "node:path";
 import type { SandboxRequest } from "../types.ts";
+import type { TabularService } from "../tabular/index.ts";
 import { authenticate, mayEdit, type Account } from "./accounts.ts";
 import { normalizeTags } from "datagouv-kit";
 import { receiveFile, UploadError } from "./multipart.ts";
-import { MainError, NOT_FOUND, reply } from "./respond.ts";
+import { LICENSES } from "./marshal/license.ts";
+import * as models from "./marshal/index.ts";
+import { knownFrequency } from "./marshal/vocabulary.ts";
+import { isoDateTime } from "./marshal/format.ts";
+import { MainError, NOT_FOUND, replyWith } from "./respond.ts";
 import { orgRef, SANDBOX_ORIGIN, tabularResource, userRef, type Doc } from "./seed.ts";
 import { FORBIDDEN, now, publishingOrganization, readJson, REQUIRED, slugify, type WriteContext } from "./writing.ts";
 
@@ -31,18 +35,13 @@ function pick(body: Doc, fields: string[]): Doc {
   return Object.fromEntries(fields.filter((f) => f in body).map((f) => [f, body[f]]));
 }
 
-const reference = JSON.parse(readFileSync(new URL("../../seed/main-api/reference.json", import.meta.url), "utf8")) as {
-  licenses: Doc[];
-  frequencies: Doc[];
-};
-const LICENSES = new Set(reference.licenses.map((l) => String(l.id)));
-const FREQUENCIES = new Set(reference.frequencies.map((f) => String(f.id)));
+const LICENSE_IDS = new Set(LICENSES.map((l) => String(l.id)));
 
 function validateDataset(body: Doc, creating: boolean): void {
   const errors: Record<string, string[]> = {};
-  if ("license" in body && body.license !== null && !LICENSES.has(String(body.license)))
+  if ("license" in body && body.license !== null && !LICENSE_IDS.has(String(body.license)))
     errors.license = ["Not a valid choice."];
-  if ("frequency" in body && body.frequency !== null && !FREQUENCIES.has(String(body.frequency)))
+  if ("frequency" in body && body.frequency !== null && !knownFrequency(body.frequency))
     errors.frequency = ["Not a valid choice."];
   if (creating && (typeof body.title !== "string" || body.title.trim() === "")) errors.title = [REQUIRED];
   if (!creating && "title" in body && (typeof body.title !== "string" || body.title.trim() === ""))
@@ -53,6 +52,7 @@ function validateDataset(body: Doc, creating: boolean): void {
   if (Object.keys(errors).length) throw new MainError(400, "Validation error", errors);
   // udata's tag field keeps each tag slugified, dropping the short ones
   if ("tags" in body) body.tags = normalizeTags(body.tags);
+  if (typeof body.frequency === "string") body.frequency = knownFrequency(body.frequency);
 }
 
 function validateResource(body: Doc, creating: boolean): void {
@@ -95,6 +95,34 @@ const MIME_TYPES: Record<string, string> = {
   htm: "text/html",
 };
 
+/**
+ * Profiles an uploaded CSV for the Tabular API. Content that does not parse is kept as a file the Tabular API does not
+ * serve, with the extras hydra reports a failed analysis with (udata_hydra/analysis/helpers.py notify_udata: the step
+ * and the cause in `analysis:parsing:error`).
+ */
+async function parseCsv(
+  ctx: WriteContext,
+  input: Parameters<TabularService["ingestCsv"]>[0],
+): Promise<{ info?: Awaited<ReturnType<TabularService["ingestCsv"]>>; failure?: Doc }> {
+  const startedAt = isoDateTime(now());
+  try {
+    return { info: await ctx.tabular.ingestCsv(input) };
+  } catch (error) {
+    // the cause names the file by its temporary path: name it as uploaded
+    const cause = (error instanceof Error ? error.message.split("\n")[0] : String(error)).replaceAll(
+      input.file,
+      input.title,
+    );
+    return {
+      failure: {
+        "analysis:parsing:error": `csv_detective:${cause}`,
+        "analysis:parsing:started_at": startedAt,
+        "analysis:parsing:finished_at": isoDateTime(now()),
+      },
+    };
+  }
+}
+
 /** The name under filesDir of a file the sandbox stores for a resource, if it stores one. */
 function storedFileName(resource: Doc): string | undefined {
   return /\/sandbox\/files\/([\w-]+\.\w+)$/.exec(String(resource.url ?? ""))?.[1];
@@ -108,13 +136,9 @@ export async function handleWrite(ctx: WriteContext, request: SandboxRequest): P
 
   if (method === "GET" && path === "/api/1/me/") {
     const account = authenticate(request, ctx.accounts);
-    reply(request, 200, {
-      ...account.user,
-      organizations: account.organizations
-        .map((id) => ctx.store.find("organizations", id))
-        .filter(Boolean)
-        .map((o) => orgRef(o!)),
-    });
+    const as = { store: ctx.store, viewer: account };
+    const organizations = account.organizations.map((id) => ctx.store.find("organizations", id)).filter(Boolean);
+    replyWith(request, 200, { ...account.user, organizations }, models.me, as);
     return true;
   }
   if (method === "POST" && path === "/api/1/datasets/") {
@@ -152,13 +176,12 @@ export async function handleWrite(ctx: WriteContext, request: SandboxRequest): P
       temporal_coverage: body.temporal_coverage ?? null,
       spatial: body.spatial ?? null,
       schema: null,
-      quality: { score: 0 },
       page: `https://www.data.gouv.fr/datasets/${slug}/`,
       uri: `${SANDBOX_ORIGIN}/api/1/datasets/${slug}/`,
     };
     await ctx.store.save("datasets", dataset);
     await ctx.changed();
-    reply(request, 201, dataset);
+    replyWith(request, 201, dataset, models.dataset, { store: ctx.store, viewer: account });
     return true;
   }
   if (
@@ -187,7 +210,7 @@ export async function handleWrite(ctx: WriteContext, request: SandboxRequest): P
     };
     await ctx.store.save("datasets", updated);
     if (dataset.deleted) await ctx.changed();
-    reply(request, 200, updated);
+    replyWith(request, 200, updated, models.dataset, { store: ctx.store, viewer: account });
     return true;
   }
   if ((m = /^\/api\/1\/datasets\/([^/]+)\/resources\/$/.exec(path)) && (method === "POST" || method === "PUT")) {
@@ -212,7 +235,7 @@ export async function handleWrite(ctx: WriteContext, request: SandboxRequest): P
       }
       const resources = order.map((id: string) => current.find((r: Doc) => r.id === id));
       await ctx.store.save("datasets", { ...dataset, resources, last_modified: now() });
-      reply(request, 200, resources);
+      replyWith(request, 200, resources, models.resource, { store: ctx.store, viewer: account });
       return true;
     }
     validateResource(body, true);
@@ -245,7 +268,7 @@ export async function handleWrite(ctx: WriteContext, request: SandboxRequest): P
       last_update: now(),
     });
     await ctx.changed();
-    reply(request, 201, resource);
+    replyWith(request, 201, resource, models.resource, { store: ctx.store, viewer: account });
     return true;
   }
   if (
@@ -286,7 +309,7 @@ export async function handleWrite(ctx: WriteContext, request: SandboxRequest): P
       resources: dataset.resources.map((r: Doc) => (r.id === resource.id ? updated : r)),
       last_modified: now(),
     });
-    reply(request, 200, updated);
+    replyWith(request, 200, updated, models.resource, { store: ctx.store, viewer: account });
     return true;
   }
   if (
@@ -297,7 +320,7 @@ export async function handleWrite(ctx: WriteContext, request: SandboxRequest): P
     const account = authenticate(request, ctx.accounts);
     const dataset = editable(ctx, account, m[1]);
     const previous = m[2] ? resourceOf(dataset, m[2]) : undefined;
-    await uploadFile(ctx, request, dataset, previous);
+    await uploadFile(ctx, request, dataset, previous, account);
     return true;
   }
   return false;
@@ -312,6 +335,7 @@ async function uploadFile(
   request: SandboxRequest,
   dataset: Doc,
   previous: Doc | undefined,
+  account: Account,
 ): Promise<void> {
   await mkdir(ctx.filesDir, { recursive: true });
   const resourceId = previous?.id ?? randomUUID();
@@ -332,9 +356,10 @@ async function uploadFile(
     const name = `${resourceId}.${extension ?? "bin"}`;
     const checksum = { type: "sha1", value: upload.sha1 };
     let resource: Doc;
-    if (extension === "csv") {
-      const info = await ctx.tabular.ingestCsv({ resourceId, datasetId: dataset.id, title, file: temp });
-      resource = { ...tabularResource(info, title), filesize: upload.size, checksum };
+    const parsed =
+      extension === "csv" ? await parseCsv(ctx, { resourceId, datasetId: dataset.id, title, file: temp }) : {};
+    if (parsed.info) {
+      resource = { ...tabularResource(parsed.info, title), filesize: upload.size, checksum };
     } else {
       if (previous && ctx.tabular.store.get(resourceId)) await ctx.tabular.remove(resourceId, new Date(), dataset.id);
       resource = {
@@ -347,7 +372,7 @@ async function uploadFile(
         mime,
         filesize: upload.size,
         checksum,
-        extras: {},
+        extras: parsed.failure ?? {},
         preview_url: null,
         schema: null,
         metrics: { views: 0 },
@@ -373,7 +398,7 @@ async function uploadFile(
     const replaced = previous ? storedFileName(previous) : undefined;
     if (replaced && replaced !== name) await rm(join(ctx.filesDir, replaced), { force: true });
     if (!previous) await ctx.changed();
-    reply(request, previous ? 200 : 201, resource);
+    replyWith(request, previous ? 200 : 201, resource, models.uploadedResource, { store: ctx.store, viewer: account });
   } finally {
     await rm(temp, { force: true });
   }

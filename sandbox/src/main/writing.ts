@@ -13,11 +13,31 @@ export interface WriteContext {
   accounts: Account[];
   filesDir: string;
   /** Called after a write that adds or removes objects (the metrics follow the catalog). */
-  changed: () => Promise<void>;
+  changed: () => void | Promise<void>;
 }
 
 export const FORBIDDEN = "You do not have the permission to modify that object.";
 export const REQUIRED = "This field is required.";
+
+/** Python's recursion limit: udata's JSON decoder gives up on deeper documents, and so does every later step here. */
+const MAX_NESTING = 1000;
+
+/** How deeply arrays and objects nest in a JSON text (brackets inside strings aside). */
+function nesting(text: string): number {
+  let depth = 0;
+  let deepest = 0;
+  let inString = false;
+  for (let i = 0; i < text.length; i++) {
+    const c = text.charCodeAt(i);
+    if (inString) {
+      if (c === 92) i++;
+      else if (c === 34) inString = false;
+    } else if (c === 34) inString = true;
+    else if (c === 91 || c === 123) deepest = Math.max(deepest, ++depth);
+    else if (c === 93 || c === 125) depth--;
+  }
+  return deepest;
+}
 
 export async function readJson(request: SandboxRequest): Promise<Doc> {
   const chunks: Buffer[] = [];
@@ -28,7 +48,9 @@ export async function readJson(request: SandboxRequest): Promise<Doc> {
     chunks.push(chunk as Buffer);
   }
   try {
-    const body = JSON.parse(Buffer.concat(chunks).toString("utf8") || "{}");
+    const text = Buffer.concat(chunks).toString("utf8") || "{}";
+    if (nesting(text) > MAX_NESTING) throw new Error("nested too deeply");
+    const body = JSON.parse(text);
     if (body === null || typeof body !== "object") throw new Error("not an object");
     return body;
   } catch {

@@ -4,12 +4,18 @@
  * datasets to their organization and the site, `_total` tables to their months).
  */
 
+/** What the metrics are about: each object's id, and the organization its visits count towards. */
 export interface CatalogIds {
-  datasets: { id: string; organizationId?: string }[];
+  datasets: Owned[];
   resources: { id: string; datasetId: string }[];
   organizations: string[];
-  reuses: string[];
-  dataservices: string[];
+  reuses: Owned[];
+  dataservices: Owned[];
+}
+
+export interface Owned {
+  id: string;
+  organizationId?: string | undefined;
 }
 
 export interface MonthRange {
@@ -58,6 +64,11 @@ function scaleOf(id: string): number {
   return 10 * 20_000 ** (unit(id) ** 2.2);
 }
 
+/**
+ * The tables as datagouvfr_data_pipelines' dgv/metrics/sql/create_tables.sql derives them from daily visits: a dataset's
+ * downloads are its resources' (metric.metrics_datasets), an organization's visits those of its datasets, reuses and
+ * dataservices (metric.metrics_organizations, NULL where it has none), the site's those of every dataset and reuse.
+ */
 export function generateMetrics(ids: CatalogIds, range: MonthRange = DEFAULT_MONTHS): MetricsTables {
   const months = monthsOf(range);
   const tables: MetricsTables = {
@@ -75,13 +86,22 @@ export function generateMetrics(ids: CatalogIds, range: MonthRange = DEFAULT_MON
   };
   const resourcesOf = new Map<string, string[]>();
   for (const r of ids.resources) resourcesOf.set(r.datasetId, [...(resourcesOf.get(r.datasetId) ?? []), r.id]);
-  const datasetMonth = new Map<string, { visit: number; download: number }>();
-  const orgOf = new Map(ids.datasets.map((d) => [d.id, d.organizationId]));
+  /** Per organization and month: what its datasets, reuses and dataservices drew. */
+  const byOrganization = new Map<string, Figures[]>();
+  const figuresOf = (organizationId: string | undefined) => {
+    if (organizationId === undefined) return undefined;
+    let figures = byOrganization.get(organizationId);
+    if (!figures) byOrganization.set(organizationId, (figures = months.map(() => ({}))));
+    return figures;
+  };
+  const site = months.map((): Figures => ({ visit: 0, download: 0, reuse: 0 }));
 
   for (const dataset of ids.datasets) {
     const scale = scaleOf(dataset.id);
+    const organization = figuresOf(dataset.organizationId);
     let visitTotal = 0;
     let downloadTotal = 0;
+    const resourceTotals = new Map<string, number>();
     months.forEach((month, index) => {
       const visit = visits(dataset.id, month, index, scale);
       let download = 0;
@@ -90,6 +110,7 @@ export function generateMetrics(ids: CatalogIds, range: MonthRange = DEFAULT_MON
           visit * (0.05 + 0.6 * unit(`${resourceId}|share`)) * (0.9 + 0.2 * unit(`${resourceId}|${month}`)),
         );
         download += share;
+        resourceTotals.set(resourceId, (resourceTotals.get(resourceId) ?? 0) + share);
         tables.resources.push({
           resource_id: resourceId,
           dataset_id: dataset.id,
@@ -99,12 +120,15 @@ export function generateMetrics(ids: CatalogIds, range: MonthRange = DEFAULT_MON
       }
       tables.datasets.push({
         dataset_id: dataset.id,
+        organization_id: dataset.organizationId ?? null,
         metric_month: month,
         monthly_visit: visit,
         monthly_download_resource: download,
-        organization_id: dataset.organizationId ?? null,
       });
-      datasetMonth.set(`${dataset.id}|${month}`, { visit, download });
+      add(organization?.[index], "visit", visit);
+      add(organization?.[index], "download", download);
+      add(site[index], "visit", visit);
+      add(site[index], "download", download);
       visitTotal += visit;
       downloadTotal += download;
     });
@@ -114,83 +138,88 @@ export function generateMetrics(ids: CatalogIds, range: MonthRange = DEFAULT_MON
       outlink: Math.round(visitTotal * 0.04 * unit(`${dataset.id}|out`)),
       download_resource: downloadTotal,
     });
+    for (const [resourceId, total] of resourceTotals)
+      tables.resources_total.push({ resource_id: resourceId, dataset_id: dataset.id, download_resource: total });
   }
-  for (const resource of ids.resources) {
-    const total = tables.resources
-      .filter((r) => r.resource_id === resource.id)
-      .reduce((sum, r) => sum + Number(r.monthly_download_resource), 0);
-    tables.resources_total.push({ resource_id: resource.id, dataset_id: resource.datasetId, download_resource: total });
+  for (const reuse of ids.reuses) {
+    const total = visited(reuse, "reuse", (month, index, visit) => {
+      tables.reuses.push({ reuse_id: reuse.id, metric_month: month, monthly_visit: visit });
+      add(site[index], "reuse", visit);
+    });
+    tables.reuses_total.push({
+      reuse_id: reuse.id,
+      visit: total,
+      outlink: Math.round(total * 0.3 * unit(`${reuse.id}|out`)),
+    });
   }
-  const simple = (model: "reuses" | "dataservices", key: string, list: string[]) => {
-    for (const id of list) {
-      const scale = scaleOf(id) / 4;
-      let total = 0;
-      months.forEach((month, index) => {
-        const visit = visits(id, month, index, scale);
-        total += visit;
-        tables[model].push({ [key]: id, metric_month: month, monthly_visit: visit });
-      });
-      tables[`${model}_total`].push(
-        model === "reuses"
-          ? { reuse_id: id, visit: total, outlink: Math.round(total * 0.3 * unit(`${id}|out`)) }
-          : { dataservice_id: id, visit_dataservice: total },
-      );
-    }
-  };
-  simple("reuses", "reuse_id", ids.reuses);
-  simple("dataservices", "dataservice_id", ids.dataservices);
+  for (const dataservice of ids.dataservices) {
+    const total = visited(dataservice, "dataservice", (month, _index, visit) =>
+      tables.dataservices.push({ dataservice_id: dataservice.id, metric_month: month, monthly_visit: visit }),
+    );
+    tables.dataservices_total.push({ dataservice_id: dataservice.id, visit: total });
+  }
+
+  /** Visits of a reuse or a dataservice, month by month, counted towards its organization; their sum. */
+  function visited(
+    object: Owned,
+    kind: "reuse" | "dataservice",
+    emit: (month: string, index: number, visit: number) => void,
+  ) {
+    const scale = scaleOf(object.id) / 4;
+    const organization = figuresOf(object.organizationId);
+    let total = 0;
+    months.forEach((month, index) => {
+      const visit = visits(object.id, month, index, scale);
+      total += visit;
+      add(organization?.[index], kind, visit);
+      emit(month, index, visit);
+    });
+    return total;
+  }
 
   for (const organizationId of ids.organizations) {
-    const own = ids.datasets.filter((d) => orgOf.get(d.id) === organizationId);
-    let visitTotal = 0;
-    let downloadTotal = 0;
-    let reuseTotal = 0;
+    const figures = figuresOf(organizationId)!;
+    const totals: Figures = {};
     months.forEach((month, index) => {
-      let visit = 0;
-      let download = 0;
-      for (const d of own) {
-        const figures = datasetMonth.get(`${d.id}|${month}`)!;
-        visit += figures.visit;
-        download += figures.download;
-      }
-      const reuse = visits(`${organizationId}|reuse`, month, index, scaleOf(organizationId) / 10);
+      const { visit = null, download = null, reuse = null, dataservice = null } = figures[index];
       tables.organizations.push({
         organization_id: organizationId,
         metric_month: month,
         monthly_visit_dataset: visit,
         monthly_download_resource: download,
         monthly_visit_reuse: reuse,
-        monthly_visit_dataservice: null,
+        monthly_visit_dataservice: dataservice,
       });
-      visitTotal += visit;
-      downloadTotal += download;
-      reuseTotal += reuse;
+      for (const key of ["visit", "download", "reuse", "dataservice"] as const) add(totals, key, figures[index][key]);
     });
     tables.organizations_total.push({
       organization_id: organizationId,
-      visit_dataset: visitTotal,
-      download_resource: downloadTotal,
-      visit_reuse: reuseTotal,
-      outlink: Math.round(visitTotal * 0.03),
+      visit_dataset: totals.visit ?? null,
+      download_resource: totals.download ?? null,
+      visit_reuse: totals.reuse ?? null,
+      visit_dataservice: totals.dataservice ?? null,
+      outlink: Math.round((totals.visit ?? 0) * 0.03),
     });
   }
-  months.forEach((month) => {
-    let visit = 0;
-    let download = 0;
-    for (const d of ids.datasets) {
-      const figures = datasetMonth.get(`${d.id}|${month}`)!;
-      visit += figures.visit;
-      download += figures.download;
-    }
-    const reuse = tables.reuses
-      .filter((r) => r.metric_month === month)
-      .reduce((sum, r) => sum + Number(r.monthly_visit), 0);
+  months.forEach((month, index) =>
     tables.site.push({
       metric_month: month,
-      monthly_visit_dataset: visit,
-      monthly_download_resource: download,
-      monthly_visit_reuse: reuse,
-    });
-  });
+      monthly_visit_dataset: site[index].visit!,
+      monthly_download_resource: site[index].download!,
+      monthly_visit_reuse: site[index].reuse!,
+    }),
+  );
   return tables;
+}
+
+/** Sums as SQL's sum() makes them: NULL until a first value. */
+interface Figures {
+  visit?: number;
+  download?: number;
+  reuse?: number;
+  dataservice?: number;
+}
+
+function add(figures: Figures | undefined, key: keyof Figures, value: number | undefined): void {
+  if (figures && value !== undefined) figures[key] = (figures[key] ?? 0) + value;
 }

@@ -25,6 +25,11 @@ export interface MetricsServiceOptions {
 export interface MetricsService extends SandboxApi {
   /** Regenerates the tables for a changed catalog. */
   refresh(ids: CatalogIds): Promise<void>;
+  /**
+   * The catalog changed: the tables follow it before the Metrics API next answers. A burst of writes costs one
+   * regeneration, not one each (regenerating takes far longer than a write).
+   */
+  changed(ids: () => CatalogIds): void;
 }
 
 const TABLE_PREFIX = "metric_";
@@ -87,6 +92,20 @@ export async function createMetricsService(
 
   await refresh(ids);
 
+  let pending: (() => CatalogIds) | undefined;
+  let running: Promise<void> | undefined;
+  /** Brings the tables up to date with the last change; concurrent readers wait for the same regeneration. */
+  async function current(): Promise<void> {
+    while (pending || running) {
+      if (!running) {
+        const ids = pending!();
+        pending = undefined;
+        running = refresh(ids).finally(() => (running = undefined));
+      }
+      await running;
+    }
+  }
+
   async function handle(request: SandboxRequest): Promise<boolean> {
     const { req, res, path } = request;
     if (req.method === "OPTIONS") {
@@ -118,6 +137,7 @@ export async function createMetricsService(
       // the same order as the real service: paging, the query, then PostgREST's answer for the model
       const paging = csv ? undefined : readPaging(request.rawQuery, maxPageSize);
       const query = readQuery(request.rawQuery, {}, paging);
+      await current();
       if (!Object.hasOwn(METRICS_MODELS, model))
         throw databaseError(404, "42P01", `relation "metric.${model}" does not exist`);
       const source: RowSource = {
@@ -137,5 +157,11 @@ export async function createMetricsService(
     }
   }
 
-  return { handle, refresh };
+  return {
+    handle,
+    refresh,
+    changed(ids) {
+      pending = ids;
+    },
+  };
 }
