@@ -1,7 +1,7 @@
 import { createHash, randomBytes } from "node:crypto";
 import { SEED_ORGANIZATIONS } from "../tabular/datasets.ts";
 import type { SandboxRequest } from "../types.ts";
-import { MainError } from "./respond.ts";
+import { MainError } from "./errors.ts";
 import type { Doc } from "./seed.ts";
 
 /**

@@ -2,23 +2,11 @@ import type { SandboxRequest } from "../types.ts";
 import type { Account } from "./accounts.ts";
 import { marshal, type Model } from "./marshal/fields.ts";
 import { parseMask } from "./marshal/mask.ts";
+import { MainError, NOT_FOUND } from "./errors.ts";
 import { SANDBOX_ORIGIN, type Doc } from "./seed.ts";
 import type { MainStore } from "./store.ts";
 
-export const NOT_FOUND =
-  "The requested URL was not found on the server. If you entered the URL manually please check your spelling and try again.";
-
-/** A Main API error: flask-restx's `{"message"}` body, with `errors` field by field on validation failures. */
-export class MainError extends Error {
-  constructor(
-    readonly status: number,
-    message: string,
-    readonly errors?: Record<string, unknown>,
-    readonly headers: Record<string, string> = {},
-  ) {
-    super(message);
-  }
-}
+export { MainError, NOT_FOUND } from "./errors.ts";
 
 /** Flask's JSON provider sorts every object's keys (DefaultJSONProvider.sort_keys), as udata's output_json sends it. */
 function sortedKeys(_key: string, value: unknown): unknown {

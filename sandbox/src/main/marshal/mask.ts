@@ -1,4 +1,4 @@
-import { MainError } from "../respond.ts";
+import { MainError } from "../errors.ts";
 
 /**
  * Field masks as flask-restx parses them (flask_restx/mask.py): `data{id,title},*` keeps `data` with two of its fields
