@@ -4,8 +4,11 @@
  * `JSON.parse` accepts the cut only where it ends a whole row (inside a string or a nested value, quotes or brackets
  * would not balance), which spares looking at every character in JavaScript. Where it refuses (a json column's nested
  * object ending the text), a scanner that tracks strings and nesting finds the last whole row instead; it also reads
- * the array's end. The cost stays linear in the stream's size.
+ * the array's end. The cost stays linear in the stream's size. Integers past 2^53 (hydra's BIGINT columns) come as
+ * BigInt: a part holding a run of 16 digits is parsed by lossless-json instead.
  */
+import { parseExactJson } from "../http/json.ts";
+
 // parts stay under V8's largest ordinary heap object (128 KB): larger strings are allocated apart, and decoding and
 // parsing them was measured three times slower
 const PART_BYTES = 1 << 16;
@@ -90,7 +93,7 @@ export async function* jsonArrayRows<R = Record<string, unknown>>(
 
 /** Rows separated by commas (the text may start with the comma after the previous row), parsed in one call. */
 function parseRows<R>(text: string): R[] {
-  return JSON.parse(`[${text.replace(/^\s*,/, "")}]`) as R[];
+  return parseExactJson<R[]>(`[${text.replace(/^\s*,/, "")}]`);
 }
 
 /** The same, or undefined where the text does not end a row. */

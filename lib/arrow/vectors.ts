@@ -9,6 +9,7 @@ import {
   type Data,
   type DataType,
 } from "apache-arrow";
+import { stringify as losslessStringify } from "lossless-json";
 
 /**
  * Arrow column data from row objects, written straight into typed arrays allocated once at the batch's size (Arrow's
@@ -140,6 +141,12 @@ class Int64Words extends Builder {
     let at = this.length;
     for (let i = from; i < to; i++, at++) {
       const value = rows[i][name];
+      if (typeof value === "bigint") {
+        // past 2^53, exact (the JSON readers give BigInt there)
+        this.#values[at] = BigInt.asIntN(64, value);
+        this.valid(at);
+        continue;
+      }
       const number = missing(value) ? NaN : Math.trunc(this.toNumber(value));
       if (Number.isNaN(number)) this.nulls++;
       else {
@@ -190,6 +197,16 @@ class Booleans extends Builder {
   }
 }
 
+/** JSON text of a json column's value; lossless-json writes the BigInts of integers past 2^53 as their digits. */
+function jsonText(value: unknown): string {
+  try {
+    return JSON.stringify(value);
+  } catch (error) {
+    if (!(error instanceof TypeError)) throw error;
+    return losslessStringify(value) ?? "null";
+  }
+}
+
 /** Text: UTF-8 lengths measured natively, then every value encoded in one call. JSON values keep their JSON text. */
 class Utf8Text extends Builder {
   #offsets: Int32Array;
@@ -216,7 +233,7 @@ class Utf8Text extends Builder {
       const value = rows[i][name];
       if (value === null || value === undefined) this.nulls++;
       else {
-        const text = typeof value === "string" ? value : this.json ? JSON.stringify(value) : String(value);
+        const text = typeof value === "string" ? value : this.json ? jsonText(value) : String(value);
         texts.push(text);
         end += Buffer.byteLength(text, "utf8");
         this.valid(at);

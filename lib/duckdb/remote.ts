@@ -319,6 +319,9 @@ function readSql(source: Source, files: string[]): string {
   const direction = sort?.direction === "desc" ? "DESC NULLS FIRST" : "ASC NULLS LAST";
   // Windows are fetched in __id order and DuckDB keeps the order of the files it reads, so only a query's own sort
   // needs sorting here (an aggregation comes back in one stream, already in the API's order).
-  const order = source.isAggregation || !sort ? "" : ` ORDER BY ${quote(sort.column)} ${direction}, __id`;
+  // text in the server's order, en_US.UTF-8 (sql.ts's collation), not DuckDB's byte order
+  const textSort = source.columns.some((c) => c.name === sort?.column && c.type === "string");
+  const key = `${quote(sort?.column ?? "__id")}${textSort ? " COLLATE en_us" : ""}`;
+  const order = source.isAggregation || !sort ? "" : ` ORDER BY ${key} ${direction}, __id`;
   return `SELECT ${output.join(", ")} FROM ${from}${order}`;
 }

@@ -1,4 +1,7 @@
 import { describe, expect, it } from "vitest";
+import { RecordBatch, Table } from "apache-arrow";
+import { jsonStreamToBatches } from "../../lib/arrow/batches.ts";
+import type { ColumnSpec } from "../../lib/arrow/columns.ts";
 import { jsonArrayRows } from "../../lib/arrow/json-array.ts";
 
 async function* chunked(text: string, size: number) {
@@ -58,5 +61,53 @@ describe("streaming the /data/json/ array (one JSON array plus a newline)", () =
     }
     await expect(all(`${long.trimEnd()} {"__id":0}\n`, 70_000)).rejects.toThrow(/unexpected data after the end/);
     await expect(all(long.slice(0, 700_000), 70_000)).rejects.toThrow(/cut off/);
+  });
+});
+
+describe("integers past 2^53 through the JSON stream into Arrow", () => {
+  const big = 2n ** 53n + 1n;
+  // enough rows that the stream is parsed in several parts, the big integers in all of them
+  const rows = Array.from({ length: 5_000 }, (_, i) => ({
+    __id: i + 1,
+    n: i % 2 ? Number(i) : big + BigInt(i),
+    code: `"${big * 1000n + BigInt(i)}"`,
+    doc: `{"id":${big + BigInt(i)},"name":"x"}`,
+  }));
+  const text = `[${rows.map((r) => `{"__id":${r.__id},"n":${r.n},"code":${r.code},"doc":${r.doc}}`).join(",")}]\n`;
+  const columns: ColumnSpec[] = [
+    { name: "__id", type: "int", min: 1, max: 5_000 },
+    { name: "n", type: "int" },
+    { name: "code", type: "string" },
+    { name: "doc", type: "json" },
+  ];
+
+  it("the parser gives BigInt where a number would round, numbers elsewhere", async () => {
+    const parsed = (await all(text, 4_096, 1_000)) as { n: unknown }[];
+    expect(parsed[0].n).toBe(big);
+    expect(parsed[4_998].n).toBe(big + 4_998n);
+    expect(parsed[1].n).toBe(1);
+  });
+
+  it("an int column is an exact Int64, a string column the digits as text, a json column its exact JSON text", async () => {
+    const batches: RecordBatch[] = [];
+    for await (const batch of jsonStreamToBatches(chunked(text, 4_096), columns, 1_024)) batches.push(batch);
+    const table = new Table(batches);
+    expect(table.numRows).toBe(5_000);
+    const n = table.getChild("n")!;
+    expect(n.get(0)).toBe(big);
+    expect(n.get(4_998)).toBe(big + 4_998n);
+    expect(n.get(3)).toBe(3n);
+    expect(table.getChild("code")!.get(7)).toBe(String(big * 1000n + 7n));
+    expect(
+      JSON.parse(
+        table
+          .getChild("doc")!
+          .get(2)
+          .replace(/\d{16,}/, '"$&"'),
+      ),
+    ).toEqual({
+      id: String(big + 2n),
+      name: "x",
+    });
   });
 });

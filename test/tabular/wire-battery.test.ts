@@ -124,10 +124,13 @@ describe("sorted pages on the sandbox vary their ties with the offset, as Postgr
     expect(new Set(ids(rows)).size).toBe(total.length);
   });
 
-  it("integers past 2^53 stay exact in pages and streams", async () => {
+  it("integers past 2^53 stay exact in pages, streams and Arrow", async () => {
     const q = TabularQuery.of(rid).bind(env.dg.http).where("n", "exact", "9007199254740993");
     expect((await q.all<Row>())[0].n).toBe(9007199254740993n);
     expect(await (await q.json()).body.text()).toContain('"n":9007199254740993');
+    // and into Arrow, read from the JSON stream
+    const table = await env.dg.tabular(rid).where("n", "exact", "9007199254740993").toArrow({ mode: "remote" });
+    expect(table.getChild("n")!.get(0)).toBe(9007199254740993n);
   });
 
   it("numbers are written as production writes them: pages through Python's json, streams as PostgreSQL", async () => {
