@@ -229,10 +229,17 @@ export function kindOfFailure(error: unknown): ErrorKind {
   return "network";
 }
 
-export function networkHint(kind: ErrorKind): string | undefined {
+/** Codes of a connection that was made and then broke: the server was reached, and may have seen the request. */
+const BROKEN = new Set(["ECONNRESET", "EPIPE", "UND_ERR_SOCKET"]);
+
+/** What to do about a request that got no answer; `write` when it may have changed something on the server. */
+export function networkHint(kind: ErrorKind, code?: string, write = false): string | undefined {
   if (kind === "timeout") return "The server did not answer in time; retry later or raise the timeout option";
-  if (kind === "network") {
-    return "Could not reach the server; check the network, or work offline against the sandbox (`npx datagouv sandbox`, then DATAGOUV_SANDBOX_URL)";
+  if (kind !== "network") return undefined;
+  if (code !== undefined && BROKEN.has(code)) {
+    return write
+      ? "The connection broke before the server answered: check whether the change was made before sending it again"
+      : "The connection broke before the server answered; retry later";
   }
-  return undefined;
+  return "Could not reach the server; check the network, or work offline against the sandbox (`npx datagouv sandbox`, then DATAGOUV_SANDBOX_URL)";
 }
