@@ -8,16 +8,21 @@ import { progressReporter } from "./progress.ts";
 import { applyQueryOptions, memoryLimitOption, outputFormat, QUERY_HELP, QUERY_OPTIONS } from "./query-args.ts";
 
 export const USAGE = `usage: datagouv metrics <model> [--where col__op=value]... [--months FROM:TO] [--sort col[:desc]] [--columns a,b]
-                        [--format csv|json|ndjson|arrow|parquet] [--output FILE]
+                        [--refresh] [--format csv|json|ndjson|arrow|parquet] [--output FILE]
 
 Monthly visits and downloads from the Metrics API. Models: ${Object.keys(METRICS_MODELS).join(", ")}.
 metric_month loads as a month (the first day, as a date) in arrow and parquet; counts as integers.
 
 ${QUERY_HELP}
-  --months FROM:TO        months from FROM to TO, both included (YYYY-MM; either may be left empty)`;
+  --months FROM:TO        months from FROM to TO, both included (YYYY-MM; either may be left empty)
+  --refresh               fetch every window again instead of resuming an export that was cut short`;
 
 export async function main(argv: string[]): Promise<number> {
-  const { values, positionals } = parseCommandLine(argv, { ...QUERY_OPTIONS, months: { type: "string" } });
+  const { values, positionals } = parseCommandLine(argv, {
+    ...QUERY_OPTIONS,
+    months: { type: "string" },
+    refresh: { type: "boolean" },
+  });
   if (values.help) {
     process.stdout.write(`${USAGE}\n`);
     return EXIT.ok;
@@ -40,7 +45,7 @@ export async function main(argv: string[]): Promise<number> {
     process.stderr.write(`datagouv: ${query}\n`);
     const progress = progressReporter();
     const rows = await deliver(values.output, format, (path) =>
-      toFile(query, path, format, { memoryLimit, progress: progress.update }),
+      toFile(query, path, format, { memoryLimit, refresh: values.refresh, progress: progress.update }),
     );
     progress.done(rows);
     if (values.output) process.stderr.write(`datagouv: wrote ${rows.toLocaleString("en")} rows to ${values.output}\n`);

@@ -20,7 +20,8 @@ is used when it serves the resource and allows the query, the local file otherwi
 
 ${QUERY_HELP}
   --local / --remote      force where the query runs
-  --refresh               download the file again even if the cached copy is current (local mode)`;
+  --refresh               start over: download the file again even if the cached copy is current (local mode),
+                          fetch every window again instead of resuming an export that was cut short (remote)`;
 
 /**
  * Runs the query where `mode` says, into `path`. Auto mode's choice and local runs' download are reported through the
