@@ -336,7 +336,9 @@ export class HttpClient {
           ? undefined
           : kind === "timeout"
             ? networkHint(kind)
-            : "The connection broke mid-response; retry later",
+            : IDEMPOTENT_METHODS.includes(method.toUpperCase())
+              ? "The connection broke mid-response; retry later"
+              : "The server answered but its answer was cut off: check whether the change was made before sending it again",
     });
   }
 
