@@ -58,12 +58,14 @@ export class DataGouv {
   readonly tabularApi: TabularApi;
 
   constructor(options: DataGouvOptions = {}, environment: Record<string, string | undefined> = process.env) {
+    const timeout = numberFrom(environment.DATAGOUV_TIMEOUT, "DATAGOUV_TIMEOUT");
+    const retries = numberFrom(environment.DATAGOUV_RETRIES, "DATAGOUV_RETRIES");
     this.http = new HttpClient({
       endpoints: resolveEndpoints(options, environment),
       apiKey: options.apiKey ?? environment.DATAGOUV_API_KEY,
       connections: options.connections,
-      timeoutMs: options.timeoutMs,
-      retry: options.retry,
+      timeoutMs: options.timeoutMs ?? (timeout === undefined ? undefined : timeout * 1000),
+      retry: retries === undefined ? options.retry : { retries: Math.floor(retries), ...options.retry },
       logger: options.logger,
       userAgent: options.userAgent,
       dispatcher: options.dispatcher,
@@ -96,4 +98,13 @@ export class DataGouv {
   close(): Promise<void> {
     return this.http.close();
   }
+}
+
+/** A non-negative number from the environment (DATAGOUV_TIMEOUT in seconds, DATAGOUV_RETRIES), or undefined. */
+function numberFrom(value: string | undefined, name: string): number | undefined {
+  if (value === undefined || value.trim() === "") return undefined;
+  const number = Number(value);
+  if (!Number.isFinite(number) || number < 0)
+    throw new TypeError(`${name} must be a number, not ${JSON.stringify(value)}`);
+  return number;
 }

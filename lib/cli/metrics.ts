@@ -23,6 +23,7 @@ metric_month loads as a month (the first day, as a date) in arrow and parquet; c
       value: "FROM:TO",
       help: "months from FROM to TO, both included (YYYY-MM; either may be left empty)",
     },
+    refresh: { type: "boolean", help: "fetch every window again instead of resuming an export that was cut short" },
     ...OUTPUT_OPTIONS,
   },
 } as const satisfies CommandSpec;
@@ -50,7 +51,7 @@ export async function main(argv: string[]): Promise<number> {
     process.stderr.write(`datagouv: ${abbreviate(String(query))}\n`);
     const progress = progressReporter();
     const rows = await deliver(values.output, format, (path) =>
-      toFile(query, path, format, { memoryLimit, progress: progress.update }),
+      toFile(query, path, format, { memoryLimit, refresh: values.refresh, progress: progress.update }),
     );
     progress.done(rows);
     if (values.output) process.stderr.write(`datagouv: wrote ${rows.toLocaleString("en")} rows to ${values.output}\n`);

@@ -18,7 +18,10 @@ is used when it serves the resource and allows the query, the local file otherwi
     ...FILTER_OPTIONS,
     local: { type: "boolean", help: "run the query locally with DuckDB, on the resource's file" },
     remote: { type: "boolean", help: "run the query on the Tabular API" },
-    refresh: { type: "boolean", help: "download the file again even if the cached copy is current (local mode)" },
+    refresh: {
+      type: "boolean",
+      help: "start over: download the file again even if the cached copy is current (local mode), fetch every window again instead of resuming an export that was cut short (remote)",
+    },
     ...OUTPUT_OPTIONS,
   },
 } as const satisfies CommandSpec;

@@ -64,7 +64,7 @@ export async function cachedDownload(http: HttpClient, url: string, options: Cac
     return { file, status: "revalidated", size: entry.size };
   }
   const size = await writeAtomically(file, (temporary) =>
-    spoolResponse(http, "download", response, temporary, (chunk) => options.onBytes?.(chunk.length)),
+    spoolResponse(http, "download", response, temporary, { onChunk: (chunk) => options.onBytes?.(chunk.length) }),
   );
   const header = (name: string) =>
     typeof response.headers[name] === "string" ? (response.headers[name] as string) : undefined;

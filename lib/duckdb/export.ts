@@ -8,7 +8,7 @@ import { collectTable, jsonStreamToBatches, writeIpc } from "../arrow/batches.ts
 import { writeAtomically } from "../files.ts";
 import { Duck, literal } from "./connection.ts";
 import { place, prepareRows } from "./mode.ts";
-import { liveBatches } from "./remote.ts";
+import { liveBatches } from "./live.ts";
 import { quote } from "../query/sql.ts";
 import type { Exportable, ExportOptions } from "../tabular/export-engine.ts";
 import type { Format } from "./formats.ts";
@@ -22,10 +22,13 @@ async function withRows<T>(
   work: (rows: Rows) => Promise<T>,
 ): Promise<T> {
   const rows = await prepareRows(await place(query, options), duck, options);
+  let written = false;
   try {
-    return await work(rows);
+    const result = await work(rows);
+    written = true;
+    return result;
   } finally {
-    await rows.dispose();
+    await rows.dispose(written);
   }
 }
 
@@ -64,27 +67,29 @@ export function toDuckDB(query: Exportable, duck: Duck, table: string, options: 
 interface OpenBatches {
   columns: ColumnSpec[];
   batches: AsyncGenerator<RecordBatch>;
-  close(): Promise<void>;
+  /** With `written`, what the batches went into is complete (windows kept for a resumed run can go). */
+  close(written: boolean): Promise<void>;
 }
 
 /**
  * Remotely, batches are decoded from the API's stream as bytes arrive (nothing spooled) when the windows' order is
- * the output's; otherwise (a sort across windows, Metrics CSV, local runs) DuckDB puts the rows in order first.
+ * the output's and nothing is to be kept; otherwise (a sort across windows, Metrics CSV, local runs, the windows of an
+ * export into a file, kept for a resumed run) DuckDB puts the rows in order first.
  */
-async function openBatches(query: Exportable, options: ExportOptions): Promise<OpenBatches> {
+async function openBatches(query: Exportable, options: ExportOptions, intoFile: boolean): Promise<OpenBatches> {
   const placement = await place(query, options);
-  const live = placement.mode === "remote" ? await liveBatches(placement, options) : undefined;
-  if (live) return { ...live, close: async () => void (await live.batches.return(undefined)) };
+  const live = placement.mode === "remote" ? await liveBatches(placement, options, intoFile) : { cap: options.cap };
+  if ("batches" in live) return { ...live, close: async () => void (await live.batches.return(undefined)) };
   const duck = await Duck.memory(options.memoryLimit);
   try {
     // JSON windows already in order are read by the Arrow builders as they are
-    const rows = await prepareRows(placement, duck, options, "json");
+    const rows = await prepareRows(placement, duck, { ...options, cap: live.cap }, "json");
     return {
       columns: rows.columns,
       batches: batches(duck, rows),
-      async close() {
+      async close(written) {
         try {
-          await rows.dispose();
+          await rows.dispose(written);
         } finally {
           duck.close();
         }
@@ -99,34 +104,40 @@ async function openBatches(query: Exportable, options: ExportOptions): Promise<O
 async function withBatches<T>(
   query: Exportable,
   options: ExportOptions,
+  intoFile: boolean,
   work: (batches: AsyncGenerator<RecordBatch>, columns: ColumnSpec[]) => Promise<T>,
 ): Promise<T> {
-  const open = await openBatches(query, options);
+  const open = await openBatches(query, options, intoFile);
+  let written = false;
   try {
-    return await work(open.batches, open.columns);
+    const result = await work(open.batches, open.columns);
+    written = true;
+    return result;
   } finally {
-    await open.close();
+    await open.close(written);
   }
 }
 
 /** The rows as Arrow record batches, typed, in order, as they are decoded (constant memory). */
 export async function* toRecordBatches(query: Exportable, options: ExportOptions = {}): AsyncGenerator<RecordBatch> {
-  const open = await openBatches(query, options);
+  const open = await openBatches(query, options, false);
+  let written = false;
   try {
     yield* open.batches;
+    written = true;
   } finally {
-    await open.close();
+    await open.close(written);
   }
 }
 
 /** The rows as an Arrow table (for results that fit in memory). */
 export function toArrow(query: Exportable, options: ExportOptions = {}): Promise<Table> {
-  return withBatches(query, options, (batches, columns) => collectTable(batches, arrowSchema(columns)));
+  return withBatches(query, options, false, (batches, columns) => collectTable(batches, arrowSchema(columns)));
 }
 
 /** The rows as an Arrow IPC file (or stream, with `ipcFormat`), batch by batch, written atomically. Returns the number of rows. */
 export function toIpc(query: Exportable, path: string, options: ExportOptions = {}): Promise<number> {
-  return withBatches(query, options, (batches, columns) =>
+  return withBatches(query, options, true, (batches, columns) =>
     writeAtomically(path, (temporary) => ipcFile(temporary, batches, columns, options.ipcFormat)),
   );
 }

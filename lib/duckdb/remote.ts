@@ -1,126 +1,24 @@
 import { mkdtemp, rm } from "node:fs/promises";
 import { tmpdir } from "node:os";
 import { join } from "node:path";
-import type { HttpClient, HttpResponse } from "../http/client.ts";
-import { DataGouvError } from "../http/errors.ts";
-import type { QuerySpec } from "../query/ast.ts";
-import type { ExportableMetrics, ExportableTabular, ExportOptions, WindowedQuery } from "../tabular/export-engine.ts";
-import { METRICS_MODELS, isKnownModel, metricsColumnType } from "../metrics/models.ts";
-import type { RecordBatch } from "apache-arrow";
-import { columnsFromProfile, type ColumnSpec } from "../arrow/columns.ts";
-import { jsonStreamToBatches } from "../arrow/batches.ts";
+import type { ExportOptions } from "../tabular/export-engine.ts";
+import type { ColumnSpec } from "../arrow/columns.ts";
 import { literal } from "./connection.ts";
 import { quote, SQL_TYPES } from "../query/sql.ts";
 import { rowCounter, spoolResponse } from "./spool.ts";
-import { mapLimit, planWindows, within, type IdWindow } from "./windows.ts";
-import type { Placement, ProfileOnce } from "./placement.ts";
-import { bound, outputColumns, type Rows } from "./rows.ts";
+import { mapLimit, type IdWindow } from "./windows.ts";
+import type { Placement } from "./placement.ts";
+import { entryDir, keepWindows, keptPlan, stillHolds, type KeptWindows } from "./resume.ts";
+import { bound, say, type Rows } from "./rows.ts";
+import { outputOf, serverCap, sourceOf, WHOLE, type Source, type StreamFormat } from "./source.ts";
 
-/** How one kind of query streams, and how its stream is typed and read. */
-interface Source {
-  http: HttpClient;
-  api: "tabular" | "metrics";
-  label: string;
-  format: StreamFormat;
-  spec: QuerySpec;
-  isAggregation: boolean;
-  /** The columns of the fetched stream. */
-  columns: ColumnSpec[];
-  /** `__id` was added to the query's columns for ordering; it is dropped on output. */
-  dropId: boolean;
-  /** `__id` windows of the query that each stay under `cap`. */
-  plan(cap: number, concurrency: number): Promise<IdWindow[]>;
-  /** The stream of the rows in one window (all of them in the open one). */
-  stream(window: IdWindow, signal?: AbortSignal): Promise<HttpResponse>;
-}
-
-const WHOLE: IdWindow = { from: null, to: null };
-
-/** Windows of `base`, the query as fetched (with `__id` added to picked columns, to keep windows in order). */
-function windowsOf<Q extends WindowedQuery<Q>>(
-  base: Q,
-  read: (query: Q, signal?: AbortSignal) => Promise<HttpResponse>,
-): Pick<Source, "plan" | "stream"> {
-  return {
-    plan: (cap, concurrency) => planWindows(base, cap, concurrency),
-    stream: (window, signal) => read(within(base, window.from, window.to), signal),
-  };
-}
-
-function fetched(
-  spec: QuerySpec,
-  typeOf: (name: string) => ColumnSpec,
-  all: ColumnSpec[],
-): { columns: ColumnSpec[]; dropId: boolean } {
-  const dropId = !spec.aggregations.length && spec.columns !== undefined && !spec.columns.includes("__id");
-  const columns = outputColumns(spec, typeOf, all);
-  return { columns: dropId ? [typeOf("__id"), ...columns] : columns, dropId };
-}
-
-/** The API's two streams: `/data/json/` (one JSON array) and `/data/csv/` (PostgREST's CSV). */
-export type StreamFormat = "json" | "csv";
-
-/** A Tabular query: its `/data/json/` or `/data/csv/` stream, typed from the resource's profile. */
-async function tabularSource(
-  query: ExportableTabular,
-  wanted: StreamFormat,
-  resourceProfile: ProfileOnce,
-): Promise<Source> {
-  const http = bound(query);
-  const { profile } = await resourceProfile();
-  const all = columnsFromProfile(profile);
-  const typeOf = (name: string): ColumnSpec => all.find((c) => c.name === name) ?? { name, type: "string" };
-  const { columns, dropId } = fetched(query.spec, typeOf, all);
-  const base = dropId ? query.columns(["__id", ...query.spec.columns!]) : query;
-  // PostgREST writes the CSV header's names as they are: one holding a line break would be read as rows; and with a
-  // single column (an aggregation's), a NULL is an empty line, and an empty result's lone newlines would read as one
-  const format =
-    wanted === "csv" && (columns.length < 2 || columns.some((c) => /[\r\n]/.test(c.name))) ? "json" : wanted;
-  return {
-    http,
-    api: "tabular",
-    label: query.resourceId,
-    format,
-    spec: query.spec,
-    isAggregation: query.isAggregation,
-    columns,
-    dropId,
-    ...windowsOf(base, (q, signal) => (format === "json" ? q.json(signal) : q.csv(signal))),
-  };
-}
-
-/** A Metrics query: the `/data/csv/` stream, typed from the model's known columns (counts as integers). */
-function metricsSource(query: ExportableMetrics): Source {
-  const http = bound(query);
-  const names: readonly string[] = isKnownModel(query.model) ? METRICS_MODELS[query.model] : [];
-  if (!names.length)
-    throw new TypeError(
-      `unknown metrics model ${JSON.stringify(query.model)}: columnar exports know ${Object.keys(METRICS_MODELS).join(", ")}`,
-    );
-  const typeOf = (name: string): ColumnSpec => {
-    const kind = metricsColumnType(name);
-    return { name, type: kind === "count" || kind === "id" ? "int" : kind === "month" ? "date" : "string" };
-  };
-  const { columns, dropId } = fetched(query.spec, typeOf, names.map(typeOf));
-  const base = dropId ? query.columns(["__id", ...query.spec.columns!]) : query;
-  return {
-    http,
-    api: "metrics",
-    label: query.model,
-    format: "csv",
-    spec: query.spec,
-    isAggregation: query.isAggregation,
-    columns,
-    dropId,
-    ...windowsOf(base, (q, signal) => q.csv(signal)),
-  };
-}
+export type { StreamFormat } from "./source.ts";
 
 /**
  * The rows fetched as streams spooled to disk. The whole result is asked for in one stream first (most results fit
  * under the cap, and that spares a count); the server refuses a longer one with a 403 that gives its cap ("more than
  * N rows"), and the rows are then fetched in `__id` windows that fit under it. With `options.cap`, windows are planned
- * from the start.
+ * from the start, and so they are when an interrupted run of the same export left its windows in the cache.
  *
  * Tabular rows bound for DuckDB come as CSV (`format`, the default): the server writes it faster than JSON and DuckDB
  * reads it faster (measured by `npm run bench` on 1,000,000 rows). The Arrow builders read JSON.
@@ -130,159 +28,139 @@ export async function remoteRows(
   options: ExportOptions,
   format: StreamFormat = "csv",
 ): Promise<Rows> {
-  const source =
-    "profile" in placement
-      ? await tabularSource(placement.query, format, placement.profile)
-      : metricsSource(placement.query);
-  const dir = await mkdtemp(join(tmpdir(), "datagouv-export-"));
-  const dispose = () => rm(dir, { recursive: true, force: true });
+  const source = await sourceOf(placement, format);
+  const scratch = await mkdtemp(join(tmpdir(), "datagouv-export-"));
+  let windows: Spooled | undefined;
+  const dispose = async (written = false) => {
+    try {
+      await windows?.close(written);
+    } finally {
+      await rm(scratch, { recursive: true, force: true });
+    }
+  };
   try {
-    const files = await spool(source, options, dir, options.cap).catch((error: unknown) => {
+    const kept = resumes(options) ? await keptPlan(keptDir(source, options)) : undefined;
+    windows = await spool(source, options, scratch, options.cap ?? kept?.cap).catch((error: unknown) => {
       const cap = serverCap(error);
       if (cap === undefined || source.isAggregation || (options.cap !== undefined && cap >= options.cap)) throw error;
-      return spool(source, options, dir, cap);
+      return spool(source, options, scratch, cap);
     });
+    const { files } = windows;
     // Arrow builders read JSON windows as they are when no sort spans several of them
     const ordered = source.format === "json" && (!source.spec.sort || files.length === 1) ? files : undefined;
-    const columns = source.dropId ? source.columns.filter((c) => c.name !== "__id") : source.columns;
-    return { sql: readSql(source, files), params: [], columns, ordered, scratch: dir, dispose };
+    return { sql: readSql(source, files), params: [], columns: outputOf(source), ordered, scratch, dispose };
   } catch (error) {
     await dispose();
     throw error;
   }
 }
 
-/** The cap a stream was refused for: 403 "Output is too long", "The output has more than N rows, …". */
-function serverCap(error: unknown): number | undefined {
-  if (!(error instanceof DataGouvError) || error.status !== 403) return undefined;
-  const cap = Number(/more than (\d+) rows/.exec(error.serverMessage ?? "")?.[1]);
-  return Number.isFinite(cap) ? cap : undefined;
+/** Spooled windows: their files in order, and what becomes of those kept for a resumed run. */
+interface Spooled {
+  files: string[];
+  close(written: boolean): Promise<void>;
 }
 
-/** Spools the query in one stream (no cap given), or in `__id` windows under `cap`. */
-async function spool(source: Source, options: ExportOptions, dir: string, cap: number | undefined): Promise<string[]> {
-  const concurrency = options.concurrency ?? 2;
-  const windows = source.isAggregation || cap === undefined ? [WHOLE] : await source.plan(cap, concurrency);
-  const label = `${source.label}${windows.length > 1 ? ` (${windows.length} windows)` : ""}`;
-  let bytes = 0;
-  let rows = 0;
-  // one window failing stops the others' transfers
-  const stop = new AbortController();
-  const signal = options.signal ? AbortSignal.any([options.signal, stop.signal]) : stop.signal;
-  return mapLimit(windows, concurrency, async (window, i) => {
-    const file = join(dir, `window-${String(i).padStart(5, "0")}.${source.format}`);
-    const response = await source.stream(window, signal).catch((error: unknown) => {
-      stop.abort();
-      throw error;
-    });
-    const count = rowCounter(source.format);
-    const progress = options.progress;
-    await spoolResponse(
-      source.http,
-      source.api,
-      response,
-      file,
-      progress &&
-        ((chunk) => {
-          bytes += chunk.length;
-          rows += count(chunk);
-          // aggregated rows have no __id to count
-          progress({ bytes, rows: source.isAggregation ? undefined : rows, label });
-        }),
-    ).catch((error: unknown) => {
-      stop.abort();
-      throw error;
-    });
-    return file;
-  });
-}
+/** Whether windows are kept for a run after an interruption: unless told not to, or to start over. */
+const resumes = (options: ExportOptions) => options.resume !== false && !options.refresh;
 
-/** Record batches decoded as bytes arrive, and the columns they carry. */
-export interface LiveBatches {
-  columns: ColumnSpec[];
-  batches: AsyncGenerator<RecordBatch>;
+function keptDir(source: Source, options: ExportOptions): string {
+  return entryDir(source.http.endpoints[source.api], source.fetchedQuery, source.format, options.cacheDir);
 }
 
 /**
- * A Tabular query's rows as record batches decoded from `/data/json/` as bytes arrive, window after window in `__id`
- * order, with nothing spooled. Undefined where the windows' order is not the output's (a sort across several
- * windows), and for Metrics (CSV) or a given `cap`: those are spooled and read by DuckDB.
+ * Spools the query in one stream (no cap given), or in `__id` windows under `cap`, kept in the download cache until
+ * the output is written (see resume.ts): what an earlier run of the same export fetched, and the rows have not changed
+ * since, is not fetched again.
  */
-export async function liveBatches(placement: Placement, options: ExportOptions): Promise<LiveBatches | undefined> {
-  if (!("profile" in placement) || options.cap !== undefined) return undefined;
-  const source = await tabularSource(placement.query, "json", placement.profile);
-  let whole: HttpResponse | undefined;
-  let windows: IdWindow[] = [];
-  try {
-    whole = await source.stream(WHOLE, options.signal);
-  } catch (error) {
-    const cap = serverCap(error);
-    if (cap === undefined || source.isAggregation) throw error;
-    windows = await source.plan(cap, options.concurrency ?? 2);
-    if (source.spec.sort && windows.length > 1) return undefined;
+async function spool(
+  source: Source,
+  options: ExportOptions,
+  scratch: string,
+  cap: number | undefined,
+): Promise<Spooled> {
+  const scratchFile = (i: number) => join(scratch, `window-${String(i).padStart(5, "0")}.${source.format}`);
+  if (source.isAggregation || cap === undefined) {
+    return { files: await fetchWindows(source, options, [WHOLE], scratchFile), close: async () => {} };
   }
-  const columns = source.dropId ? source.columns.filter((c) => c.name !== "__id") : source.columns;
-  return { columns, batches: decodeWindows(source, columns, whole, windows, options) };
+  const concurrency = options.concurrency ?? 2;
+  const [survey, version] = await Promise.all([source.survey(), source.version()]);
+  const facts = { query: source.fetchedQuery, format: source.format, cap, survey, version };
+  const dir = keptDir(source, options);
+  const earlier = resumes(options) ? await keptPlan(dir) : undefined;
+  const holds = stillHolds(earlier, facts);
+  const windows = holds ? earlier.windows : await source.plan(cap, concurrency, survey);
+  const logger = options.logger ?? source.http.logger;
+  if (earlier && !holds)
+    say(logger, `the rows of ${source.label} changed since its export was cut short: starting over`);
+  const kept = options.resume === false ? undefined : await keepWindows(dir, { ...facts, windows }, holds);
+  if (kept?.resumed)
+    say(logger, `resuming ${source.label}: ${kept.resumed} of ${windows.length} windows already fetched (in ${dir})`);
+  try {
+    return {
+      files: await fetchWindows(source, options, windows, kept ?? scratchFile),
+      close: async (written) => {
+        await kept?.close(written);
+      },
+    };
+  } catch (error) {
+    const left = await kept?.close(false);
+    if (left)
+      say(logger, `kept ${left} of ${source.label} in ${dir}: the same export run again fetches only the others`);
+    throw error;
+  }
 }
 
-async function* decodeWindows(
+/** Fetches the windows, a few at once, into the kept entry or scratch files; returns their files in order. */
+async function fetchWindows(
   source: Source,
-  columns: ColumnSpec[],
-  whole: HttpResponse | undefined,
-  windows: IdWindow[],
   options: ExportOptions,
-): AsyncGenerator<RecordBatch> {
+  windows: IdWindow[],
+  into: KeptWindows | ((index: number) => string),
+): Promise<string[]> {
   const label = `${source.label}${windows.length > 1 ? ` (${windows.length} windows)` : ""}`;
   const totals = { bytes: 0, rows: 0 };
-  if (whole) {
-    yield* jsonStreamToBatches(arriving(source, whole, label, totals, options), columns);
-    return;
-  }
-  // the next window is asked for while this one is decoded, so that the server prepares it meanwhile; one ahead at most
-  const ask = (i: number) => quiet(source.stream(windows[i], options.signal));
-  let next = windows.length ? ask(0) : undefined;
-  try {
-    for (let i = 0; i < windows.length; i++) {
-      const response = await next!;
-      next = i + 1 < windows.length ? ask(i + 1) : undefined;
-      yield* jsonStreamToBatches(arriving(source, response, label, totals, options), columns);
-    }
-  } finally {
-    // a consumer that stops early, or a failure, leaves the request ahead unread: release it
-    next?.then(
-      (response) => response.body.destroy(),
-      () => {},
-    );
-  }
-}
-
-/** A promise whose rejection is not reported as unhandled while nobody awaits it yet. */
-function quiet<T>(promise: Promise<T>): Promise<T> {
-  promise.catch(() => {});
-  return promise;
-}
-
-/** A response's body as it arrives, with progress; a transfer cut short is the HTTP layer's error, named as such. */
-async function* arriving(
-  source: Source,
-  response: HttpResponse,
-  label: string,
-  totals: { bytes: number; rows: number },
-  options: ExportOptions,
-): AsyncGenerator<Buffer> {
-  const count = rowCounter("json");
-  try {
-    for await (const chunk of response.body as AsyncIterable<Buffer>) {
-      if (options.progress) {
-        totals.bytes += chunk.length;
-        totals.rows += count(chunk);
-        options.progress({ bytes: totals.bytes, rows: source.isAggregation ? undefined : totals.rows, label });
+  // one window failing stops the others' transfers
+  const stop = new AbortController();
+  const signal = options.signal ? AbortSignal.any([options.signal, stop.signal]) : stop.signal;
+  const fetchInto = async (window: IdWindow, file: string): Promise<number> => {
+    const response = await source.stream(window, signal);
+    const count = rowCounter(source.format);
+    const progress = options.progress;
+    // what a window cut short had counted no longer holds once it is fetched again
+    const mine = { bytes: 0, rows: 0 };
+    return spoolResponse(source.http, source.api, response, file, {
+      onChunk:
+        progress &&
+        ((chunk) => {
+          const rows = count(chunk);
+          mine.bytes += chunk.length;
+          mine.rows += rows;
+          totals.bytes += chunk.length;
+          totals.rows += rows;
+          // aggregated rows have no __id to count
+          progress({ bytes: totals.bytes, rows: source.isAggregation ? undefined : totals.rows, label });
+        }),
+      onRestart: () => {
+        totals.bytes -= mine.bytes;
+        totals.rows -= mine.rows;
+        mine.bytes = mine.rows = 0;
+      },
+    });
+  };
+  return mapLimit(windows, options.concurrency ?? 2, async (window, i) => {
+    try {
+      if (typeof into === "function") {
+        await fetchInto(window, into(i));
+        return into(i);
       }
-      yield chunk;
+      if (!into.has(i)) await into.write(i, (temporary) => fetchInto(window, temporary));
+      return into.file(i);
+    } catch (error) {
+      stop.abort();
+      throw error;
     }
-  } catch (error) {
-    throw source.http.bodyError("tabular", "GET", response.url, error);
-  }
+  });
 }
 
 /**

@@ -14,7 +14,8 @@ export interface Rows {
   /** JSON-array files holding the rows already in output order, for the Arrow builders to read as they are. */
   ordered?: string[];
   scratch: string;
-  dispose(): Promise<void>;
+  /** Removes the scratch directory; with `written` (the output is complete), windows kept for a resumed run too. */
+  dispose(written?: boolean): Promise<void>;
 }
 
 export function bound(query: Exportable): HttpClient {

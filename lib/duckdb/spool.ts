@@ -4,28 +4,47 @@ import { pipeline } from "node:stream/promises";
 import type { HttpClient, HttpResponse } from "../http/client.ts";
 import type { Api } from "../http/errors.ts";
 
-/** Writes a response's body to a file as it arrives (constant memory), showing each chunk as it passes. */
-export async function spoolResponse(
+export interface SpoolWatch {
+  /** Each chunk as it passes. */
+  onChunk?: (chunk: Buffer) => void;
+  /** The body was cut and is being fetched again from the start: what the chunks seen so far counted is void. */
+  onRestart?: () => void;
+}
+
+/**
+ * Writes a response's body to a file as it arrives (constant memory). A body cut short is fetched again from the start
+ * (within the request's retry budget) and the file written anew; a failure to write the file (a full disk) is thrown as
+ * it is, never taken for the network's.
+ */
+export function spoolResponse(
   http: HttpClient,
   api: Api,
   response: HttpResponse,
   file: string,
-  onChunk?: (chunk: Buffer) => void,
+  watch: SpoolWatch = {},
 ): Promise<number> {
-  let bytes = 0;
-  const count = new Transform({
-    transform(chunk: Buffer, _encoding, callback) {
-      bytes += chunk.length;
-      onChunk?.(chunk);
-      callback(null, chunk);
-    },
+  let attempts = 0;
+  return http.readFully(response, async (current) => {
+    if (attempts++ > 0) watch.onRestart?.();
+    let bytes = 0;
+    const count = new Transform({
+      transform(chunk: Buffer, _encoding, callback) {
+        bytes += chunk.length;
+        watch.onChunk?.(chunk);
+        callback(null, chunk);
+      },
+    });
+    // the stream that failed first is the one at fault: the pipeline then destroys the others with its error
+    let origin: "body" | "file" | undefined;
+    const sink = createWriteStream(file).once("error", () => (origin ??= "file"));
+    current.body.once("error", () => (origin ??= "body"));
+    try {
+      await pipeline(current.body, count, sink);
+    } catch (error) {
+      throw origin === "file" ? error : http.bodyError(api, "GET", current.url, error);
+    }
+    return bytes;
   });
-  try {
-    await pipeline(response.body, count, createWriteStream(file));
-  } catch (error) {
-    throw http.bodyError(api, "GET", response.url, error);
-  }
-  return bytes;
 }
 
 /**

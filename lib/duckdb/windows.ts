@@ -8,6 +8,25 @@ export interface IdWindow {
   count?: number;
 }
 
+/** What windows are planned from: how many rows the query matches, and the span of their ids `[low, high)`. */
+export interface IdSurvey {
+  total: number;
+  low: number;
+  high: number;
+}
+
+/** The count and the first and last matching ids, asked for at once (one round trip instead of three). */
+export async function surveyIds<Q extends WindowedQuery<Q>>(query: Q): Promise<IdSurvey> {
+  const ids = query.onlyFilters().columns(["__id"]);
+  const [counted, [first], [last]] = await Promise.all([
+    query.count(),
+    ids.sort("__id", "asc").first<{ __id: number }>(1),
+    ids.sort("__id", "desc").first<{ __id: number }>(1),
+  ]);
+  const total = counted ?? 0;
+  return { total, low: first?.__id ?? 1, high: (last?.__id ?? total) + 1 };
+}
+
 /**
  * Splits a query into `__id` windows that each stay under the stream cap. The APIs number rows 1..N, so a window is
  * `__id__greater=from&__id__strictly_less=to` added to the query's own filters. Where matching rows are dense, windows
@@ -19,18 +38,10 @@ export async function planWindows<Q extends WindowedQuery<Q>>(
   query: Q,
   cap: number,
   concurrency = 4,
+  survey?: IdSurvey,
 ): Promise<IdWindow[]> {
-  // the count and the first and last ids are asked for at once (one round trip instead of three)
-  const ids = query.onlyFilters().columns(["__id"]);
-  const [counted, [first], [last]] = await Promise.all([
-    query.count(),
-    ids.sort("__id", "asc").first<{ __id: number }>(1),
-    ids.sort("__id", "desc").first<{ __id: number }>(1),
-  ]);
-  const total = counted ?? 0;
+  const { total, low, high } = survey ?? (await surveyIds(query));
   if (total <= cap) return [{ from: null, to: null, count: total }];
-  const low = first?.__id ?? 1;
-  const high = (last?.__id ?? total) + 1;
   // ids per window for about 80% of the cap at the average density, leaving room for uneven stretches
   const estimate = Math.max(1, Math.floor((cap * 0.8 * (high - low)) / total));
   if (estimate <= cap) return split(low, high, cap);

@@ -1,4 +1,5 @@
-import { Agent, interceptors, Pool, type Dispatcher } from "undici";
+import { setTimeout as sleep } from "node:timers/promises";
+import { Agent, Pool, type Dispatcher } from "undici";
 import { parseExactJson } from "./json.ts";
 import { VERSION } from "./version.ts";
 import { type Endpoints } from "./endpoints.ts";
@@ -6,11 +7,10 @@ import { DataGouvError, hintFor, isFileError, kindOfFailure, networkHint, parseE
 import {
   DEFAULT_RETRY,
   IDEMPOTENT_METHODS,
-  RETRY_ERROR_CODES,
-  RETRY_STATUSES,
   isOverloadRedirect,
   rateLimitResetMs,
-  retryDecision,
+  retryDelay,
+  serverDelayMs,
   type RetryPolicy,
 } from "./retry.ts";
 
@@ -63,6 +63,12 @@ export interface HttpResponse {
   headers: Record<string, string | string[] | undefined>;
   url: string;
   body: Dispatcher.ResponseData["body"];
+  /**
+   * The same request sent again, from the start, after `cause` broke this response's body off: when the request may
+   * be replayed and what is left of its retry budget allows, after the same backoff as any retry. Otherwise rejects
+   * with `cause`. (The APIs serve no `Range` requests: what was cut is asked for whole.)
+   */
+  again(cause: unknown): Promise<HttpResponse>;
 }
 
 const MAX_REDIRECTS = 5;
@@ -78,6 +84,7 @@ export class HttpClient {
   #closed = false;
   readonly #userAgent: string;
   readonly #timeoutMs: number;
+  readonly #policy: RetryPolicy;
   /** Per origin: when its rate-limit window reopens (ms epoch). */
   readonly #rateLimitedUntil = new Map<string, number>();
 
@@ -87,8 +94,8 @@ export class HttpClient {
     this.logger = options.logger ?? stderrLogger;
     this.#userAgent = options.userAgent ?? `datagouv-kit/${VERSION}`;
     this.#timeoutMs = options.timeoutMs ?? 30_000;
-    const policy = { ...DEFAULT_RETRY, ...options.retry };
-    const base =
+    this.#policy = { ...DEFAULT_RETRY, ...options.retry };
+    this.#dispatcher =
       options.dispatcher ??
       new Agent({
         connections: options.connections ?? 8,
@@ -105,16 +112,6 @@ export class HttpClient {
         },
       });
     this.#ownsDispatcher = options.dispatcher === undefined;
-    this.#dispatcher = base.compose(
-      interceptors.retry({
-        retry: retryDecision(policy),
-        maxRetries: policy.retries,
-        methods: IDEMPOTENT_METHODS as Dispatcher.HttpMethod[],
-        statusCodes: RETRY_STATUSES,
-        errorCodes: RETRY_ERROR_CODES,
-        throwOnError: false,
-      }),
-    );
   }
 
   get hasApiKey(): boolean {
@@ -129,10 +126,63 @@ export class HttpClient {
     return url.toString();
   }
 
-  /** Sends a request; throws DataGouvError for any status outside 2xx (and `accept`), with the server's message. */
+  /**
+   * Sends a request; throws DataGouvError for any status outside 2xx (and `accept`), with the server's message. A
+   * request that may be replayed (GET, or `idempotent`) is retried on 429/502/503/504, the overload redirect and a
+   * broken connection, with backoff; its response's `again` asks for it once more when its body is cut short.
+   */
   async request(api: Api, path: string, options: RequestOptions = {}): Promise<HttpResponse> {
     const method = (options.method ?? (options.json !== undefined ? "POST" : "GET")).toUpperCase();
-    let url = this.url(api, path, options.query);
+    const url = this.url(api, path, options.query);
+    const replayable = options.idempotent === true || IDEMPOTENT_METHODS.includes(method);
+    let attempts = 0;
+    const pause = async (cause: unknown): Promise<void> => {
+      const delay = replayable ? retryDelay(cause, attempts, this.#policy) : undefined;
+      if (delay === undefined) throw cause;
+      this.logger.info?.(
+        `${(cause as Error).message}: asking again in ${delay} ms (${attempts}/${this.#policy.retries})`,
+      );
+      await sleep(delay, undefined, { signal: options.signal }).catch(() => Promise.reject(cause));
+    };
+    const send = async (): Promise<HttpResponse> => {
+      for (;;) {
+        attempts++;
+        try {
+          const response = await this.#exchange(api, method, url, options);
+          return { ...response, again: async (cause) => (await pause(cause), send()) };
+        } catch (error) {
+          await pause(error);
+        }
+      }
+    };
+    return send();
+  }
+
+  /**
+   * Reads a response's body with `read`. When the connection breaks mid-body, the request is asked again from the
+   * start and the new body read with `read` from its beginning, within the request's retry budget: `read` must start
+   * over (truncate what it wrote) and wrap a failure of the body itself with `bodyError`, so that it can be told from
+   * its own (a full disk is not retried).
+   */
+  async readFully<T>(response: HttpResponse, read: (response: HttpResponse) => Promise<T>): Promise<T> {
+    for (let current = response; ;) {
+      try {
+        return await read(current);
+      } catch (error) {
+        // what is left of this body is of no use: release its connection (quietly: nobody reads it any more)
+        current.body.on("error", () => {}).destroy();
+        current = await current.again(error);
+      }
+    }
+  }
+
+  /** One request, its redirects followed; no retry. */
+  async #exchange(
+    api: Api,
+    method: string,
+    url: string,
+    options: RequestOptions,
+  ): Promise<Omit<HttpResponse, "again">> {
     for (let hop = 0; ; hop++) {
       const response = await this.#send(api, method, url, options);
       const { status, headers } = response;
@@ -173,7 +223,7 @@ export class HttpClient {
       ...options,
       headers: { accept: "application/json", ...options.headers },
     });
-    const text = await this.#readBody(api, options.method ?? "GET", response);
+    const text = await this.readFully(response, (r) => this.#readBody(api, options.method ?? "GET", r));
     if (response.status === 204 || text.trim() === "") return undefined as T;
     try {
       return parseExactJson<T>(text);
@@ -192,7 +242,7 @@ export class HttpClient {
 
   async text(api: Api, path: string, options: RequestOptions = {}): Promise<string> {
     const response = await this.request(api, path, options);
-    return this.#readBody(api, options.method ?? "GET", response);
+    return this.readFully(response, (r) => this.#readBody(api, options.method ?? "GET", r));
   }
 
   /** Resolves once headers arrive; the body is a byte stream to consume (or `dump()`). */
@@ -220,7 +270,7 @@ export class HttpClient {
     return this.endpoints[api];
   }
 
-  async #send(api: Api, method: string, url: string, options: RequestOptions): Promise<HttpResponse> {
+  async #send(api: Api, method: string, url: string, options: RequestOptions): Promise<Omit<HttpResponse, "again">> {
     const origin = new URL(url).origin;
     await this.#waitForRateLimit(origin);
     const headers: Record<string, string> = { "user-agent": this.#userAgent, ...options.headers };
@@ -244,7 +294,6 @@ export class HttpClient {
       body = JSON.stringify(options.json);
       headers["content-type"] = "application/json";
     }
-    const methods = options.idempotent ? [method] : IDEMPOTENT_METHODS;
     try {
       const response = await this.#dispatcher.request({
         origin,
@@ -254,7 +303,6 @@ export class HttpClient {
         body,
         signal: options.signal,
         headersTimeout: options.timeoutMs ?? this.#timeoutMs,
-        retryOptions: { methods: methods as Dispatcher.HttpMethod[] },
       } as Dispatcher.RequestOptions);
       this.#noteRateLimit(origin, response.headers);
       return { status: response.statusCode, headers: response.headers, url, body: response.body };
@@ -268,12 +316,12 @@ export class HttpClient {
         kind,
         cause: this.#scrub(cause),
         serverMessage: this.#redact(String((cause as Error)?.message ?? cause)),
-        hint: networkHint(kind, cause),
+        hint: networkHint(kind, cause, !IDEMPOTENT_METHODS.includes(method)),
       });
     }
   }
 
-  async #readBody(api: Api, method: string, response: HttpResponse): Promise<string> {
+  async #readBody(api: Api, method: string, response: Omit<HttpResponse, "again">): Promise<string> {
     try {
       return await response.body.text();
     } catch (cause) {
@@ -295,11 +343,23 @@ export class HttpClient {
       kind,
       cause: this.#scrub(cause),
       serverMessage: `the response was cut off: ${this.#redact(String((cause as Error)?.message ?? cause))}`,
-      hint: kind === "aborted" ? undefined : "The connection broke mid-response; retry",
+      hint:
+        kind === "aborted"
+          ? undefined
+          : kind === "timeout"
+            ? networkHint(kind)
+            : IDEMPOTENT_METHODS.includes(method.toUpperCase())
+              ? "The connection broke mid-response; retry later"
+              : "The server answered but its answer was cut off: check whether the change was made before sending it again",
     });
   }
 
-  async #errorFrom(api: Api, method: string, url: string, response: HttpResponse): Promise<DataGouvError> {
+  async #errorFrom(
+    api: Api,
+    method: string,
+    url: string,
+    response: Omit<HttpResponse, "again">,
+  ): Promise<DataGouvError> {
     let text = "";
     try {
       text = await response.body.text();
@@ -307,9 +367,8 @@ export class HttpClient {
       // the status alone still says what happened
     }
     const parsed = parseErrorBody(this.#redact(text));
-    const retryAfter = response.headers["retry-after"];
-    const retryAfterSeconds =
-      retryAfter !== undefined && Number.isFinite(Number(retryAfter)) ? Number(retryAfter) : undefined;
+    const delay = serverDelayMs(response.headers);
+    const retryAfterSeconds = delay === undefined ? undefined : delay / 1000;
     const sentry = response.headers["x-sentry-id"];
     return new DataGouvError({
       api,

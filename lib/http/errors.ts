@@ -264,14 +264,16 @@ const codeOf = (error: unknown): string | undefined => {
  * What to do about a request that got no answer. A connection refused or a name not found never reached the server;
  * a connection cut (reset, closed) did, and the request may have been received, an upload in part.
  */
-export function networkHint(kind: ErrorKind, cause?: unknown): string | undefined {
+export function networkHint(kind: ErrorKind, cause?: unknown, write = false): string | undefined {
   if (kind === "timeout") return "The server did not answer in time; retry later or raise the timeout option";
   if (kind !== "network") return undefined;
   const code = codeOf(cause) ?? codeOf((cause as { cause?: unknown } | null)?.cause);
   if (cause === undefined || (code !== undefined && UNREACHED.has(code))) {
     return "Could not reach the server; check the network, or work offline against the sandbox (`npx datagouv sandbox`, then DATAGOUV_SANDBOX_URL)";
   }
-  return "The server was reached, but the connection was cut before it answered (the request may not have arrived whole); retry";
+  return write
+    ? "The server was reached, but the connection broke before it answered: check whether the change was made before sending it again"
+    : "The server was reached, but the connection broke before it answered; retry later";
 }
 
 /** Node's codes for a local file that cannot be written or read: the disk, not the network, is at fault. */

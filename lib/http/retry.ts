@@ -1,4 +1,4 @@
-import type { RetryHandler } from "undici";
+import { DataGouvError } from "./errors.ts";
 
 export interface RetryPolicy {
   /** Retries after the first attempt (default 4). */
@@ -11,8 +11,9 @@ export interface RetryPolicy {
 
 export const DEFAULT_RETRY: RetryPolicy = { retries: 4, minDelayMs: 500, maxDelayMs: 30_000 };
 
-/** Statuses worth another try: rate limited, bad gateway, unavailable, gateway timeout, and the overload redirect. */
-export const RETRY_STATUSES = [429, 502, 503, 504, 302];
+/** Statuses worth another try: rate limited, bad gateway, unavailable, gateway timeout (and the overload redirect). */
+export const RETRY_STATUSES = [429, 502, 503, 504];
+/** Failures to connect, and connections broken before or during a response: asking again may well succeed. */
 export const RETRY_ERROR_CODES = [
   "ECONNRESET",
   "ECONNREFUSED",
@@ -60,22 +61,21 @@ export function backoffMs(attempt: number, policy: RetryPolicy, serverMs?: numbe
   return Math.round(ceiling / 2 + (random() * ceiling) / 2);
 }
 
-/** The decision function plugged into undici's retry interceptor. */
-export function retryDecision(policy: RetryPolicy): RetryHandler.RetryCallback {
-  return (err, { state, opts }, callback) => {
-    const { statusCode, code, headers } = err as Error & { statusCode?: number; code?: string; headers?: Headers };
-    const methods = opts.retryOptions?.methods ?? IDEMPOTENT_METHODS;
-    if (!methods.includes((opts.method ?? "GET").toUpperCase())) return callback(err);
-    if (state.counter > policy.retries) return callback(err);
-    if (statusCode !== undefined && statusCode !== null) {
-      if (statusCode === 302 ? !isOverloadRedirect(statusCode, headers) : !RETRY_STATUSES.includes(statusCode))
-        return callback(err);
-    } else if (code && code !== "UND_ERR_REQ_RETRY" && !RETRY_ERROR_CODES.includes(code)) {
-      return callback(err);
-    }
-    const delay = backoffMs(state.counter, policy, serverDelayMs(headers));
-    setTimeout(() => callback(null), delay);
-  };
+/**
+ * Whether a failed attempt is worth another, and after how long (undefined: give up). `attempt` counts the attempts
+ * made so far. A body cut short is a broken connection like any other: the request is asked again from the start.
+ */
+export function retryDelay(error: unknown, attempt: number, policy: RetryPolicy): number | undefined {
+  if (attempt > policy.retries || !(error instanceof DataGouvError)) return undefined;
+  const serverMs = error.retryAfterSeconds === undefined ? undefined : error.retryAfterSeconds * 1000;
+  if (error.kind === "overloaded") return backoffMs(attempt, policy, serverMs);
+  if (error.kind === "http")
+    return RETRY_STATUSES.includes(error.status ?? 0) ? backoffMs(attempt, policy, serverMs) : undefined;
+  if (error.kind === "network" || error.kind === "timeout") {
+    const code = (error.cause as { code?: unknown } | undefined)?.code;
+    return typeof code === "string" && RETRY_ERROR_CODES.includes(code) ? backoffMs(attempt, policy) : undefined;
+  }
+  return undefined;
 }
 
 function first(value: string | string[] | undefined): string | undefined {

@@ -36,10 +36,22 @@ export interface ExportOptions {
   progress?: (progress: Progress) => void;
   /** Where the mode chosen and the downloads are reported (default: the client's logger). */
   logger?: Logger;
-  /** Local mode: the download cache (default DATAGOUV_CACHE_DIR, else .cache/datagouv). */
+  /**
+   * The download cache (default DATAGOUV_CACHE_DIR, else .cache/datagouv): the resource's file in local mode, and the
+   * windows of a remote export past the stream cap until its output is written.
+   */
   cacheDir?: string;
-  /** Local mode: download the file again even if the cached copy is current. */
+  /**
+   * Start over: in local mode, download the file again even if the cached copy is current; remotely, fetch every
+   * window again instead of resuming from those an interrupted run of the same export left in the cache.
+   */
   refresh?: boolean;
+  /**
+   * A remote export past the stream cap keeps the windows it has fetched in the download cache until its output is
+   * written, so that the same export run again after an interruption (Ctrl-C, a kill, a lost network) fetches only
+   * the missing ones, and says so through the logger (default true; false spools them to a temporary directory).
+   */
+  resume?: boolean;
   /**
    * DuckDB's memory budget for the export (default `DEFAULT_MEMORY_LIMIT`, 128MB), past which it spills to disk: a
    * larger one ("512MB") lets the Parquet writer use every core, for more memory.

@@ -8,7 +8,7 @@ import type { IncomingMessage, ServerResponse } from "node:http";
  *   status=CODE           answer CODE (429, 500, 502, 503…) instead; 429/503 carry Retry-After: 1
  *   prob=P                …only with probability P (deterministic for a given seed)
  *   nth=N | nth=N-M       …only on the Nth (or Nth to Mth) request matching the rule
- *   reset-after=BYTES     cut the connection after BYTES of the body
+ *   reset-after=BYTES     cut the connection after BYTES of the body (0: before the status line, nothing sent)
  *   truncate=BYTES        end the response after BYTES of the body, leaving it short
  *   cut-request-after=BYTES  cut the connection once BYTES of the request's body have arrived (an upload cut midway)
  *   overload              the platform's overload redirect: 302 to http://sorry.data.gouv.fr
@@ -132,6 +132,10 @@ export class Faults {
           ...(rule.status === 429 || rule.status === 503 ? { "retry-after": "1" } : {}),
         });
         res.end(body);
+        return true;
+      }
+      if (rule.resetAfter === 0) {
+        res.socket?.resetAndDestroy?.() ?? res.socket?.destroy();
         return true;
       }
       if (rule.cutRequestAfter !== undefined) cutRequestAfter(req, rule.cutRequestAfter);

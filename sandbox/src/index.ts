@@ -33,8 +33,8 @@ export interface SandboxOptions {
   tabular?: TabularServiceOptions;
   metrics?: MetricsServiceOptions;
   log?: (line: string) => void;
-  /** Called for every request received (method and path), e.g. to count what a client fetched. */
-  onRequest?: (method: string, path: string) => void;
+  /** Called for every request received (method, path and the query string as sent), e.g. to count what a client fetched. */
+  onRequest?: (method: string, path: string, query: string) => void;
 }
 
 export interface Sandbox {

@@ -17,7 +17,7 @@ export function createSandboxServer(
   faults: Faults,
   limiter: RateLimiter | undefined,
   log: (line: string) => void,
-  onRequest?: (method: string, path: string) => void,
+  onRequest?: (method: string, path: string, query: string) => void,
 ): Server {
   const server = createServer((req, res) => {
     route(req, res).catch((error: unknown) => {
@@ -30,8 +30,8 @@ export function createSandboxServer(
   async function route(req: IncomingMessage, res: ServerResponse): Promise<void> {
     const url = new URL(req.url ?? "/", `http://${req.headers.host ?? "127.0.0.1"}`);
     const origin = `http://${req.headers.host ?? "127.0.0.1"}`;
-    onRequest?.(req.method ?? "GET", url.pathname);
     const rawQuery = (req.url ?? "").includes("?") ? (req.url ?? "").slice((req.url ?? "").indexOf("?") + 1) : "";
+    onRequest?.(req.method ?? "GET", url.pathname, rawQuery);
     if (await faults.apply(req, res, url.pathname)) return;
     if (limiter) {
       const { headers, limited, retryAfter } = limiter.take(req.socket.remoteAddress ?? "local");

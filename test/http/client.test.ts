@@ -3,6 +3,7 @@ import { DataGouvError, HttpClient, resolveEndpoints, sandboxEndpoints } from ".
 import { VERSION } from "../../lib/http/version.ts";
 import { sendJson, startTestServer, type TestServer } from "../support/server.ts";
 import { readFileSync } from "node:fs";
+import type { IncomingMessage, ServerResponse } from "node:http";
 
 const fastRetry = { retries: 3, minDelayMs: 10, maxDelayMs: 2000 };
 let server: TestServer | undefined;
@@ -180,6 +181,71 @@ describe("retries", () => {
       else sendJson(res, 200, { ok: true });
     });
     expect(await clientFor(server.url).json("main", "x/")).toEqual({ ok: true });
+  });
+});
+
+describe("a response cut short", () => {
+  /** Sends the headers and the first half of a JSON body, then breaks the connection; whole on later requests. */
+  const cutFirst = (cuts: number) => (_req: IncomingMessage, res: ServerResponse, i: number) => {
+    const body = JSON.stringify({ data: Array.from({ length: 200 }, (_, n) => ({ n })), attempt: i });
+    res.writeHead(200, { "content-type": "application/json", "content-length": String(Buffer.byteLength(body)) });
+    if (i >= cuts) return void res.end(body);
+    res.write(body.slice(0, body.length / 2));
+    setImmediate(() => res.socket?.destroy());
+  };
+
+  it("is asked for again from the start (no Range: the APIs serve none), and read whole", async () => {
+    server = await startTestServer(cutFirst(2));
+    const page = await clientFor(server.url).json<{ data: unknown[]; attempt: number }>(
+      "main",
+      "api/2/datasets/search/",
+    );
+    expect(page.data).toHaveLength(200);
+    expect(page.attempt).toBe(2);
+    expect(server.requests).toHaveLength(3);
+    expect(server.requests.map((r) => r.headers.range)).toEqual([undefined, undefined, undefined]);
+  });
+
+  it("shares the request's retry budget with its refusals: 2 retries are 3 attempts in all", async () => {
+    server = await startTestServer((req, res, i) => (i === 0 ? sendJson(res, 503, {}) : cutFirst(9)(req, res, i)));
+    const error = await failure(
+      clientFor(server.url, { retry: { retries: 2, minDelayMs: 1 } }).text("main", "api/1/datasets/"),
+    );
+    expect(error.kind).toBe("network");
+    expect(error.message).toMatch(/cut off/);
+    expect(server.requests).toHaveLength(3);
+  });
+
+  it("readFully reads the new body from its beginning, and does not retry the reader's own failures", async () => {
+    server = await startTestServer(cutFirst(1));
+    const http = clientFor(server.url);
+    const bodies: number[] = [];
+    const text = await http.readFully(await http.stream("main", "x/"), async (response) => {
+      try {
+        const whole = await response.body.text();
+        bodies.push(whole.length);
+        return whole;
+      } catch (error) {
+        throw http.bodyError("main", "GET", response.url, error);
+      }
+    });
+    expect(JSON.parse(text).attempt).toBe(1);
+    const full = Object.assign(new Error("ENOSPC: no space left on device, write"), { code: "ENOSPC" });
+    let reads = 0;
+    const refused = http.readFully(await http.stream("main", "x/"), async () => {
+      reads++;
+      throw full;
+    });
+    await expect(refused).rejects.toBe(full);
+    expect(reads).toBe(1);
+  });
+
+  it("a write cut before its answer is not replayed, and says to check before sending it again", async () => {
+    server = await startTestServer((req) => void req.socket.destroy());
+    const error = await failure(clientFor(server.url, { apiKey: "k" }).json("main", "x/", { json: {}, auth: true }));
+    expect(server.requests).toHaveLength(1);
+    expect(error.hint).toMatch(/check whether the change was made/);
+    expect(error.hint).not.toMatch(/Could not reach/);
   });
 });
 
