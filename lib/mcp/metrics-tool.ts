@@ -45,7 +45,10 @@ export const metricsTool = defineTool({
     model: z.string(),
     months: z.array(z.record(z.string(), z.unknown())).describe("metric_month and the counts of each month"),
     range_totals: counts.describe("Sums over the months answered"),
-    all_time: counts.optional().describe("From the _total model: every month the Metrics API has"),
+    all_time: z
+      .record(z.string(), z.number().nullable())
+      .optional()
+      .describe("From the _total model: every month the Metrics API has"),
     note: z.string().optional(),
   }),
   async run({ subject, id, from, to }, { context, signal }) {
@@ -55,7 +58,7 @@ export const metricsTool = defineTool({
     const found = (await query.all<Row>({ signal, limit: MAX_MONTHS + 1 })).map(monthRow);
     const months = found.slice(0, MAX_MONTHS);
     const rangeTotals = sums(months);
-    let allTime: Record<string, number> | undefined;
+    let allTime: Record<string, number | null> | undefined;
     if (key) {
       const [total] = await context.dg
         .metrics(`${model}_total`)
@@ -89,22 +92,25 @@ function monthRow(row: Row): Row {
   );
 }
 
-function countsOf(row: Row): Record<string, number> {
+/** A total's counts as the Metrics API gives them: a count it has no figure for stays null. */
+function countsOf(row: Row): Record<string, number | null> {
   return Object.fromEntries(
     Object.entries(row)
       .filter(([column]) => metricsColumnType(column) === "count")
-      .map(([column, value]) => [column, Number(value ?? 0)]),
+      .map(([column, value]) => [column, value === null || value === undefined ? null : Number(value)]),
   );
 }
 
 function sums(rows: Row[]): Record<string, number> {
   const totals: Record<string, number> = {};
   for (const row of rows)
-    for (const [column, value] of Object.entries(countsOf(row))) totals[column] = (totals[column] ?? 0) + value;
+    for (const [column, value] of Object.entries(countsOf(row))) totals[column] = (totals[column] ?? 0) + (value ?? 0);
   return totals;
 }
 
-function describeCounts(counts: Record<string, number>): string {
+function describeCounts(counts: Record<string, number | null>): string {
   const entries = Object.entries(counts);
-  return entries.length ? entries.map(([k, v]) => `${k} ${v.toLocaleString("en")}`).join(", ") : "none";
+  return entries.length
+    ? entries.map(([k, v]) => `${k} ${v === null ? "none" : v.toLocaleString("en")}`).join(", ")
+    : "none";
 }

@@ -54,6 +54,8 @@ const CALLS: Record<string, (dg: DataGouv) => Promise<unknown>> = {
   "datasets.licenses": (dg) => dg.datasets.licenses(),
   "datasets.schemas": (dg) => dg.datasets.schemas(),
   "datasets.suggest": (dg) => dg.datasets.suggest("communes"),
+  "datasets.suggestFormats": (dg) => dg.datasets.suggestFormats("csv"),
+  "datasets.resourceTypes": (dg) => dg.datasets.resourceTypes(),
   "organizations.list": (dg) => first(dg.organizations.list()),
   "organizations.get": (dg) => dg.organizations.get(ORG),
   "organizations.follow": (dg) => dg.organizations.follow(ORG),

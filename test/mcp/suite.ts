@@ -375,22 +375,15 @@ export function toolSuite(transport: string, connect: Connect): void {
     });
 
     it("query_tabular refuses before any request what the API cannot express, with the library's reason", async () => {
+      // queries no mode can run (the wire's own refusals, such as a NUL character, run locally in auto mode)
       const refusals: [Record<string, unknown>, () => unknown][] = [
         [
-          { where: [{ column: "nom_commune", op: "exact", value: "a&b" }] },
-          () => env.dg.tabular(COMMUNES).where("nom_commune", "exact", "a&b"),
-        ],
-        [
           { columns: ["code_region"], group_by: ["code_region"] },
-          () => env.dg.tabular(COMMUNES).columns(["code_region"]).groupBy("code_region"),
-        ],
-        [
-          { where: [{ or: [{ column: "code_region", op: "in", value: ["84", "93"] }] }] },
-          () => env.dg.tabular(COMMUNES).or(filter("code_region", "in", ["84", "93"])),
+          () => env.dg.tabular(COMMUNES).columns(["code_region"]).groupBy("code_region").toString(),
         ],
         [
           { where: [{ column: "code_region", op: "isnull", value: "x" }] },
-          () => env.dg.tabular(COMMUNES).where("code_region", "isnull", "x"),
+          () => env.dg.tabular(COMMUNES).where("code_region", "isnull", "x").toString(),
         ],
       ];
       for (const [args, library] of refusals) {

@@ -36,9 +36,8 @@ export function createMainApi(ctx: WriteContext & { accounts: Account[] }): Sand
           }
         }
         if ((await handleCommunityWrite(ctx, request)) || (await handleWrite(ctx, request))) return true;
-        // the marshalled reads first: the route modules answer what they do not know
-        if (reading && (await handleRead(ctx.store, request, viewer))) return true;
         if (await handleRoutes(ctx, request, viewer)) return true;
+        if (reading && (await handleRead(ctx.store, request, viewer))) return true;
         if (request.path.startsWith("/api/"))
           throw new MainError(
             reading ? 404 : 405,

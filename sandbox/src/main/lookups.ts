@@ -1,6 +1,5 @@
 import { deflateSync } from "node:zlib";
 import { createHash } from "node:crypto";
-import { REUSE_TOPICS, REUSE_TYPES } from "./community-writes.ts";
 import { envelope, MainError, NOT_FOUND, paging, reply } from "./respond.ts";
 import { administrator, found, kind, type Call, type RouteSpec } from "./routing.ts";
 import type { Doc, Kind } from "./seed.ts";
@@ -79,52 +78,8 @@ function crc32(data: Buffer): number {
   return ~crc >>> 0;
 }
 
-const formats = (call: Call) => {
-  const q = (call.request.url.searchParams.get("q") ?? "").toLowerCase();
-  const all = new Set(
-    call.ctx.store.all("datasets").flatMap((d) => (d.resources ?? []).map((r: Doc) => String(r.format ?? ""))),
-  );
-  return [...all].filter((f) => f && f.toLowerCase().startsWith(q)).map((text) => ({ text }));
-};
-
 export const LOOKUP_ROUTES: RouteSpec[] = [
-  [
-    "GET",
-    "/api/1/datasets/resource_types/",
-    (call) =>
-      reply(
-        call.request,
-        200,
-        labels([
-          ["main", "Main file"],
-          ["documentation", "Documentation"],
-          ["update", "Update"],
-          ["api", "API"],
-          ["code", "Code repository"],
-          ["other", "Other"],
-        ]),
-      ),
-  ],
-  [
-    "GET",
-    "/api/1/datasets/extensions/",
-    (call) =>
-      reply(call.request, 200, ["csv", "json", "xml", "xls", "xlsx", "ods", "zip", "geojson", "parquet", "pdf", "txt"]),
-  ],
-  ["GET", "/api/1/datasets/suggest/formats/", (call) => reply(call.request, 200, formats(call))],
-  [
-    "GET",
-    "/api/1/datasets/suggest/mime/",
-    (call) => {
-      const q = (call.request.url.searchParams.get("q") ?? "").toLowerCase();
-      const mimes = ["text/csv", "application/json", "application/zip", "application/pdf", "application/xml"];
-      reply(
-        call.request,
-        200,
-        mimes.filter((m) => m.includes(q)).map((text) => ({ text })),
-      );
-    },
-  ],
+  // resource types, extensions, format and MIME suggestions: the marshalled reads answer them (read.ts)
   ["GET", "/api/1/organizations/badges/", (call) => reply(call.request, 200, BADGES.organizations)],
   ["GET", "/api/1/reuses/badges/", (call) => reply(call.request, 200, BADGES.reuses)],
   [
@@ -142,26 +97,7 @@ export const LOOKUP_ROUTES: RouteSpec[] = [
       ),
   ],
   ["GET", "/api/1/users/roles/", (call) => reply(call.request, 200, labels([["admin", "Administrator"]]))],
-  [
-    "GET",
-    "/api/1/reuses/types/",
-    (call) =>
-      reply(
-        call.request,
-        200,
-        REUSE_TYPES.map((id) => ({ id, label: id })),
-      ),
-  ],
-  [
-    "GET",
-    "/api/1/reuses/topics/",
-    (call) =>
-      reply(
-        call.request,
-        200,
-        REUSE_TOPICS.map((id) => ({ id, label: id })),
-      ),
-  ],
+  // reuse types and topics: the marshalled reads answer them (read-catalog.ts)
   [
     "GET",
     "/api/1/reuses/suggest/",
