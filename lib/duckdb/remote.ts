@@ -9,7 +9,7 @@ import { rowCounter } from "./spool.ts";
 import { mapLimit, type IdWindow } from "./windows.ts";
 import type { Placement } from "./placement.ts";
 import { entryDir, keepWindows, keptPlan, stillHolds, type KeptWindows } from "./resume.ts";
-import { bound, say, type Rows } from "./rows.ts";
+import { say, type Rows } from "./rows.ts";
 import { outputOf, serverCap, sourceOf, WHOLE, type Source, type StreamFormat } from "./source.ts";
 
 export type { StreamFormat } from "./source.ts";

@@ -399,17 +399,26 @@ export class HttpClient {
 
   /** A request that got no answer (refused, reset, timed out), as a DataGouvError. */
   #unreachable(api: Api, method: string, url: string, cause: unknown): DataGouvError {
+    return this.#broken(api, method, url, cause, false);
+  }
+
+  #broken(api: Api, method: string, url: string, cause: unknown, midway: boolean): DataGouvError {
     if (cause instanceof DataGouvError) return cause;
     const kind = kindOfFailure(cause);
     const code = (cause as { code?: unknown } | null)?.code;
+    const message = this.#redact(String((cause as Error)?.message ?? cause));
     return new DataGouvError({
       api,
       method,
       url,
       kind,
       cause: this.#scrub(cause),
-      serverMessage: this.#redact(String((cause as Error)?.message ?? cause)),
-      hint: networkHint(kind, typeof code === "string" ? code : undefined, !IDEMPOTENT_METHODS.includes(method)),
+      serverMessage: midway ? `the response was cut off: ${message}` : message,
+      hint: networkHint(kind, {
+        code: typeof code === "string" ? code : undefined,
+        write: !IDEMPOTENT_METHODS.includes(method.toUpperCase()),
+        midway,
+      }),
     });
   }
 
@@ -423,24 +432,7 @@ export class HttpClient {
 
   /** Wraps a failure while reading a body (reset, timeout) into a DataGouvError. */
   bodyError(api: Api, method: string, url: string, cause: unknown): DataGouvError {
-    if (cause instanceof DataGouvError) return cause;
-    const kind = kindOfFailure(cause);
-    return new DataGouvError({
-      api,
-      method,
-      url,
-      kind,
-      cause: this.#scrub(cause),
-      serverMessage: `the response was cut off: ${this.#redact(String((cause as Error)?.message ?? cause))}`,
-      hint:
-        kind === "aborted"
-          ? undefined
-          : kind === "timeout"
-            ? networkHint(kind)
-            : IDEMPOTENT_METHODS.includes(method.toUpperCase())
-              ? "The connection broke mid-response; retry later"
-              : "The server answered but its answer was cut off: check whether the change was made before sending it again",
-    });
+    return this.#broken(api, method, url, cause, true);
   }
 
   async #errorFrom(

@@ -232,10 +232,20 @@ export function kindOfFailure(error: unknown): ErrorKind {
 /** Codes of a connection that was made and then broke: the server was reached, and may have seen the request. */
 const BROKEN = new Set(["ECONNRESET", "EPIPE", "UND_ERR_SOCKET"]);
 
-/** What to do about a request that got no answer; `write` when it may have changed something on the server. */
-export function networkHint(kind: ErrorKind, code?: string, write = false): string | undefined {
+/**
+ * What to do about a request that got no answer, or whose answer was cut off `midway`; `write` when it may have changed
+ * something on the server, `code` the failure's (a connection made then broken was a server reached).
+ */
+export function networkHint(
+  kind: ErrorKind,
+  { code, write = false, midway = false }: { code?: string; write?: boolean; midway?: boolean } = {},
+): string | undefined {
   if (kind === "timeout") return "The server did not answer in time; retry later or raise the timeout option";
   if (kind !== "network") return undefined;
+  if (midway)
+    return write
+      ? "The server answered but its answer was cut off: check whether the change was made before sending it again"
+      : "The connection broke mid-response; retry later";
   if (code !== undefined && BROKEN.has(code)) {
     return write
       ? "The connection broke before the server answered: check whether the change was made before sending it again"
