@@ -5,11 +5,11 @@ import type { ExportOptions } from "../tabular/export-engine.ts";
 import type { ColumnSpec } from "../arrow/columns.ts";
 import { literal } from "./connection.ts";
 import { quote, SQL_TYPES } from "../query/sql.ts";
-import { rowCounter, spoolResponse } from "./spool.ts";
+import { rowCounter } from "./spool.ts";
 import { mapLimit, type IdWindow } from "./windows.ts";
 import type { Placement } from "./placement.ts";
 import { entryDir, keepWindows, keptPlan, stillHolds, type KeptWindows } from "./resume.ts";
-import { bound, say, type Rows } from "./rows.ts";
+import { say, type Rows } from "./rows.ts";
 import { outputOf, serverCap, sourceOf, WHOLE, type Source, type StreamFormat } from "./source.ts";
 
 export type { StreamFormat } from "./source.ts";
@@ -123,13 +123,13 @@ async function fetchWindows(
   // one window failing stops the others' transfers
   const stop = new AbortController();
   const signal = options.signal ? AbortSignal.any([options.signal, stop.signal]) : stop.signal;
-  const fetchInto = async (window: IdWindow, file: string): Promise<number> => {
-    const response = await source.stream(window, signal);
-    const count = rowCounter(source.format);
+  const fetchInto = (window: IdWindow, file: string): Promise<number> => {
+    let count = rowCounter(source.format);
     const progress = options.progress;
     // what a window cut short had counted no longer holds once it is fetched again
     const mine = { bytes: 0, rows: 0 };
-    return spoolResponse(source.http, source.api, response, file, {
+    return source.download(window, file, {
+      signal,
       onChunk:
         progress &&
         ((chunk) => {
@@ -145,6 +145,7 @@ async function fetchWindows(
         totals.bytes -= mine.bytes;
         totals.rows -= mine.rows;
         mine.bytes = mine.rows = 0;
+        count = rowCounter(source.format);
       },
     });
   };

@@ -90,12 +90,9 @@ export async function keepWindows(dir: string, plan: WindowPlan, resume: boolean
   }
   const file = (index: number) => join(dir, `window-${String(index).padStart(5, "0")}.${plan.format}`);
   const whole = new Set<number>();
+  // one after the other: a large export has thousands of windows, more than files may be open at once
   if (resume)
-    await Promise.all(
-      plan.windows.map(async (_, index) => {
-        if (await isWhole(file(index))) whole.add(index);
-      }),
-    );
+    for (let index = 0; index < plan.windows.length; index++) if (await isWhole(file(index))) whole.add(index);
   return {
     dir,
     resumed: whole.size,

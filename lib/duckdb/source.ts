@@ -1,7 +1,7 @@
-import type { HttpClient, HttpResponse } from "../http/client.ts";
+import type { DownloadOptions, HttpClient, HttpResponse } from "../http/client.ts";
 import { DataGouvError } from "../http/errors.ts";
 import type { QuerySpec } from "../query/ast.ts";
-import type { ExportableMetrics, ExportableTabular, WindowedQuery } from "../tabular/export-engine.ts";
+import type { ExportableMetrics, ExportableTabular, StreamRequest, WindowedQuery } from "../tabular/export-engine.ts";
 import { TabularApi } from "../tabular/api.ts";
 import { METRICS_MODELS, isKnownModel, metricsColumnType } from "../metrics/models.ts";
 import { columnsFromProfile, type ColumnSpec } from "../arrow/columns.ts";
@@ -34,20 +34,32 @@ export interface Source {
   plan(cap: number, concurrency: number, survey?: IdSurvey): Promise<IdWindow[]>;
   /** The stream of the rows in one window (all of them in the open one). */
   stream(window: IdWindow, signal?: AbortSignal): Promise<HttpResponse>;
+  /** The same stream written into `file`; its size. */
+  download(
+    window: IdWindow,
+    file: string,
+    watch: Pick<DownloadOptions, "onChunk" | "onRestart" | "signal">,
+  ): Promise<number>;
 }
 
 export const WHOLE: IdWindow = { from: null, to: null };
 
 /** Windows of `base`, the query as fetched (with `__id` added to picked columns, to keep windows in order). */
 function windowsOf<Q extends WindowedQuery<Q>>(
+  http: HttpClient,
   base: Q,
   read: (query: Q, signal?: AbortSignal) => Promise<HttpResponse>,
-): Pick<Source, "fetchedQuery" | "survey" | "plan" | "stream"> {
+  request: (query: Q) => StreamRequest,
+): Pick<Source, "fetchedQuery" | "survey" | "plan" | "stream" | "download"> {
   return {
     fetchedQuery: String(base),
     survey: () => surveyIds(base),
     plan: (cap, concurrency, survey) => planWindows(base, cap, concurrency, survey),
     stream: (window, signal) => read(within(base, window.from, window.to), signal),
+    async download(window, file, watch) {
+      const { api, path, query } = request(within(base, window.from, window.to));
+      return (await http.download(api, path, file, { query, ...watch })).bytes;
+    },
   };
 }
 
@@ -93,7 +105,12 @@ export async function tabularSource(
     columns,
     dropId,
     version: async () => (await new TabularApi(http).resource(query.resourceId)).created_at,
-    ...windowsOf(base, (q, signal) => (format === "json" ? q.json(signal) : q.csv(signal))),
+    ...windowsOf(
+      http,
+      base,
+      (q, signal) => (format === "json" ? q.json(signal) : q.csv(signal)),
+      (q) => (format === "json" ? q.jsonRequest() : q.csvRequest()),
+    ),
   };
 }
 
@@ -121,7 +138,12 @@ function metricsSource(query: ExportableMetrics): Source {
     columns,
     dropId,
     version: async () => undefined,
-    ...windowsOf(base, (q, signal) => q.csv(signal)),
+    ...windowsOf(
+      http,
+      base,
+      (q, signal) => q.csv(signal),
+      (q) => q.csvRequest(),
+    ),
   };
 }
 

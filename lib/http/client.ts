@@ -3,6 +3,7 @@ import { Agent, Pool, type Dispatcher } from "undici";
 import { parseExactJson } from "./json.ts";
 import { VERSION } from "./version.ts";
 import { type Endpoints } from "./endpoints.ts";
+import { deliver, DeliveryFailure } from "./deliver.ts";
 import { DataGouvError, hintFor, isFileError, kindOfFailure, networkHint, parseErrorBody, type Api } from "./errors.ts";
 import {
   DEFAULT_RETRY,
@@ -69,6 +70,22 @@ export interface HttpResponse {
    * with `cause`. (The APIs serve no `Range` requests: what was cut is asked for whole.)
    */
   again(cause: unknown): Promise<HttpResponse>;
+}
+
+/** A download: a GET whose body goes into a file (see `HttpClient.download`). */
+export interface DownloadOptions extends Pick<RequestOptions, "query" | "headers" | "accept" | "signal" | "timeoutMs"> {
+  /** Each chunk as it is written. */
+  onChunk?: (chunk: Buffer) => void;
+  /** The body was cut and is fetched again from the start: what the chunks seen so far counted is void. */
+  onRestart?: () => void;
+}
+
+export interface Downloaded {
+  status: number;
+  headers: HttpResponse["headers"];
+  url: string;
+  /** Bytes written (none for an accepted status outside 2xx, such as a 304). */
+  bytes: number;
 }
 
 const MAX_REDIRECTS = 5;
@@ -188,33 +205,101 @@ export class HttpClient {
       const { status, headers } = response;
       if (status >= 300 && status < 400 && status !== 304) {
         await response.body.dump();
-        if (isOverloadRedirect(status, headers)) {
-          throw new DataGouvError({
-            api,
-            method,
-            url,
-            status,
-            kind: "overloaded",
-            serverMessage: `redirected to ${String(headers.location)}`,
-            hint: "The platform is overloaded; retry later",
-          });
-        }
-        const location = headers.location;
-        if (typeof location !== "string" || hop >= MAX_REDIRECTS || (options.accept ?? []).includes(status)) {
-          throw new DataGouvError({
-            api,
-            method,
-            url,
-            status,
-            kind: "http",
-            serverMessage: `redirect to ${String(location)}`,
-          });
-        }
-        url = new URL(location, url).toString();
+        url = this.#redirect(api, method, url, status, headers, hop, options);
         continue;
       }
       if ((status >= 200 && status < 300) || (options.accept ?? []).includes(status)) return response;
       throw await this.#errorFrom(api, method, url, response);
+    }
+  }
+
+  /** Where a redirect leads; the overload redirect, a redirect too many or one `accept`ed fails instead. */
+  #redirect(
+    api: Api,
+    method: string,
+    url: string,
+    status: number,
+    headers: HttpResponse["headers"],
+    hop: number,
+    options: { accept?: number[] },
+  ): string {
+    if (isOverloadRedirect(status, headers)) {
+      throw new DataGouvError({
+        api,
+        method,
+        url,
+        status,
+        kind: "overloaded",
+        serverMessage: `redirected to ${String(headers.location)}`,
+        hint: "The platform is overloaded; retry later",
+      });
+    }
+    const location = headers.location;
+    if (typeof location !== "string" || hop >= MAX_REDIRECTS || (options.accept ?? []).includes(status)) {
+      throw new DataGouvError({
+        api,
+        method,
+        url,
+        status,
+        kind: "http",
+        serverMessage: `redirect to ${String(location)}`,
+      });
+    }
+    return new URL(location, url).toString();
+  }
+
+  /**
+   * Writes a GET's body into `file` as it arrives and says how large it was: the cheapest way to move a large body,
+   * each chunk going from the connection straight into the file (see deliver.ts). Retried as `request` retries; a body
+   * cut short is asked for again from the start, the file written anew. A failure to write the file is thrown as it
+   * is, never taken for the network's (a full disk is not retried). Statuses outside 2xx fail as `request`'s do, but
+   * those in `accept`, which write nothing.
+   */
+  async download(api: Api, path: string, file: string, options: DownloadOptions = {}): Promise<Downloaded> {
+    const url = this.url(api, path, options.query);
+    for (let attempts = 1; ; attempts++) {
+      try {
+        if (attempts > 1) options.onRestart?.();
+        return await this.#deliver(api, url, file, options);
+      } catch (error) {
+        const delay = retryDelay(error, attempts, this.#policy);
+        if (delay === undefined) throw error;
+        this.logger.info?.(
+          `${(error as Error).message}: asking again in ${delay} ms (${attempts}/${this.#policy.retries})`,
+        );
+        await sleep(delay, undefined, { signal: options.signal }).catch(() => Promise.reject(error));
+      }
+    }
+  }
+
+  async #deliver(api: Api, url: string, file: string, options: DownloadOptions): Promise<Downloaded> {
+    for (let hop = 0; ; hop++) {
+      const { origin, path, headers } = await this.#prepare(api, "GET", url, options);
+      let delivered;
+      try {
+        delivered = await deliver(
+          this.#dispatcher,
+          { origin, path, method: "GET", headers, headersTimeout: options.timeoutMs ?? this.#timeoutMs },
+          file,
+          options.accept ?? [],
+          options.onChunk,
+          options.signal,
+        );
+      } catch (failure) {
+        if (!(failure instanceof DeliveryFailure)) throw failure;
+        if (failure.stage === "file") throw failure.cause;
+        if (failure.stage === "body") throw this.bodyError(api, "GET", url, failure.cause);
+        throw this.#unreachable(api, "GET", url, failure.cause);
+      }
+      const { status } = delivered;
+      this.#noteRateLimit(origin, delivered.headers);
+      if (status >= 300 && status < 400 && status !== 304) {
+        url = this.#redirect(api, "GET", url, status, delivered.headers, hop, options);
+        continue;
+      }
+      if ((status >= 200 && status < 300) || (options.accept ?? []).includes(status))
+        return { status, headers: delivered.headers, url, bytes: delivered.bytes };
+      throw this.#refusal(api, "GET", url, status, delivered.headers, delivered.text ?? "");
     }
   }
 
@@ -270,7 +355,13 @@ export class HttpClient {
     return this.endpoints[api];
   }
 
-  async #send(api: Api, method: string, url: string, options: RequestOptions): Promise<Omit<HttpResponse, "again">> {
+  /** Where a request goes and the headers it carries (the API key only on writes, only to the API's own origin). */
+  async #prepare(
+    api: Api,
+    method: string,
+    url: string,
+    options: Pick<RequestOptions, "headers" | "auth">,
+  ): Promise<{ origin: string; path: string; headers: Record<string, string> }> {
     const origin = new URL(url).origin;
     await this.#waitForRateLimit(origin);
     const headers: Record<string, string> = { "user-agent": this.#userAgent, ...options.headers };
@@ -289,6 +380,11 @@ export class HttpClient {
       // The key goes only to the API's own origin, never to a host a link or redirect points at.
       if (api !== "download" && origin === new URL(this.#root(api)).origin) headers["x-api-key"] = this.#apiKey;
     }
+    return { origin, path: url.slice(origin.length) || "/", headers };
+  }
+
+  async #send(api: Api, method: string, url: string, options: RequestOptions): Promise<Omit<HttpResponse, "again">> {
+    const { origin, path, headers } = await this.#prepare(api, method, url, options);
     let body = options.body;
     if (options.json !== undefined) {
       body = JSON.stringify(options.json);
@@ -297,7 +393,7 @@ export class HttpClient {
     try {
       const response = await this.#dispatcher.request({
         origin,
-        path: url.slice(origin.length) || "/",
+        path,
         method: method as Dispatcher.HttpMethod,
         headers,
         body,
@@ -307,18 +403,32 @@ export class HttpClient {
       this.#noteRateLimit(origin, response.headers);
       return { status: response.statusCode, headers: response.headers, url, body: response.body };
     } catch (cause) {
-      if (cause instanceof DataGouvError) throw cause;
-      const kind = kindOfFailure(cause);
-      throw new DataGouvError({
-        api,
-        method,
-        url,
-        kind,
-        cause: this.#scrub(cause),
-        serverMessage: this.#redact(String((cause as Error)?.message ?? cause)),
-        hint: networkHint(kind, cause, !IDEMPOTENT_METHODS.includes(method)),
-      });
+      throw this.#unreachable(api, method, url, cause);
     }
+  }
+
+  /** A request that got no answer (refused, reset, timed out), as a DataGouvError. */
+  #unreachable(api: Api, method: string, url: string, cause: unknown): DataGouvError {
+    return this.#broken(api, method, url, cause, false);
+  }
+
+  #broken(api: Api, method: string, url: string, cause: unknown, midway: boolean): DataGouvError {
+    if (cause instanceof DataGouvError) return cause;
+    const kind = kindOfFailure(cause);
+    const message = this.#redact(String((cause as Error)?.message ?? cause));
+    return new DataGouvError({
+      api,
+      method,
+      url,
+      kind,
+      cause: this.#scrub(cause),
+      serverMessage: midway ? `the response was cut off: ${message}` : message,
+      hint: networkHint(kind, {
+        cause,
+        write: !IDEMPOTENT_METHODS.includes(method.toUpperCase()),
+        midway,
+      }),
+    });
   }
 
   async #readBody(api: Api, method: string, response: Omit<HttpResponse, "again">): Promise<string> {
@@ -334,24 +444,8 @@ export class HttpClient {
    * (a full disk) is not the connection's: it stays what it is.
    */
   bodyError(api: Api, method: string, url: string, cause: unknown): Error {
-    if (cause instanceof DataGouvError || isFileError(cause)) return cause;
-    const kind = kindOfFailure(cause);
-    return new DataGouvError({
-      api,
-      method,
-      url,
-      kind,
-      cause: this.#scrub(cause),
-      serverMessage: `the response was cut off: ${this.#redact(String((cause as Error)?.message ?? cause))}`,
-      hint:
-        kind === "aborted"
-          ? undefined
-          : kind === "timeout"
-            ? networkHint(kind)
-            : IDEMPOTENT_METHODS.includes(method.toUpperCase())
-              ? "The connection broke mid-response; retry later"
-              : "The server answered but its answer was cut off: check whether the change was made before sending it again",
-    });
+    if (isFileError(cause)) return cause;
+    return this.#broken(api, method, url, cause, true);
   }
 
   async #errorFrom(
@@ -366,19 +460,31 @@ export class HttpClient {
     } catch {
       // the status alone still says what happened
     }
+    return this.#refusal(api, method, url, response.status, response.headers, text);
+  }
+
+  /** An error status, with the server's own words and what to do about it. */
+  #refusal(
+    api: Api,
+    method: string,
+    url: string,
+    status: number,
+    headers: HttpResponse["headers"],
+    text: string,
+  ): DataGouvError {
     const parsed = parseErrorBody(this.#redact(text));
-    const delay = serverDelayMs(response.headers);
+    const delay = serverDelayMs(headers);
     const retryAfterSeconds = delay === undefined ? undefined : delay / 1000;
-    const sentry = response.headers["x-sentry-id"];
+    const sentry = headers["x-sentry-id"];
     return new DataGouvError({
       api,
       method,
       url,
-      status: response.status,
+      status,
       kind: "http",
       ...parsed,
       errorId: parsed.errorId ?? (typeof sentry === "string" ? sentry : undefined),
-      hint: hintFor(api, response.status, parsed),
+      hint: hintFor(api, status, parsed),
       retryAfterSeconds,
     });
   }

@@ -261,12 +261,20 @@ const codeOf = (error: unknown): string | undefined => {
 };
 
 /**
- * What to do about a request that got no answer. A connection refused or a name not found never reached the server;
- * a connection cut (reset, closed) did, and the request may have been received, an upload in part.
+ * What to do about a request that got no answer, or whose answer was cut off `midway`; `write` when it may have changed
+ * something on the server. A connection refused or a name not found never reached the server; a connection cut (reset,
+ * closed) did, and the request may have been received, an upload in part.
  */
-export function networkHint(kind: ErrorKind, cause?: unknown, write = false): string | undefined {
+export function networkHint(
+  kind: ErrorKind,
+  { cause, write = false, midway = false }: { cause?: unknown; write?: boolean; midway?: boolean } = {},
+): string | undefined {
   if (kind === "timeout") return "The server did not answer in time; retry later or raise the timeout option";
   if (kind !== "network") return undefined;
+  if (midway)
+    return write
+      ? "The server answered but its answer was cut off: check whether the change was made before sending it again"
+      : "The connection broke mid-response; retry later";
   const code = codeOf(cause) ?? codeOf((cause as { cause?: unknown } | null)?.cause);
   if (cause === undefined || (code !== undefined && UNREACHED.has(code))) {
     return "Could not reach the server; check the network, or work offline against the sandbox (`npx datagouv sandbox`, then DATAGOUV_SANDBOX_URL)";

@@ -2,6 +2,8 @@ export {
   HttpClient,
   encodeQuery,
   stderrLogger,
+  type DownloadOptions,
+  type Downloaded,
   type HttpOptions,
   type HttpResponse,
   type Logger,

@@ -62,6 +62,13 @@ export interface ExportOptions {
   signal?: AbortSignal;
 }
 
+/** A stream's request: its API, its path (relative to the API's root) and its query string. */
+export interface StreamRequest {
+  api: "tabular" | "metrics";
+  path: string;
+  query: string;
+}
+
 /** What the engine asks of a query to cut it into `__id` windows: derived queries of the same kind, and counts. */
 export interface WindowedQuery<Self> {
   readonly isAggregation: boolean;
@@ -79,6 +86,8 @@ interface ExportableQuery<Self> extends WindowedQuery<Self> {
   readonly http?: HttpClient;
   /** The `/data/csv/` stream (PostgREST's CSV), at most one stream cap of rows. */
   csv(signal?: AbortSignal): Promise<HttpResponse>;
+  /** What `csv()` asks for, for the engine to download it into a file. */
+  csvRequest(): StreamRequest;
   /** The query as written in logs (`tabular <rid>?…`). */
   toString(): string;
 }
@@ -88,6 +97,8 @@ export interface ExportableTabular extends ExportableQuery<ExportableTabular> {
   readonly resourceId: string;
   /** The `/data/json/` stream, which the Arrow builders decode as it arrives. */
   json(signal?: AbortSignal): Promise<HttpResponse>;
+  /** What `json()` asks for. */
+  jsonRequest(): StreamRequest;
 }
 
 /** A Metrics query as the engine reads it: typed from its model's known columns. */

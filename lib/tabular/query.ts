@@ -1,6 +1,6 @@
 import type { HttpClient, HttpResponse } from "../http/client.ts";
 import { EMPTY_QUERY, type QuerySpec } from "../query/ast.ts";
-import type { EngineLoader, ExportableTabular } from "./export-engine.ts";
+import type { EngineLoader, ExportableTabular, StreamRequest } from "./export-engine.ts";
 import { dataStream, type RowsTarget } from "./rows.ts";
 import { RunnableQuery } from "./runnable.ts";
 
@@ -51,13 +51,13 @@ export class TabularQuery extends RunnableQuery<TabularQuery> implements Exporta
 
   /** `/data/json/`: one JSON array of row objects and a newline, streamed; at most 50,000 rows. */
   json(signal?: AbortSignal): Promise<HttpResponse> {
-    return dataStream(
-      this.client(),
-      this.target,
-      `api/resources/${this.resourceId}/data/json/`,
-      this.toQueryString(),
-      signal,
-    );
+    const { path, query } = this.jsonRequest();
+    return dataStream(this.client(), this.target, path, query, signal);
+  }
+
+  /** What `json()` asks for. */
+  jsonRequest(): StreamRequest {
+    return { api: "tabular", path: `api/resources/${this.resourceId}/data/json/`, query: this.toQueryString() };
   }
 
   override toString(): string {

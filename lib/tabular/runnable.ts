@@ -3,7 +3,7 @@ import type { Table } from "apache-arrow";
 import type { HttpClient, HttpResponse } from "../http/client.ts";
 import type { QuerySpec } from "../query/ast.ts";
 import { QueryBuilder } from "../query/builder.ts";
-import type { EngineLoader, ExportEngine, Exportable, ExportOptions } from "./export-engine.ts";
+import type { EngineLoader, ExportEngine, Exportable, ExportOptions, StreamRequest } from "./export-engine.ts";
 import { dataRows } from "./iterate.ts";
 import {
   dataPages,
@@ -67,6 +67,11 @@ export abstract class RunnableQuery<Self extends RunnableQuery<Self, D>, D = Row
   /** The CSV stream (PostgREST's CSV: `t`/`f` booleans, empty NULLs), at most 50,000 rows. */
   csv(signal?: AbortSignal): Promise<HttpResponse> {
     return dataStream(this.client(), this.target, this.csvPath, this.toQueryString(), signal);
+  }
+
+  /** What `csv()` asks for: the stream's API, path and query string. */
+  csvRequest(): StreamRequest {
+    return { api: this.target.api, path: this.csvPath, query: this.toQueryString() };
   }
 
   /** The rows as an Arrow table, typed (windows past the 50,000-row stream cap are fetched and assembled in order). */

@@ -92,8 +92,17 @@ async function library(work: (client: DataGouv) => Promise<unknown>): Promise<Ra
   }
 }
 
-async function fileOutput(ran: Ran, path: string): Promise<Ran> {
-  return { ...ran, output: existsSync(path) ? await readFile(path) : undefined };
+/** A command writing its output into the cell's output folder: what it wrote is its output. */
+function intoFile(op: Omit<Operation, "run"> & { file: string; args: (output: string) => string[] }): Operation {
+  const { args, ...rest } = op;
+  return {
+    ...rest,
+    run: async (cell) => {
+      const path = join(cell.out, op.file);
+      const ran = await cli(args(path), cell);
+      return { ...ran, output: existsSync(path) ? await readFile(path) : undefined };
+    },
+  };
 }
 
 // the uploaded file, its resource, and what the platform holds of it
@@ -130,43 +139,31 @@ const OPERATIONS: Operation[] = [
         client.metrics("datasets").where("dataset_id", "exact", COMMUNES_DATASET).all({ pageSize: 10 }),
       ),
   },
-  {
+  intoFile({
     name: "Tabular stream (a resource to CSV)",
     pattern: `/tabular/api/resources/${DEPARTEMENTS}/data/csv/`,
     once: 1,
     cutAt: 512,
     file: "departements.csv",
-    run: async (cell) =>
-      fileOutput(
-        await cli(["tabular", DEPARTEMENTS, "--output", join(cell.out, "departements.csv")], cell),
-        join(cell.out, "departements.csv"),
-      ),
-  },
-  {
+    args: (output) => ["tabular", DEPARTEMENTS, "--output", output],
+  }),
+  intoFile({
     name: "windowed export past the cap (12,000 rows to Parquet)",
     pattern: `/tabular/api/resources/${BIG_RESOURCE_ID}/data/csv/`,
     // the 1st stream is the whole result, refused past the cap; the 3rd the second window
     once: 3,
     cutAt: 4096,
     file: "meters.parquet",
-    run: async (cell) =>
-      fileOutput(
-        await cli(["tabular", BIG_RESOURCE_ID, "--output", join(cell.out, "meters.parquet")], cell),
-        join(cell.out, "meters.parquet"),
-      ),
-  },
-  {
+    args: (output) => ["tabular", BIG_RESOURCE_ID, "--output", output],
+  }),
+  intoFile({
     name: "Metrics export (a model to CSV)",
     pattern: "/metrics/api/datasets/data/csv/",
     once: 1,
     cutAt: 4096,
     file: "visits.csv",
-    run: async (cell) =>
-      fileOutput(
-        await cli(["metrics", "datasets", "--output", join(cell.out, "visits.csv")], cell),
-        join(cell.out, "visits.csv"),
-      ),
-  },
+    args: (output) => ["metrics", "datasets", "--output", output],
+  }),
   {
     name: "upload (a new version of a resource's file)",
     pattern: "/api/1/datasets/*/resources/*/upload/",

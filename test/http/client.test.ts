@@ -2,7 +2,9 @@ import { afterEach, describe, expect, it } from "vitest";
 import { DataGouvError, HttpClient, resolveEndpoints, sandboxEndpoints } from "../../lib/http/index.ts";
 import { VERSION } from "../../lib/http/version.ts";
 import { sendJson, startTestServer, type TestServer } from "../support/server.ts";
-import { readFileSync } from "node:fs";
+import { existsSync, mkdtempSync, readFileSync, rmSync } from "node:fs";
+import { tmpdir } from "node:os";
+import { join } from "node:path";
 import type { IncomingMessage, ServerResponse } from "node:http";
 
 const fastRetry = { retries: 3, minDelayMs: 10, maxDelayMs: 2000 };
@@ -246,6 +248,53 @@ describe("a response cut short", () => {
     expect(server.requests).toHaveLength(1);
     expect(error.hint).toMatch(/check whether the change was made/);
     expect(error.hint).not.toMatch(/Could not reach/);
+  });
+});
+
+describe("downloads into a file", () => {
+  const body = "x".repeat(300_000);
+  const serve = (cuts: number) => (_req: IncomingMessage, res: ServerResponse, i: number) => {
+    res.writeHead(200, { "content-type": "text/csv", "content-length": String(body.length) });
+    if (i >= cuts) return void res.end(body);
+    res.write(body.slice(0, 100_000));
+    setTimeout(() => res.socket?.destroy(), 20);
+  };
+
+  it("a body cut short is asked for again and the file written anew, whole", async () => {
+    server = await startTestServer(serve(2));
+    const dir = mkdtempSync(join(tmpdir(), "datagouv-download-"));
+    try {
+      const restarts: number[] = [];
+      let seen = 0;
+      const done = await clientFor(server.url).download("main", "x/", join(dir, "body.csv"), {
+        onChunk: (chunk) => (seen += chunk.length),
+        onRestart: () => restarts.push(seen),
+      });
+      expect(done.bytes).toBe(body.length);
+      expect(readFileSync(join(dir, "body.csv"), "utf8")).toBe(body);
+      expect(server.requests.map((r) => r.headers.range)).toEqual([undefined, undefined, undefined]);
+      expect(restarts).toHaveLength(2);
+    } finally {
+      rmSync(dir, { recursive: true, force: true });
+    }
+  });
+
+  it("a status outside 2xx fails with the server's message and writes nothing", async () => {
+    server = await startTestServer((_req, res) => sendJson(res, 404, { message: "Resource does not exist" }));
+    const error = await failure(clientFor(server.url).download("main", "x/", join(tmpdir(), "never-written.csv")));
+    expect([error.status, error.serverMessage]).toEqual([404, "Resource does not exist"]);
+    expect(existsSync(join(tmpdir(), "never-written.csv"))).toBe(false);
+  });
+
+  it("a full disk is the disk's failure, not the network's, and is not retried", async () => {
+    server = await startTestServer(serve(0));
+    // writing to /dev/full fails as a full disk does
+    const error = await clientFor(server.url)
+      .download("main", "x/", "/dev/full")
+      .catch((e: unknown) => e);
+    expect(error).not.toBeInstanceOf(DataGouvError);
+    expect((error as { code?: string }).code).toBe("ENOSPC");
+    expect(server.requests).toHaveLength(1);
   });
 });
 
