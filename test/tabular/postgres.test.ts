@@ -1,20 +1,18 @@
-import { mkdtemp, rm, writeFile } from "node:fs/promises";
-import { tmpdir } from "node:os";
+import { writeFile } from "node:fs/promises";
 import { join } from "node:path";
 import { parse } from "lossless-json";
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
 import { Duck } from "../../lib/duckdb/index.ts";
-import { loadResource, localSql, type LocalTable } from "../../lib/duckdb/local.ts";
+import { localSql, type LocalTable } from "../../lib/duckdb/local.ts";
 import { parseExactJson } from "../../lib/http/json.ts";
 import { DatabaseError, type PythonType } from "../../lib/query/index.ts";
 import { TabularQuery } from "../../lib/tabular/index.ts";
-import { SEED_TABULAR } from "../../sandbox/src/index.ts";
 import { readRequest } from "../../sandbox/src/query/parse.ts";
 import { parsePostgrest } from "../../sandbox/src/query/postgrest.ts";
 import { startPostgres, type PgAnswer, type Postgres } from "../support/postgres.ts";
 import { ident, postgrestSql } from "../support/postgrest-sql.ts";
-import { testSandbox } from "../support/sandbox.ts";
 import { battery, batteryCsv, type Case } from "../support/wire-battery.ts";
+import { batteryResource, type BatteryResource } from "../support/battery-resource.ts";
 import { knownDifference } from "../support/postgres-differences.ts";
 
 /**
@@ -35,29 +33,19 @@ const HYDRA_TYPES: Record<PythonType, string> = {
   json: "JSON",
 };
 
-let env: Awaited<ReturnType<typeof testSandbox>>;
+let served: BatteryResource | undefined;
+let env: BatteryResource["env"];
 let pg: Postgres;
 let duck: Duck;
 let local: LocalTable;
 let rid: string;
-let dir: string;
 const cases = battery();
 const answers = new Map<string, PgAnswer[]>();
 
 beforeAll(async () => {
   pg = await startPostgres();
-  env = await testSandbox({ tabular: { bigRows: 1_000, aggregationAllowed: true } });
-  dir = await mkdtemp(join(tmpdir(), "datagouv-pgref-"));
-  const file = join(dir, "hostile.csv");
-  await writeFile(file, batteryCsv());
-  const dataset = await env.dg.http.json<{ id: string }>("main", "api/1/datasets/", {
-    method: "POST",
-    json: { title: "Noms hostiles", organization: SEED_TABULAR[0].organizationId },
-    auth: true,
-  });
-  rid = (await env.dg.datasets.uploadResource(dataset.id, file)).id;
-  duck = await Duck.memory();
-  local = await loadResource(env.dg.http, rid, duck, { dir: join(dir, "cache") });
+  served = await batteryResource("datagouv-pgref-");
+  ({ env, duck, local, rid } = served);
   const columns = Object.entries(local.types).filter(([name]) => name !== "__id");
   const definitions = columns.map(([name, type]) => `${ident(name)} ${HYDRA_TYPES[type]}`);
   await pg.copy(`CREATE TABLE hostile (__id SERIAL PRIMARY KEY, ${definitions.join(", ")})`, "");
@@ -70,10 +58,8 @@ beforeAll(async () => {
   cases.forEach((c, i) => answers.set(c.name, queries[i].map(answer)));
 }, 60_000);
 afterAll(async () => {
-  duck?.close();
-  await env?.close();
+  await served?.close();
   await pg?.stop();
-  if (dir) await rm(dir, { recursive: true, force: true });
 });
 
 type Row = Record<string, unknown>;

@@ -1,45 +1,29 @@
-import { mkdtemp, rm, writeFile } from "node:fs/promises";
-import { tmpdir } from "node:os";
-import { join } from "node:path";
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
 import { Duck } from "../../lib/duckdb/index.ts";
-import { loadResource, localSql, type LocalTable } from "../../lib/duckdb/local.ts";
+import { localSql, type LocalTable } from "../../lib/duckdb/local.ts";
 import { parseExactJson } from "../../lib/http/json.ts";
 import { DatabaseError, wireRefusal } from "../../lib/query/index.ts";
 import { TabularQuery } from "../../lib/tabular/index.ts";
-import { SEED_TABULAR } from "../../sandbox/src/index.ts";
-import { battery, batteryCsv, type Case } from "../support/wire-battery.ts";
-import { testSandbox } from "../support/sandbox.ts";
+import { battery, type Case } from "../support/wire-battery.ts";
+import { batteryResource, type BatteryResource } from "../support/battery-resource.ts";
 
 /**
  * The wire battery: each query, encoded by the client for the real chain and read by the sandbox through that
  * chain, answers the rows local execution of the same query answers, on page 1, on page 2, and in both streams.
  */
 
-let env: Awaited<ReturnType<typeof testSandbox>>;
+let served: BatteryResource | undefined;
+let env: BatteryResource["env"];
 let duck: Duck;
 let local: LocalTable;
 let rid: string;
-let dir: string;
 
 beforeAll(async () => {
-  env = await testSandbox({ tabular: { bigRows: 1_000, aggregationAllowed: true } });
-  dir = await mkdtemp(join(tmpdir(), "datagouv-wire-"));
-  const file = join(dir, "hostile.csv");
-  await writeFile(file, batteryCsv());
-  const dataset = await env.dg.http.json<{ id: string }>("main", "api/1/datasets/", {
-    method: "POST",
-    json: { title: "Noms hostiles", organization: SEED_TABULAR[0].organizationId },
-    auth: true,
-  });
-  rid = (await env.dg.datasets.uploadResource(dataset.id, file)).id;
-  duck = await Duck.memory();
-  local = await loadResource(env.dg.http, rid, duck, { dir: join(dir, "cache") });
+  served = await batteryResource("datagouv-wire-");
+  ({ env, duck, local, rid } = served);
 });
 afterAll(async () => {
-  duck?.close();
-  await env.close();
-  await rm(dir, { recursive: true, force: true });
+  await served?.close();
 });
 
 type Row = Record<string, unknown>;
