@@ -5,7 +5,7 @@ import type { ExportOptions } from "../tabular/export-engine.ts";
 import type { ColumnSpec } from "../arrow/columns.ts";
 import { literal } from "./connection.ts";
 import { quote, SQL_TYPES } from "../query/sql.ts";
-import { rowCounter } from "./spool.ts";
+import { anyHolds, rowCounter } from "./spool.ts";
 import { mapLimit, type IdWindow } from "./windows.ts";
 import type { Placement } from "./placement.ts";
 import { entryDir, keepWindows, keptPlan, stillHolds, type KeptWindows } from "./resume.ts";
@@ -48,12 +48,16 @@ export async function remoteRows(
     const { files } = windows;
     // Arrow builders read JSON windows as they are when no sort spans several of them
     const ordered = source.format === "json" && (!source.spec.sort || files.length === 1) ? files : undefined;
-    return { sql: readSql(source, files), params: [], columns: outputOf(source), ordered, scratch, dispose };
+    const texts = source.columns.some((c) => c.type === "string" || c.type === "json");
+    const sql = readSql(source, files, source.format === "csv" && texts && (await anyHolds(files, BACKSLASH)));
+    return { sql, params: [], columns: outputOf(source), ordered, scratch, dispose };
   } catch (error) {
     await dispose();
     throw error;
   }
 }
+
+const BACKSLASH = 0x5c;
 
 /** Spooled windows: their files in order, and what becomes of those kept for a resumed run. */
 interface Spooled {
@@ -168,9 +172,9 @@ async function fetchWindows(
  * DuckDB's own readers over the spooled files, typed, in `__id` order (or the query's sort); nothing left to detect.
  * The CSV streams are PostgREST's: PostgreSQL's record text, where NULL is an empty field and an empty string a quoted
  * one, booleans are t/f (which DuckDB reads as booleans), and backslashes are doubled inside quotes, so text columns
- * have theirs halved back.
+ * have theirs halved back when the files hold any (`backslashes`).
  */
-function readSql(source: Source, files: string[]): string {
+function readSql(source: Source, files: string[], backslashes: boolean): string {
   // Metrics months ("YYYY-MM") are read as text and load as the first day of the month
   const month = (c: ColumnSpec) => c.type === "date" && source.api === "metrics";
   // JSON columns come as text, read as such until their backslashes are halved
@@ -188,7 +192,9 @@ function readSql(source: Source, files: string[]): string {
       if (month(c)) return `strptime(${name}, '%Y-%m')::DATE AS ${name}`;
       if (source.format === "csv" && (c.type === "string" || c.type === "json")) {
         // most values hold no backslash: testing for one costs less than rewriting every value
-        const halved = `CASE WHEN contains(${name}, '\\') THEN replace(${name}, '\\\\', '\\') ELSE ${name} END`;
+        const halved = backslashes
+          ? `CASE WHEN contains(${name}, '\\') THEN replace(${name}, '\\\\', '\\') ELSE ${name} END`
+          : name;
         // PostgreSQL writes JSON with spaces after its commas and colons: json() minifies it as DuckDB's readers do
         return `${c.type === "json" ? `json(${halved})` : halved} AS ${name}`;
       }
