@@ -44,25 +44,28 @@ async function keptWindows(cache: string): Promise<string[]> {
 }
 
 describe.each([
-  ["SIGINT", 130],
-  ["SIGTERM", 143],
-] as const)("an export past the cap interrupted by %s", (signal, code) => {
+  ["SIGINT", 130, "--output"],
+  ["SIGTERM", 143, "--output"],
+  ["SIGINT", 130, "stdout"],
+] as const)("an export past the cap interrupted by %s, writing to %s", (signal, code, to) => {
   it(`stops at once with ${code}, leaves no temporary file nor output, keeps its whole windows; run again, it resumes`, async () => {
-    const work = join(dir, signal);
+    const work = join(dir, `${signal}-${to}`);
     const [cache, temporary, out] = [join(work, "cache"), join(work, "tmp"), join(work, "out")];
     await mkdir(temporary, { recursive: true });
     await mkdir(out);
     const output = join(out, "meters.parquet");
     const args = ["tabular", BIG_RESOURCE_ID, "--output", output];
+    const interrupted = to === "stdout" ? ["tabular", BIG_RESOURCE_ID, "--format", "parquet"] : args;
     // the third window is held back: the signal comes with two windows whole and one under way
     sandbox.faults.set(`${STREAMS}:latency=20000,nth=4`);
     streams.length = 0;
-    const child = spawn(process.execPath, ["build/lib/cli/bin.js", ...args], {
+    const child = spawn(process.execPath, ["build/lib/cli/bin.js", ...interrupted], {
       env: { ...process.env, DATAGOUV_SANDBOX_URL: sandbox.url, DATAGOUV_CACHE_DIR: cache, TMPDIR: temporary },
-      stdio: ["ignore", "ignore", "pipe"],
+      stdio: ["ignore", "pipe", "pipe"],
       detached: true,
     });
-    let stderr = "";
+    let [stdout, stderr] = [0, ""];
+    child.stdout!.on("data", (chunk: Buffer) => (stdout += chunk.length));
     child.stderr!.on("data", (chunk: Buffer) => (stderr += chunk.toString()));
     const exited = new Promise<{ code: number | null; signal: NodeJS.Signals | null }>((resolve) =>
       child.once("exit", (exitCode, killedBy) => resolve({ code: exitCode, signal: killedBy })),
@@ -90,6 +93,7 @@ describe.each([
     expect(stderr).not.toMatch(/\n\s+at /);
     expect(await readdir(temporary)).toEqual([]);
     expect(await readdir(out)).toEqual([]);
+    expect(stdout).toBe(0);
     expect((await keptWindows(cache)).sort()).toEqual(["window-00000.csv", "window-00001.csv"]);
 
     sandbox.faults.clear();
