@@ -124,8 +124,7 @@ export async function run(argv: string[]): Promise<number> {
     const command = find(name);
     if (command.signals !== "own") handleInterruptions(command.signals === "graceful");
     const main = await command.load();
-    const code = await main(rest);
-    return code;
+    return await main(rest);
   } catch (error) {
     // what an interruption made fail is the interruption's doing, said as such
     if (interrupted()) return reportInterrupted(true);
