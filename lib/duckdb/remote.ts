@@ -45,12 +45,17 @@ export async function remoteRows(
       if (cap === undefined || source.isAggregation || (options.cap !== undefined && cap >= options.cap)) throw error;
       return spool(source, options, scratch, cap);
     });
-    const { files } = windows;
+    const { files, backslashes } = windows;
     // Arrow builders read JSON windows as they are when no sort spans several of them
     const ordered = source.format === "json" && (!source.spec.sort || files.length === 1) ? files : undefined;
-    const texts = source.columns.some((c) => c.type === "string" || c.type === "json");
-    const sql = readSql(source, files, source.format === "csv" && texts && (await anyHolds(files, BACKSLASH)));
-    return { sql, params: [], columns: outputOf(source), ordered, scratch, dispose };
+    return {
+      sql: readSql(source, files, backslashes),
+      params: [],
+      columns: outputOf(source),
+      ordered,
+      scratch,
+      dispose,
+    };
   } catch (error) {
     await dispose();
     throw error;
@@ -59,9 +64,14 @@ export async function remoteRows(
 
 const BACKSLASH = 0x5c;
 
-/** Spooled windows: their files in order, and what becomes of those kept for a resumed run. */
-interface Spooled {
+/** Fetched windows: their files in order, and whether any CSV text may hold a doubled backslash to halve. */
+interface Fetched {
   files: string[];
+  backslashes: boolean;
+}
+
+/** Spooled windows, and what becomes of those kept for a resumed run. */
+interface Spooled extends Fetched {
   close(written: boolean): Promise<void>;
 }
 
@@ -85,7 +95,7 @@ async function spool(
 ): Promise<Spooled> {
   const scratchFile = (i: number) => join(scratch, `window-${String(i).padStart(5, "0")}.${source.format}`);
   if (source.isAggregation || cap === undefined) {
-    return { files: await fetchWindows(source, options, [WHOLE], scratchFile), close: async () => {} };
+    return { ...(await fetchWindows(source, options, [WHOLE], scratchFile)), close: async () => {} };
   }
   const concurrency = options.concurrency ?? 2;
   const [survey, version] = await Promise.all([source.survey(), source.version()]);
@@ -102,7 +112,7 @@ async function spool(
     say(logger, `resuming ${source.label}: ${kept.resumed} of ${windows.length} windows already fetched (in ${dir})`);
   try {
     return {
-      files: await fetchWindows(source, options, windows, kept ?? scratchFile),
+      ...(await fetchWindows(source, options, windows, kept ?? scratchFile)),
       close: async (written) => {
         await kept?.close(written);
       },
@@ -115,36 +125,45 @@ async function spool(
   }
 }
 
-/** Fetches the windows, a few at once, into the kept entry or scratch files; returns their files in order. */
+/**
+ * Fetches the windows, a few at once, into the kept entry or scratch files; returns their files in order. CSV text is
+ * watched for backslashes as it passes (a byte search, far cheaper than DuckDB testing every value; a kept window is
+ * read for one), so that values are rewritten only where some may need it.
+ */
 async function fetchWindows(
   source: Source,
   options: ExportOptions,
   windows: IdWindow[],
   into: KeptWindows | ((index: number) => string),
-): Promise<string[]> {
+): Promise<Fetched> {
   const label = `${source.label}${windows.length > 1 ? ` (${windows.length} windows)` : ""}`;
   const totals = { bytes: 0, rows: 0 };
   // one window failing stops the others' transfers
   const stop = new AbortController();
   const signal = options.signal ? AbortSignal.any([options.signal, stop.signal]) : stop.signal;
+  const watch = source.format === "csv" && source.columns.some((c) => c.type === "string" || c.type === "json");
+  // a backslash in a transfer cut short and fetched again only costs the rewrite: it is not forgotten
+  let backslashes = false;
+  const progress = options.progress;
   const fetchInto = (window: IdWindow, file: string): Promise<number> => {
     let count = rowCounter(source.format);
-    const progress = options.progress;
     // what a window cut short had counted no longer holds once it is fetched again
     const mine = { bytes: 0, rows: 0 };
     return source.download(window, file, {
       signal,
-      onChunk:
-        progress &&
-        ((chunk) => {
-          const rows = count(chunk);
-          mine.bytes += chunk.length;
-          mine.rows += rows;
-          totals.bytes += chunk.length;
-          totals.rows += rows;
-          // aggregated rows have no __id to count
-          progress({ bytes: totals.bytes, rows: source.isAggregation ? undefined : totals.rows, label });
-        }),
+      onChunk: !(progress || watch)
+        ? undefined
+        : (chunk) => {
+            if (watch && !backslashes && chunk.includes(BACKSLASH)) backslashes = true;
+            if (!progress) return;
+            const rows = count(chunk);
+            mine.bytes += chunk.length;
+            mine.rows += rows;
+            totals.bytes += chunk.length;
+            totals.rows += rows;
+            // aggregated rows have no __id to count
+            progress({ bytes: totals.bytes, rows: source.isAggregation ? undefined : totals.rows, label });
+          },
       onRestart: () => {
         totals.bytes -= mine.bytes;
         totals.rows -= mine.rows;
@@ -153,19 +172,21 @@ async function fetchWindows(
       },
     });
   };
-  return mapLimit(windows, options.concurrency ?? 2, async (window, i) => {
+  const files = await mapLimit(windows, options.concurrency ?? 2, async (window, i) => {
     try {
       if (typeof into === "function") {
         await fetchInto(window, into(i));
         return into(i);
       }
       if (!into.has(i)) await into.write(i, (temporary) => fetchInto(window, temporary));
+      else if (watch && !backslashes && (await anyHolds([into.file(i)], BACKSLASH))) backslashes = true;
       return into.file(i);
     } catch (error) {
       stop.abort();
       throw error;
     }
   });
+  return { files, backslashes };
 }
 
 /**
