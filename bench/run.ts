@@ -4,7 +4,7 @@
  * runs in its own process on 127.0.0.1; everything is bounded and stops by itself.
  */
 import { execFile } from "node:child_process";
-import { mkdtemp, rm } from "node:fs/promises";
+import { mkdir, mkdtemp, rm } from "node:fs/promises";
 import { availableParallelism, tmpdir } from "node:os";
 import { join } from "node:path";
 import { promisify } from "node:util";
@@ -39,6 +39,8 @@ const STARTS = 10;
 
 /** 6. The package as its users get it: its size installed in a new project, and how soon `datagouv --help` answers. */
 async function packageFigures(dir: string): Promise<void> {
+  // npm pack writes into its destination, which it does not create
+  await mkdir(dir, { recursive: true });
   const { kit, sandbox } = await packPackages(dir);
   const alone = join(dir, "kit");
   const both = join(dir, "kit-and-sandbox");
