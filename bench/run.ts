@@ -3,17 +3,13 @@
  * shared machines are noise), plus peak memory, the package's installed size and the command's start-up. The sandbox
  * runs in its own process on 127.0.0.1; everything is bounded and stops by itself.
  */
-import { execFile, spawn, type ChildProcess } from "node:child_process";
-import { readFileSync } from "node:fs";
-import { mkdtemp, rm, stat } from "node:fs/promises";
+import { execFile } from "node:child_process";
+import { mkdir, mkdtemp, rm } from "node:fs/promises";
 import { availableParallelism, tmpdir } from "node:os";
 import { join } from "node:path";
-import { createInterface } from "node:readline";
 import { promisify } from "node:util";
 import { DataGouv } from "../lib/client.ts";
-import { DEFAULT_MEMORY_LIMIT, Duck, literal } from "../lib/duckdb/connection.ts";
-import { cachedDownload } from "../lib/duckdb/cache.ts";
-import { copyOptions } from "../lib/duckdb/export.ts";
+import { Duck, literal } from "../lib/duckdb/connection.ts";
 import { rowsToBatch } from "../lib/arrow/batches.ts";
 import { place } from "../lib/duckdb/mode.ts";
 import { remoteRows } from "../lib/duckdb/remote.ts";
@@ -23,14 +19,13 @@ import { columnsFromProfile } from "../lib/arrow/columns.ts";
 import { BIG_RESOURCE_ID, SEED_ORGANIZATIONS } from "../sandbox/src/tabular/datasets.ts";
 import { freshProject, installedSize, megabytes, packPackages, type Tarball } from "../test/support/package.ts";
 import { creationsPerSecond } from "./writes.ts";
+import { exportCost } from "./export-cost.ts";
+import { best, processCpu, ROWS, RUNS, startSandbox, timed, WRITE_KEY } from "./measure.ts";
 
 const run = promisify(execFile);
-const ROWS = 1_000_000;
 const NAIVE_ROWS = 100_000;
 /** A larger DuckDB budget than the default, to show what it buys and what it costs. */
 const WIDE_LIMIT = "512MB";
-/** The key the write benchmark publishes with. */
-const WRITE_KEY = "bench-writer-key-0001";
 const CREATIONS = 300;
 const IN_FLIGHT = 8;
 const lines: string[] = [];
@@ -38,73 +33,14 @@ const say = (line: string) => {
   lines.push(line);
   process.stderr.write(`${line}\n`);
 };
-const timed = async (work: () => Promise<unknown>) => {
-  const started = performance.now();
-  await work();
-  return (performance.now() - started) / 1000;
-};
-/** CPU seconds (all threads) of this process, and of another one where /proc tells (Linux); undefined elsewhere. */
-const ownCpu = () => {
-  const { user, system } = process.cpuUsage();
-  return (user + system) / 1e6;
-};
-function processCpu(pid: number | undefined): number | undefined {
-  if (pid === undefined) return undefined;
-  try {
-    // utime and stime, in clock ticks (100 a second), after the command name's closing parenthesis
-    const fields = readFileSync(`/proc/${pid}/stat`, "utf8").split(") ")[1].split(" ");
-    return (Number(fields[11]) + Number(fields[12])) / 100;
-  } catch {
-    return undefined;
-  }
-}
-
-/**
- * The fastest of `RUNS` runs, with the CPU time it took here and in the sandbox's process (when given): both sides of a
- * ratio are timed alike, and the machine's noise only ever slows a run down.
- */
-const RUNS = 3;
-async function bestWithCpu(
-  work: () => Promise<unknown>,
-  sandboxPid?: number,
-): Promise<{ seconds: number; here: number; sandbox?: number }> {
-  let fastest = { seconds: Infinity, here: 0, sandbox: undefined as number | undefined };
-  for (let i = 0; i < RUNS; i++) {
-    const [here, sandbox] = [ownCpu(), processCpu(sandboxPid)];
-    const seconds = await timed(work);
-    const after = processCpu(sandboxPid);
-    if (seconds < fastest.seconds)
-      fastest = {
-        seconds,
-        here: ownCpu() - here,
-        sandbox: sandbox === undefined || after === undefined ? undefined : after - sandbox,
-      };
-  }
-  return fastest;
-}
-const best = async (work: () => Promise<unknown>) => (await bestWithCpu(work)).seconds;
-
-async function startSandbox(dir: string): Promise<{ url: string; child: ChildProcess }> {
-  const child = spawn(
-    process.execPath,
-    [
-      ...["build/lib/cli/bin.js", "sandbox", "--data", join(dir, "sandbox"), "--big-rows", String(ROWS)],
-      ...["--api-key", WRITE_KEY],
-    ],
-    { stdio: ["ignore", "pipe", "inherit"] },
-  );
-  for await (const line of createInterface({ input: child.stdout! })) {
-    const match = /^listening on (\S+)$/.exec(line);
-    if (match) return { url: match[1], child };
-  }
-  throw new Error("the sandbox did not start");
-}
 
 /** Start-ups timed for the --help ratio: each takes a fraction of a second, so more runs cost little. */
 const STARTS = 10;
 
 /** 6. The package as its users get it: its size installed in a new project, and how soon `datagouv --help` answers. */
 async function packageFigures(dir: string): Promise<void> {
+  // npm pack writes into its destination, which it does not create
+  await mkdir(dir, { recursive: true });
   const { kit, sandbox } = await packPackages(dir);
   const alone = join(dir, "kit");
   const both = join(dir, "kit-and-sandbox");
@@ -129,30 +65,6 @@ async function packageFigures(dir: string): Promise<void> {
   );
 }
 
-/**
- * Our Parquet file against DuckDB's of the same rows (the resource's file: the same types, written alike): the size
- * ratio, the row groups, and what the `__id` column (which the file lacks) takes, in version 2 encodings and in
- * DuckDB's default version 1, where it cannot be delta-encoded.
- */
-async function sizeLines(duck: Duck, ours: string, theirs: string, csv: string, dir: string): Promise<string[]> {
-  const mb = (bytes: number) => `${(bytes / 1e6).toFixed(2)} MB`;
-  const facts = async (file: string) => {
-    const [{ groups, id }] = await duck.all<{ groups: number; id: number }>(
-      `SELECT count(DISTINCT row_group_id)::INTEGER AS groups, coalesce(sum(total_compressed_size) FILTER (WHERE path_in_schema = '__id'), 0)::BIGINT::DOUBLE AS id FROM parquet_metadata(${literal(file)})`,
-    );
-    return { size: (await stat(file)).size, groups, id };
-  };
-  const [a, b] = [await facts(ours), await facts(theirs)];
-  const [oursV1, theirsV1] = [join(dir, "ours-v1.parquet"), join(dir, "duck-v1.parquet")];
-  await duck.run(`COPY (FROM read_parquet(${literal(ours)})) TO ${literal(oursV1)} (FORMAT parquet, COMPRESSION zstd)`);
-  await duck.run(`COPY (FROM read_csv(${literal(csv)})) TO ${literal(theirsV1)} (FORMAT parquet, COMPRESSION zstd)`);
-  const [a1, b1] = [await facts(oursV1), await facts(theirsV1)];
-  return [
-    `  Parquet: ours ${mb(a.size)} vs DuckDB's ${mb(b.size)} of the same rows: ${(a.size / b.size).toFixed(2)} times (goal <= 1.05) [zstd, version 2 encodings, ${a.groups} vs ${b.groups} row groups; __id, which the file lacks, ${(a.id / 1e3).toFixed(1)} kB]`,
-    `  in DuckDB's default version 1: ${mb(a1.size)} vs ${mb(b1.size)}, ${(a1.size / b1.size).toFixed(2)} times, of which __id ${mb(a1.id)}: a million distinct ids stored plain, where version 2 delta-encodes them`,
-  ];
-}
-
 async function main(): Promise<void> {
   const dir = await mkdtemp(join(tmpdir(), "datagouv-bench-"));
   const deadline = setTimeout(() => {
@@ -170,28 +82,8 @@ async function main(): Promise<void> {
 
     // 1. Our export to Parquet vs DuckDB reading the same rows from a local file and writing Parquet, alike: zstd,
     // Parquet version 2 encodings, DuckDB's row groups.
-    const ours = join(dir, "ours.parquet");
-    const theirs = join(dir, "duck.parquet");
-    const cache = join(dir, "cache");
-    const oursRun = await bestWithCpu(
-      () => dg.tabular(BIG_RESOURCE_ID).toParquet(ours, { cacheDir: cache }),
-      child.pid,
-    );
-    const oursSeconds = oursRun.seconds;
-    const { file: localCsv } = await cachedDownload(dg.http, `${url}/sandbox/files/${BIG_RESOURCE_ID}.csv`, {
-      dir: cache,
-    });
-    const duckRun = await bestWithCpu(() =>
-      duck.run(`COPY (SELECT * FROM read_csv(${literal(localCsv)})) TO ${literal(theirs)} (${copyOptions("parquet")})`),
-    );
+    const { ours: oursRun, duck: duckRun, cache } = await exportCost(dg, url, duck, dir, child.pid, say);
     const duckSeconds = duckRun.seconds;
-    say(
-      `export ${ROWS.toLocaleString("en")} rows to Parquet over HTTP vs DuckDB on a local file (both within ${DEFAULT_MEMORY_LIMIT}): ${(duckSeconds / oursSeconds).toFixed(2)} of DuckDB's speed (target >= 0.5) [${oursSeconds.toFixed(1)} s vs ${duckSeconds.toFixed(1)} s]`,
-    );
-    say(
-      `  CPU: the export's own ${oursRun.here.toFixed(2)} core-s vs DuckDB's ${duckRun.here.toFixed(2)} for the same rows: ${(oursRun.here / duckRun.here).toFixed(2)} times (goal <= 1.2)`,
-    );
-    for (const line of await sizeLines(duck, ours, theirs, localCsv, dir)) say(line);
     // within the default budget DuckDB writes the rows in order on one thread; a larger one lets it use every core
     const wideSeconds = await best(() =>
       dg.tabular(BIG_RESOURCE_ID).toParquet(join(dir, "wide.parquet"), { memoryLimit: WIDE_LIMIT, cacheDir: cache }),

@@ -7,6 +7,39 @@ import { Readable } from "node:stream";
 /** Bytes sent so far of an upload, and its whole size. */
 export type UploadProgress = (sent: number, total: number) => void;
 
+/** Letters NFKD does not take apart, as udata's transliteration writes them. */
+const LIGATURES: Record<string, string> = {
+  œ: "oe",
+  Œ: "OE",
+  æ: "ae",
+  Æ: "AE",
+  ß: "ss",
+  ø: "o",
+  Ø: "O",
+  ł: "l",
+  Ł: "L",
+  đ: "d",
+  Đ: "D",
+};
+
+/**
+ * The title the platform gives a resource made by uploading a file named `filename`: the name it stores the file
+ * under, a slug that keeps dots (udata's storages `normalize`): transliterated to ASCII, lower-cased, apostrophes
+ * dropped, every run of other characters than letters, digits and dots one "-". "Données 2024 (v2)_communes.csv"
+ * becomes "donnees-2024-v2-communes.csv". Letters outside the Latin scripts are not transliterated here.
+ */
+export function uploadedTitle(filename: string): string {
+  return filename
+    .normalize("NFKD")
+    .replace(/[\u0300-\u036f]/g, "")
+    .replace(/[œŒæÆßøØłŁđĐ]/g, (letter) => LIGATURES[letter])
+    .toLowerCase()
+    .replace(/['\u2019]/g, "")
+    .split(/[^a-z0-9.]+/)
+    .filter(Boolean)
+    .join("-");
+}
+
 export interface MultipartFile {
   body: Readable;
   headers: Record<string, string>;

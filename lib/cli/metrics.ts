@@ -1,4 +1,5 @@
 import { abbreviate } from "../http/errors.ts";
+import { interruption } from "./interrupt.ts";
 import { METRICS_MODELS } from "../metrics/models.ts";
 import { connect } from "./connect.ts";
 import { checkOutput, deliver } from "./deliver.ts";
@@ -51,7 +52,12 @@ export async function main(argv: string[]): Promise<number> {
     process.stderr.write(`datagouv: ${abbreviate(String(query))}\n`);
     const progress = progressReporter();
     const rows = await deliver(values.output, format, (path) =>
-      toFile(query, path, format, { memoryLimit, refresh: values.refresh, progress: progress.update }),
+      toFile(query, path, format, {
+        memoryLimit,
+        refresh: values.refresh,
+        progress: progress.update,
+        signal: interruption.signal,
+      }),
     );
     progress.done(rows);
     if (values.output) process.stderr.write(`datagouv: wrote ${rows.toLocaleString("en")} rows to ${values.output}\n`);

@@ -1,16 +1,30 @@
 import { VERSION } from "../http/version.ts";
 import { EXIT, reportError, UsageError } from "./exit.ts";
 import { didYouMean } from "./suggest.ts";
+import { handleInterruptions, interrupted, reportInterrupted } from "./interrupt.ts";
 
-/** Each command is a function of its argv; its module loads only when the command runs. */
-const COMMANDS: Record<string, { summary: string; load: () => Promise<(argv: string[]) => Promise<number>> }> = {
+/**
+ * Each command is a function of its argv; its module loads only when the command runs. On Ctrl-C or SIGTERM, a
+ * command `signals: "graceful"` is told and cleans up (see interrupt.ts); one with signals of its own (the servers)
+ * handles them itself; the others end at once.
+ */
+const COMMANDS: Record<
+  string,
+  {
+    summary: string;
+    load: () => Promise<(argv: string[]) => Promise<number>>;
+    signals?: "graceful" | "own";
+  }
+> = {
   tabular: {
     summary: "query a tabular resource's rows into csv, json, ndjson, arrow or parquet",
     load: async () => (await import("./tabular.ts")).main,
+    signals: "graceful",
   },
   metrics: {
     summary: "query a Metrics API model (monthly visits and downloads)",
     load: async () => (await import("./metrics.ts")).main,
+    signals: "graceful",
   },
   datasets: { summary: "search or get datasets", load: async () => (await import("./main-api.ts")).datasetsMain },
   resources: { summary: "get a resource", load: async () => (await import("./main-api.ts")).resourcesMain },
@@ -29,11 +43,13 @@ const COMMANDS: Record<string, { summary: string; load: () => Promise<(argv: str
   mcp: {
     summary: "serve the toolkit to AI assistants as a Model Context Protocol server (stdio or HTTP)",
     load: async () => (await import("./mcp.ts")).main,
+    signals: "own",
   },
   api: { summary: "call any Main API route, like gh api", load: async () => (await import("./api.ts")).main },
   sandbox: {
     summary: "run the embedded data.gouv.fr sandbox on loopback",
     load: async () => (await import("./sandbox.ts")).main,
+    signals: "own",
   },
 };
 
@@ -105,9 +121,13 @@ export async function run(argv: string[]): Promise<number> {
           ) || `; a command's options go after its name: datagouv <command> ${name}`
         }`,
       );
-    const main = await find(name).load();
+    const command = find(name);
+    if (command.signals !== "own") handleInterruptions(command.signals === "graceful");
+    const main = await command.load();
     return await main(rest);
   } catch (error) {
+    // what an interruption made fail is the interruption's doing, said as such
+    if (interrupted()) return reportInterrupted(true);
     return reportError(error, { command: Object.hasOwn(COMMANDS, name) ? name : undefined, debug });
   }
 }

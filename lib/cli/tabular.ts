@@ -1,4 +1,5 @@
 import { abbreviate } from "../http/errors.ts";
+import { interruption } from "./interrupt.ts";
 import { connect } from "./connect.ts";
 import { checkOutput, deliver } from "./deliver.ts";
 import { EXIT, UsageError } from "./exit.ts";
@@ -68,7 +69,13 @@ export async function main(argv: string[]): Promise<number> {
       );
     const progress = progressReporter();
     const rows = await deliver(values.output, format, (path) =>
-      toFile(query, path, format, { mode, refresh: values.refresh, memoryLimit, progress: progress.update }),
+      toFile(query, path, format, {
+        mode,
+        refresh: values.refresh,
+        memoryLimit,
+        progress: progress.update,
+        signal: interruption.signal,
+      }),
     );
     progress.done(rows);
     if (values.output) process.stderr.write(`datagouv: wrote ${rows.toLocaleString("en")} rows to ${values.output}\n`);

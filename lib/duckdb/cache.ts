@@ -14,6 +14,8 @@ export interface CacheOptions {
   dir?: string;
   refresh?: boolean;
   onBytes?: (bytes: number) => void;
+  /** Stops the download (the cached copy, if any, stays as it was). */
+  signal?: AbortSignal;
 }
 
 interface Entry {
@@ -58,7 +60,7 @@ export async function cachedDownload(http: HttpClient, url: string, options: Cac
     if (entry.etag) headers["if-none-match"] = entry.etag;
     if (entry.lastModified) headers["if-modified-since"] = entry.lastModified;
   }
-  const response = await http.stream("download", url, { headers, accept: [304] });
+  const response = await http.stream("download", url, { headers, accept: [304], signal: options.signal });
   if (response.status === 304 && entry && present) {
     await response.body.dump();
     return { file, status: "revalidated", size: entry.size };

@@ -32,16 +32,26 @@ async function withRows<T>(
   }
 }
 
-/** The same, on a DuckDB database of its own (bounded memory, spilling to disk), closed afterwards. */
+/**
+ * The same, on a DuckDB database of its own (bounded memory, spilling to disk), closed afterwards; `options.signal`
+ * interrupts its query.
+ */
 async function withOwnDuck<T>(
   query: Exportable,
   options: ExportOptions,
   work: (rows: Rows, duck: Duck) => Promise<T>,
 ): Promise<T> {
   const duck = await Duck.memory(options.memoryLimit);
+  // an abort stops DuckDB's query under way too, not only the transfers
+  const interrupt = () => duck.interrupt();
+  options.signal?.addEventListener("abort", interrupt, { once: true });
   try {
-    return await withRows(query, duck, options, (rows) => work(rows, duck));
+    return await withRows(query, duck, options, (rows) => {
+      options.signal?.throwIfAborted();
+      return work(rows, duck);
+    });
   } finally {
+    options.signal?.removeEventListener("abort", interrupt);
     duck.close();
   }
 }

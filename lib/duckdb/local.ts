@@ -87,6 +87,7 @@ export async function localRows(
     const local = await loadResource(http, query.resourceId, duck, {
       dir: options.cacheDir,
       refresh: options.refresh,
+      signal: options.signal,
       table,
       profile,
       onBytes: (n) => options.progress?.({ bytes: (bytes += n), label: query.resourceId }),

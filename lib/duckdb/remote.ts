@@ -5,7 +5,7 @@ import type { ExportOptions } from "../tabular/export-engine.ts";
 import type { ColumnSpec } from "../arrow/columns.ts";
 import { literal } from "./connection.ts";
 import { quote, SQL_TYPES } from "../query/sql.ts";
-import { rowCounter } from "./spool.ts";
+import { anyHolds, rowCounter } from "./spool.ts";
 import { mapLimit, type IdWindow } from "./windows.ts";
 import type { Placement } from "./placement.ts";
 import { entryDir, keepWindows, keptPlan, stillHolds, type KeptWindows } from "./resume.ts";
@@ -45,19 +45,33 @@ export async function remoteRows(
       if (cap === undefined || source.isAggregation || (options.cap !== undefined && cap >= options.cap)) throw error;
       return spool(source, options, scratch, cap);
     });
-    const { files } = windows;
+    const { files, backslashes } = windows;
     // Arrow builders read JSON windows as they are when no sort spans several of them
     const ordered = source.format === "json" && (!source.spec.sort || files.length === 1) ? files : undefined;
-    return { sql: readSql(source, files), params: [], columns: outputOf(source), ordered, scratch, dispose };
+    return {
+      sql: readSql(source, files, backslashes),
+      params: [],
+      columns: outputOf(source),
+      ordered,
+      scratch,
+      dispose,
+    };
   } catch (error) {
     await dispose();
     throw error;
   }
 }
 
-/** Spooled windows: their files in order, and what becomes of those kept for a resumed run. */
-interface Spooled {
+const BACKSLASH = 0x5c;
+
+/** Fetched windows: their files in order, and whether any CSV text may hold a doubled backslash to halve. */
+interface Fetched {
   files: string[];
+  backslashes: boolean;
+}
+
+/** Spooled windows, and what becomes of those kept for a resumed run. */
+interface Spooled extends Fetched {
   close(written: boolean): Promise<void>;
 }
 
@@ -81,7 +95,7 @@ async function spool(
 ): Promise<Spooled> {
   const scratchFile = (i: number) => join(scratch, `window-${String(i).padStart(5, "0")}.${source.format}`);
   if (source.isAggregation || cap === undefined) {
-    return { files: await fetchWindows(source, options, [WHOLE], scratchFile), close: async () => {} };
+    return { ...(await fetchWindows(source, options, [WHOLE], scratchFile)), close: async () => {} };
   }
   const concurrency = options.concurrency ?? 2;
   const [survey, version] = await Promise.all([source.survey(), source.version()]);
@@ -98,7 +112,7 @@ async function spool(
     say(logger, `resuming ${source.label}: ${kept.resumed} of ${windows.length} windows already fetched (in ${dir})`);
   try {
     return {
-      files: await fetchWindows(source, options, windows, kept ?? scratchFile),
+      ...(await fetchWindows(source, options, windows, kept ?? scratchFile)),
       close: async (written) => {
         await kept?.close(written);
       },
@@ -111,36 +125,45 @@ async function spool(
   }
 }
 
-/** Fetches the windows, a few at once, into the kept entry or scratch files; returns their files in order. */
+/**
+ * Fetches the windows, a few at once, into the kept entry or scratch files; returns their files in order. CSV text is
+ * watched for backslashes as it passes (a byte search, far cheaper than DuckDB testing every value; a kept window is
+ * read for one), so that values are rewritten only where some may need it.
+ */
 async function fetchWindows(
   source: Source,
   options: ExportOptions,
   windows: IdWindow[],
   into: KeptWindows | ((index: number) => string),
-): Promise<string[]> {
+): Promise<Fetched> {
   const label = `${source.label}${windows.length > 1 ? ` (${windows.length} windows)` : ""}`;
   const totals = { bytes: 0, rows: 0 };
   // one window failing stops the others' transfers
   const stop = new AbortController();
   const signal = options.signal ? AbortSignal.any([options.signal, stop.signal]) : stop.signal;
+  const watch = source.format === "csv" && source.columns.some((c) => c.type === "string" || c.type === "json");
+  // a backslash in a transfer cut short and fetched again only costs the rewrite: it is not forgotten
+  let backslashes = false;
+  const progress = options.progress;
   const fetchInto = (window: IdWindow, file: string): Promise<number> => {
     let count = rowCounter(source.format);
-    const progress = options.progress;
     // what a window cut short had counted no longer holds once it is fetched again
     const mine = { bytes: 0, rows: 0 };
     return source.download(window, file, {
       signal,
-      onChunk:
-        progress &&
-        ((chunk) => {
-          const rows = count(chunk);
-          mine.bytes += chunk.length;
-          mine.rows += rows;
-          totals.bytes += chunk.length;
-          totals.rows += rows;
-          // aggregated rows have no __id to count
-          progress({ bytes: totals.bytes, rows: source.isAggregation ? undefined : totals.rows, label });
-        }),
+      onChunk: !(progress || watch)
+        ? undefined
+        : (chunk) => {
+            if (watch && !backslashes && chunk.includes(BACKSLASH)) backslashes = true;
+            if (!progress) return;
+            const rows = count(chunk);
+            mine.bytes += chunk.length;
+            mine.rows += rows;
+            totals.bytes += chunk.length;
+            totals.rows += rows;
+            // aggregated rows have no __id to count
+            progress({ bytes: totals.bytes, rows: source.isAggregation ? undefined : totals.rows, label });
+          },
       onRestart: () => {
         totals.bytes -= mine.bytes;
         totals.rows -= mine.rows;
@@ -149,28 +172,30 @@ async function fetchWindows(
       },
     });
   };
-  return mapLimit(windows, options.concurrency ?? 2, async (window, i) => {
+  const files = await mapLimit(windows, options.concurrency ?? 2, async (window, i) => {
     try {
       if (typeof into === "function") {
         await fetchInto(window, into(i));
         return into(i);
       }
       if (!into.has(i)) await into.write(i, (temporary) => fetchInto(window, temporary));
+      else if (watch && !backslashes && (await anyHolds([into.file(i)], BACKSLASH))) backslashes = true;
       return into.file(i);
     } catch (error) {
       stop.abort();
       throw error;
     }
   });
+  return { files, backslashes };
 }
 
 /**
  * DuckDB's own readers over the spooled files, typed, in `__id` order (or the query's sort); nothing left to detect.
  * The CSV streams are PostgREST's: PostgreSQL's record text, where NULL is an empty field and an empty string a quoted
  * one, booleans are t/f (which DuckDB reads as booleans), and backslashes are doubled inside quotes, so text columns
- * have theirs halved back.
+ * have theirs halved back when the files hold any (`backslashes`).
  */
-function readSql(source: Source, files: string[]): string {
+function readSql(source: Source, files: string[], backslashes: boolean): string {
   // Metrics months ("YYYY-MM") are read as text and load as the first day of the month
   const month = (c: ColumnSpec) => c.type === "date" && source.api === "metrics";
   // JSON columns come as text, read as such until their backslashes are halved
@@ -188,7 +213,9 @@ function readSql(source: Source, files: string[]): string {
       if (month(c)) return `strptime(${name}, '%Y-%m')::DATE AS ${name}`;
       if (source.format === "csv" && (c.type === "string" || c.type === "json")) {
         // most values hold no backslash: testing for one costs less than rewriting every value
-        const halved = `CASE WHEN contains(${name}, '\\') THEN replace(${name}, '\\\\', '\\') ELSE ${name} END`;
+        const halved = backslashes
+          ? `CASE WHEN contains(${name}, '\\') THEN replace(${name}, '\\\\', '\\') ELSE ${name} END`
+          : name;
         // PostgreSQL writes JSON with spaces after its commas and colons: json() minifies it as DuckDB's readers do
         return `${c.type === "json" ? `json(${halved})` : halved} AS ${name}`;
       }

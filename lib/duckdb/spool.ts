@@ -1,4 +1,5 @@
 import { createWriteStream } from "node:fs";
+import { open } from "node:fs/promises";
 import { Transform } from "node:stream";
 import { pipeline } from "node:stream/promises";
 import type { HttpClient, HttpResponse } from "../http/client.ts";
@@ -75,4 +76,22 @@ export function rowCounter(format: "json" | "csv"): (chunk: Buffer) => number {
     tail = Buffer.from(chunk.subarray(Math.max(0, chunk.length - key.length + 1)));
     return rows;
   };
+}
+
+/**
+ * Whether any of the files holds the byte, read through one buffer: a scan of the spooled bytes costs far less than
+ * DuckDB testing every value for it.
+ */
+export async function anyHolds(files: string[], byte: number): Promise<boolean> {
+  const buffer = Buffer.allocUnsafe(1 << 20);
+  for (const file of files) {
+    const handle = await open(file, "r");
+    try {
+      for (let read; (read = (await handle.read(buffer, 0, buffer.length, null)).bytesRead) > 0;)
+        if (buffer.subarray(0, read).includes(byte)) return true;
+    } finally {
+      await handle.close();
+    }
+  }
+  return false;
 }

@@ -155,7 +155,8 @@ export class HttpClient {
     let attempts = 0;
     const pause = async (cause: unknown): Promise<void> => {
       const delay = replayable ? retryDelay(cause, attempts, this.#policy) : undefined;
-      if (delay === undefined) throw cause;
+      // an abort is the caller's: nothing to ask again
+      if (delay === undefined || options.signal?.aborted) throw cause;
       this.logger.info?.(
         `${(cause as Error).message}: asking again in ${delay} ms (${attempts}/${this.#policy.retries})`,
       );
@@ -263,7 +264,7 @@ export class HttpClient {
         return await this.#deliver(api, url, file, options);
       } catch (error) {
         const delay = retryDelay(error, attempts, this.#policy);
-        if (delay === undefined) throw error;
+        if (delay === undefined || options.signal?.aborted) throw error;
         this.logger.info?.(
           `${(error as Error).message}: asking again in ${delay} ms (${attempts}/${this.#policy.retries})`,
         );

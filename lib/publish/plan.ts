@@ -4,7 +4,7 @@ import type { DataGouv } from "../client.ts";
 import type { DatasetInput, ResourceInput } from "../catalog/inputs.ts";
 import type { Dataset, Resource } from "../catalog/models.ts";
 import { normalizeTags } from "../catalog/tags.ts";
-import { sha1File } from "../catalog/upload.ts";
+import { sha1File, uploadedTitle } from "../catalog/upload.ts";
 import { DataGouvError } from "../http/errors.ts";
 import { ManifestError, type Manifest, type ManifestResource } from "./manifest.ts";
 
@@ -147,9 +147,12 @@ function match(
   const unkeyed = free.filter((r) => (r.extras as Record<string, unknown> | undefined)?.[KEY_EXTRA] === undefined);
   const byTitle = unkeyed.filter((r) => text(r.title) === text(entry.title));
   if (byTitle.length === 1) return byTitle[0];
-  // an upload whose follow-up update never happened is named after its file: the same bytes claim it
-  if (entry.file && checksum)
-    return unkeyed.find((r) => r.title === basename(entry.file!) && r.checksum?.value === checksum);
+  // an upload whose answer was lost, or whose follow-up update never happened, is named after its file as the
+  // platform stores it (a slug of its name): that name and the same bytes claim it
+  if (entry.file && checksum) {
+    const names = [uploadedTitle(basename(entry.file)), basename(entry.file)];
+    return unkeyed.find((r) => names.includes(text(r.title)) && r.checksum?.value === checksum);
+  }
   return undefined;
 }
 

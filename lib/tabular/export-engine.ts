@@ -59,6 +59,10 @@ export interface ExportOptions {
   memoryLimit?: string;
   /** Arrow IPC layout for `toIpc`: the file format (default, random access) or the stream format. */
   ipcFormat?: "file" | "stream";
+  /**
+   * Stops the export: the transfers under way, no retry, and DuckDB's query when it writes a file; the output is not
+   * written and whole windows are kept for a resumed run.
+   */
   signal?: AbortSignal;
 }
 

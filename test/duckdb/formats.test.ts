@@ -252,4 +252,20 @@ describe("values PostgreSQL quotes and escapes, through the CSV stream into Duck
       await values.where("code", "exact", "99999").columns(["drapeau"]).toParquet(join(dir, "no-rows.parquet")),
     ).toBe(0);
   });
+
+  it("a window kept from a run cut short is searched for backslashes too: resumed, its text is halved as fresh text", async () => {
+    const values = await publish("Valeurs reprises", VALUES_CSV, "reprises.csv");
+    // rows 1 to 4 in windows of two ids: only the first window holds backslashes, and it is the one kept
+    const query = values.where("code", "strictly_less", "00127");
+    const options = { cap: 2, concurrency: 1, cacheDir: join(dir, "resume-cache"), logger: { warn() {}, info() {} } };
+    env.sandbox.faults.set("/tabular/api/resources/*/data/csv/:status=500,nth=2");
+    try {
+      await expect(query.toDuckDB(duck.connection, "resumed", options)).rejects.toThrow(/500/);
+    } finally {
+      env.sandbox.faults.clear();
+    }
+    expect(await query.toDuckDB(duck.connection, "resumed", options)).toBe(4);
+    const texts = await duck.all<{ texte: string | null }>("SELECT texte FROM resumed ORDER BY __id");
+    expect(texts.map((r) => r.texte)).toEqual(['back\\slash and "quotes", (parens)', "  padded  ", null, "two\nlines"]);
+  });
 });

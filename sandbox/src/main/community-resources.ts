@@ -2,7 +2,7 @@ import { randomUUID } from "node:crypto";
 import { mkdir, rename, rm } from "node:fs/promises";
 import { basename, join } from "node:path";
 import { mayEdit, type Account } from "./accounts.ts";
-import { receiveFile, UploadError } from "./multipart.ts";
+import { receiveFile, uploadedName, UploadError } from "./multipart.ts";
 import { envelope, MainError, paging, reply } from "./respond.ts";
 import { caller, found, isAdmin, kind, noContent, required, type Call, type RouteSpec } from "./routing.ts";
 import { orgRef, SANDBOX_ORIGIN, userRef, type Doc } from "./seed.ts";
@@ -33,7 +33,7 @@ async function receive(call: Call, id: string): Promise<Doc> {
   const temp = join(call.ctx.filesDir, `.upload-${randomUUID()}`);
   try {
     const upload = await receiveFile(call.request.req, temp);
-    const title = basename(upload.filename.replaceAll("\\", "/")) || "file";
+    const title = uploadedName(basename(upload.filename.replaceAll("\\", "/"))) || "file";
     const extension = /\.([a-z0-9]+)$/i.exec(title)?.[1].toLowerCase() ?? "bin";
     await rename(temp, join(call.ctx.filesDir, `${id}.${extension}`));
     return {

@@ -14,6 +14,39 @@ export interface Upload {
 
 export class UploadError extends Error {}
 
+/** Letters NFKD does not take apart, as udata's transliteration writes them. */
+const LIGATURES: Record<string, string> = {
+  œ: "oe",
+  Œ: "OE",
+  æ: "ae",
+  Æ: "AE",
+  ß: "ss",
+  ø: "o",
+  Ø: "O",
+  ł: "l",
+  Ł: "L",
+  đ: "d",
+  Đ: "D",
+};
+
+/**
+ * The name udata gives an uploaded file, and so the title of the resource it makes (storages' `normalize`, a slug
+ * that keeps dots): transliterated to ASCII, lower-cased, apostrophes dropped, every run of other characters than
+ * letters, digits and dots one "-", none at either end. "Données 2024 (v2)_communes.csv" is
+ * "donnees-2024-v2-communes.csv".
+ */
+export function uploadedName(filename: string): string {
+  return filename
+    .normalize("NFKD")
+    .replace(/[\u0300-\u036f]/g, "")
+    .replace(/[œŒæÆßøØłŁđĐ]/g, (letter) => LIGATURES[letter])
+    .toLowerCase()
+    .replace(/['\u2019]/g, "")
+    .split(/[^a-z0-9.]+/)
+    .filter(Boolean)
+    .join("-");
+}
+
 /**
  * Streams the first file part of a multipart/form-data body to `target`, never holding the body in memory. Other
  * (text) fields are collected. Resolves once the closing boundary has been seen; rejects (and removes the partial

@@ -5,7 +5,7 @@ import type { SandboxRequest } from "../types.ts";
 import type { TabularService } from "../tabular/index.ts";
 import { authenticate, mayEdit, type Account } from "./accounts.ts";
 import { normalizeTags } from "datagouv-kit";
-import { receiveFile, UploadError } from "./multipart.ts";
+import { receiveFile, uploadedName, UploadError } from "./multipart.ts";
 import { LICENSES } from "./marshal/license.ts";
 import * as models from "./marshal/index.ts";
 import { knownFrequency } from "./marshal/vocabulary.ts";
@@ -348,8 +348,8 @@ async function uploadFile(
     throw error;
   }
   try {
-    // udata names the resource after the file and takes its format from the extension
-    const title = basename(upload.filename.replaceAll("\\", "/")) || "file";
+    // udata names the resource after the file as it stores it (slugified) and takes its format from the extension
+    const title = uploadedName(basename(upload.filename.replaceAll("\\", "/"))) || "file";
     const extension = /\.([a-z0-9]+)$/i.exec(title)?.[1].toLowerCase() ?? null;
     const mime = MIME_TYPES[extension ?? ""] ?? "application/octet-stream";
     if (mime === "text/html") throw new MainError(415, "Incorrect file content type: HTML");
