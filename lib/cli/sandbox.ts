@@ -3,7 +3,7 @@ import { positiveInt } from "./main-api.ts";
 import { EXIT, UsageError } from "./exit.ts";
 
 export const USAGE = `usage: datagouv sandbox [--port N] [--host 127.0.0.1] [--data DIR] [--api-key KEY]... [--faults SPEC]
-                        [--rate-limit N/SECONDS] [--big-rows N]
+                        [--rate-limit N/SECONDS] [--big-rows N] [--catalog full|N]
 
 Runs the embedded data.gouv.fr on one port: the Main API at /api/1/ and /api/2/, the Tabular API at /tabular/api/,
 the Metrics API at /metrics/api/; health checks at /api/1/health/, /tabular/health/ and /metrics/health/.
@@ -20,8 +20,11 @@ Point the toolkit at it with DATAGOUV_SANDBOX_URL=URL.
                       (e.g. "/tabular/*:status=503,prob=0.2")
   --rate-limit N/S    answer 429 past N requests per S seconds per client, with X-RateLimit-* headers
   --big-rows N        rows of the large generated resource (default 1000000)
+  --catalog SIZE      "full": add a synthetic catalog of the real platform's size and shape (73,211 datasets,
+                      381,952 resources, 5,997 organizations, 4,674 reuses, 378 dataservices) and its metrics;
+                      N: the same shape at N datasets in all. Deterministic, and said to be synthetic in /health/
 
-The catalog and tables are real public data; the metrics are synthetic.`;
+The catalog and tables are real public data (unless --catalog adds a synthetic one); the metrics are synthetic.`;
 
 /** What this command uses of the sandbox package, which the toolkit's users need not install. */
 interface SandboxPackage {
@@ -33,6 +36,7 @@ interface SandboxPackage {
     faults?: string;
     rateLimit?: { limit: number; windowMs: number };
     tabular?: { bigRows?: number };
+    catalog?: "full" | number;
     log?: (line: string) => void;
   }): Promise<{ url: string; close(): Promise<void> }>;
   parseFaults(spec: string | undefined): unknown;
@@ -66,6 +70,7 @@ export async function main(argv: string[]): Promise<number> {
       faults: { type: "string" },
       "rate-limit": { type: "string" },
       "big-rows": { type: "string" },
+      catalog: { type: "string" },
     },
     false,
   );
@@ -83,6 +88,14 @@ export async function main(argv: string[]): Promise<number> {
       throw new UsageError(`--rate-limit takes N/SECONDS (e.g. 100/60), not ${JSON.stringify(values["rate-limit"])}`);
     rateLimit = { limit: Number(match[1]), windowMs: Number(match[2]) * 1000 };
   }
+  const catalog =
+    values.catalog === undefined || values.catalog === "full"
+      ? values.catalog
+      : /^\d+$/.test(values.catalog)
+        ? positiveInt(values.catalog, "--catalog")
+        : undefined;
+  if (values.catalog !== undefined && catalog === undefined)
+    throw new UsageError(`--catalog takes "full" or a number of datasets, not ${JSON.stringify(values.catalog)}`);
   const { parseApiKeys, parseFaults, startSandbox } = await loadSandbox();
   // refuse a malformed fault spec or key before spending seconds on loading the data
   try {
@@ -100,6 +113,7 @@ export async function main(argv: string[]): Promise<number> {
     faults: values.faults,
     rateLimit,
     tabular: values["big-rows"] ? { bigRows: positiveInt(values["big-rows"], "--big-rows") } : undefined,
+    catalog,
     log: (line) => process.stderr.write(`sandbox: ${line}\n`),
   }).catch((error: Error & { code?: string }) => {
     if (error.code === "EADDRINUSE")

@@ -1,5 +1,6 @@
 import type { IncomingMessage, ServerResponse } from "node:http";
 import type { Duck } from "datagouv-kit/duckdb";
+import type { CatalogLabel } from "./synthetic/index.ts";
 
 /** One request as the sandbox's router hands it to an API: the path is relative to that API's prefix. */
 export interface SandboxRequest {
@@ -41,4 +42,6 @@ export interface SandboxContext {
   db: Duck;
   /** Directory where the sandbox keeps its state (the DuckDB file, uploaded files), or undefined for in-memory. */
   dataDir?: string;
+  /** Whether the catalog is the seed alone or a synthetic one around it (what /health/ says). */
+  catalog?: CatalogLabel | { synthetic: false };
 }

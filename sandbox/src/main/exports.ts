@@ -3,6 +3,7 @@ import { write } from "../respond.ts";
 import { filterDatasets, filterDataservices, filterOrganizations, filterReuses } from "./read.ts";
 import type { MainStore } from "./store.ts";
 import { SANDBOX_ORIGIN, type Doc } from "./seed.ts";
+import type { ExportFiles } from "./export-files.ts";
 
 /**
  * The site-wide catalog exports in udata's CSV format: `;`-separated, every field quoted, columns as its csv adapters
@@ -166,6 +167,7 @@ export async function serveExport(
   store: MainStore,
   request: SandboxRequest,
   kind: (typeof EXPORTS)[number],
+  files?: ExportFiles,
 ): Promise<void> {
   const { res } = request;
   const docs = exported(store, request.url, kind);
@@ -186,7 +188,24 @@ export async function serveExport(
     etag,
     "last-modified": lastModified,
   });
-  const emit = (text: string) => write(res, text.replaceAll(SANDBOX_ORIGIN, request.origin));
+  const path = files && request.url.search === "" ? files.path(kind, store.changedAt, request.origin) : undefined;
+  if (path && (await files!.serve(res, path))) return;
+  const copy = path ? await files!.writer(path) : undefined;
+  // lines go out in chunks of about 64 kB: a write a line costs more than making the line
+  let pending: string[] = [];
+  let size = 0;
+  const flush = async () => {
+    const chunk = pending.join("").replaceAll(SANDBOX_ORIGIN, request.origin);
+    [pending, size] = [[], 0];
+    await copy?.write(chunk);
+    if (await write(res, chunk)) return true;
+    await copy?.abandon();
+    return false;
+  };
+  const emit = (text: string) => {
+    pending.push(text);
+    return (size += text.length) < 65_536 || flush();
+  };
   if (kind === "resources") {
     await emit(line([...RESOURCE_DATASET_FIELDS, ...RESOURCE_FIELDS].map(([name]) => name)));
     for (const dataset of docs) {
@@ -204,5 +223,7 @@ export async function serveExport(
     await emit(line(fields.map(([name]) => name)));
     for (const doc of docs) if (!(await emit(line(fields.map(([, get]) => get(doc)))))) return;
   }
+  if (!(await flush())) return;
+  await copy?.done();
   res.end();
 }

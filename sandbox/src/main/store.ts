@@ -4,7 +4,7 @@ import type { Doc, Kind, MainSeed } from "./seed.ts";
 const TABLE = "sandbox_catalog";
 
 /**
- * The Main API's objects as JSON documents in DuckDB, mirrored in memory for reads (the catalog is small). A write goes
+ * The Main API's objects as JSON documents in DuckDB, mirrored in memory for reads. A write goes
  * to DuckDB first, in a transaction, and only then to the mirror: what a client was told is stored, is.
  */
 export class MainStore {
@@ -33,6 +33,17 @@ export class MainStore {
       `SELECT kind, id, doc::VARCHAR AS doc FROM ${TABLE} ORDER BY rowid`,
     )) {
       this.#map(kind).set(id, JSON.parse(doc));
+    }
+  }
+
+  /**
+   * Documents generated afresh at every start instead of stored (the synthetic catalog: the same each time, and too
+   * many to keep twice): read like the others, written to DuckDB once a write changes one. A stored version wins.
+   */
+  include(docs: { kind: Kind; id: string; doc: Doc }[]): void {
+    for (const { kind, id, doc } of docs) {
+      const map = this.#map(kind);
+      if (!map.has(id)) map.set(id, doc);
     }
   }
 

@@ -107,6 +107,7 @@ export async function createMetricsService(
             sandbox: true,
             synthetic: true,
             note: SYNTHETIC_NOTE,
+            catalog: ctx.catalog,
           },
           CORS_HEADERS,
         );
