@@ -19,6 +19,7 @@ import type { Rows } from "../lib/duckdb/rows.ts";
 import { appenderPath, arrowPath } from "./paths.ts";
 import { columnsFromProfile } from "../lib/arrow/columns.ts";
 import { BIG_RESOURCE_ID } from "../sandbox/src/tabular/datasets.ts";
+import { siteBench } from "./site.ts";
 
 const run = promisify(execFile);
 const ROWS = 1_000_000;
@@ -92,9 +93,9 @@ async function startSandbox(dir: string): Promise<{ url: string; child: ChildPro
 async function main(): Promise<void> {
   const dir = await mkdtemp(join(tmpdir(), "datagouv-bench-"));
   const deadline = setTimeout(() => {
-    process.stderr.write("bench: stopped after 15 minutes\n");
+    process.stderr.write("bench: stopped after 40 minutes\n");
     process.exit(1);
-  }, 15 * 60_000);
+  }, 40 * 60_000);
   const { url, child } = await startSandbox(dir);
   const dg = new DataGouv({ sandboxUrl: url }, {});
   const duck = await Duck.memory();
@@ -273,6 +274,9 @@ async function main(): Promise<void> {
     say(
       `output sizes: ours ${((await stat(ours)).size / 1e6).toFixed(1)} MB, DuckDB ${((await stat(join(dir, "duck.parquet"))).size / 1e6).toFixed(1)} MB`,
     );
+
+    // 6. The dashboard site at scale (bench/site.ts): pages' marginal cost, requests, rebuilds, the full catalog.
+    await siteBench(say);
   } finally {
     clearTimeout(deadline);
     duck.close();
