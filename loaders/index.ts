@@ -8,7 +8,6 @@ export type { PageContext } from "./context.ts";
 export type { Traffic } from "./traffic.ts";
 export type { ResourceCandidate } from "./resources.ts";
 export { emitBytes, emitFile, emitJson, loaderClient, param } from "./run.ts";
-export { PAGE_METRICS } from "./sources.ts";
 
 // A page's loader only copies its prepared file: what builds those files (DuckDB, the client) loads on first use.
 

@@ -43,7 +43,7 @@ export function bars(rows, { x, y, width, title, xLabel, yLabel, color = BLUE })
     height: Math.max(120, rows.length * 22 + 70),
     marginTop: 30,
     marginLeft: 12 + 6.2 * chars,
-    x: { grid: true, label: xLabel, tickFormat: compact },
+    x: { grid: true, label: xLabel, tickFormat: compact, ticks: countTicks(Math.max(...rows.map((r) => r[x]))) },
     // values are labels even when they look like numbers (codes, years): a band scale, said explicitly; its label
     // above the bars, where it cannot run into theirs
     y: { type: "band", label: yLabel, labelAnchor: "top", tickFormat: cut },
@@ -58,7 +58,7 @@ export function binnedHistogram(bins, { width, title, xLabel, yLabel, domain }) 
     width,
     height: 220,
     x: { label: xLabel, domain },
-    y: { grid: true, label: yLabel, tickFormat: compact },
+    y: { grid: true, label: yLabel, tickFormat: compact, ticks: countTicks(Math.max(...bins.map((b) => b.count))) },
     marks: [
       Plot.rectY(bins, { x1: "from", x2: "to", y: "count", fill: BLUE, inset: 0.5, tip: { format: { y: number } } }),
       Plot.ruleY([0]),
@@ -79,6 +79,11 @@ export function histogram(values, { width, title, xLabel, yLabel = "Rows" }) {
 }
 
 export const COLORS = { BLUE, RED };
+
+/** One tick a whole number up to a small count (no "0.5 columns"); past that, as many as the width allows. */
+function countTicks(max) {
+  return max < 10 ? Math.max(1, Math.ceil(max || 1)) : undefined;
+}
 
 /** The note every page built from the sandbox carries: what in it is synthetic. */
 export function syntheticNote({ synthetic, syntheticCatalog }) {

@@ -78,8 +78,9 @@ export async function readingProblems(page: Page): Promise<string[]> {
           ? { left: rect.left, top: rect.top, right: rect.right, bottom: rect.bottom }
           : undefined;
       if (element instanceof HTMLElement && clipping(getComputedStyle(element))) return box;
-      for (const child of element.children) {
-        const inner = extent(child);
+      for (const child of element.childNodes) {
+        const inner =
+          child instanceof Element ? extent(child) : child.nodeType === Node.TEXT_NODE ? textExtent(child) : undefined;
         if (!inner) continue;
         box = box
           ? {
@@ -92,6 +93,14 @@ export async function readingProblems(page: Page): Promise<string[]> {
       }
       return box;
     };
+    // text overflows the box of the element that holds it: its own extent is the range's
+    const textExtent = (text: Node): Box | undefined => {
+      if (!text.textContent?.trim()) return undefined;
+      const range = document.createRange();
+      range.selectNodeContents(text);
+      const rect = range.getBoundingClientRect();
+      return rect.width > 0 ? { left: rect.left, top: rect.top, right: rect.right, bottom: rect.bottom } : undefined;
+    };
     const overlap = (a: Box, b: Box) =>
       Math.min(a.right, b.right) - Math.max(a.left, b.left) > 1 &&
       Math.min(a.bottom, b.bottom) - Math.max(a.top, b.top) > 1;
@@ -101,6 +110,13 @@ export async function readingProblems(page: Page): Promise<string[]> {
     const footer = document.querySelector("#observablehq-footer");
     const groups: Element[][] = [[...main.children, ...(footer ? [footer] : [])]];
     for (const container of main.querySelectorAll(".grid, .cards")) groups.push([...container.children]);
+    // a card or grid cell whose content spills out of it runs into its neighbours or the page's edge
+    for (const cell of main.querySelectorAll(".grid > *, .cards > *")) {
+      const own = cell.getBoundingClientRect();
+      const drawn = extent(cell);
+      if (drawn && (drawn.right > own.right + 1 || drawn.left < own.left - 1))
+        problems.push(`${describe(cell)} spills out of its box`);
+    }
     for (const group of groups) {
       const boxes = group.map((element) => ({ element, box: extent(element) })).filter((b) => b.box);
       for (let i = 0; i < boxes.length; i++)
@@ -126,6 +142,11 @@ export async function readingProblems(page: Page): Promise<string[]> {
     for (const svg of main.querySelectorAll("svg[class^='plot-']")) {
       const title = svg.closest("figure")?.querySelector("h2")?.textContent?.trim();
       if (!title) problems.push(`a chart has no title: ${describe(svg)}`);
+      for (const axis of svg.querySelectorAll("g[aria-label$='tick label']")) {
+        const labels = [...axis.querySelectorAll("text")].map((t) => t.getBoundingClientRect());
+        if (labels.some((a, i) => labels.slice(i + 1).some((b) => overlap(a, b))))
+          problems.push(`the chart "${title}" has ${axis.getAttribute("aria-label")}s drawn over each other`);
+      }
       for (const axis of ["x", "y"])
         if (!svg.querySelector(`g[aria-label='${axis}-axis label'] text`)?.textContent?.trim())
           problems.push(`the chart "${title}" has no ${axis} axis label`);

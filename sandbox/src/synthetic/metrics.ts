@@ -72,7 +72,7 @@ export async function generateSyntheticMetrics(
     FROM synthetic_datasets d JOIN synthetic_months m ON m.idx >= d.since`);
   // a resource's share of its dataset's visits, long-tailed too: its first file takes most downloads, and a small dataset's other files go undownloaded
   await db.run(`CREATE OR REPLACE TABLE synthetic_resource_months AS SELECT * FROM (
-      SELECT r.n, r.dataset, dm.idx, floor(dm.visits * 0.6 * pow(${unit("r.n", "3")}, CASE WHEN r.first THEN 2 ELSE 8 END)
+      SELECT r.n, r.dataset, dm.idx, floor(dm.visits * CASE WHEN r.first THEN 0.6 * pow(${unit("r.n", "3")}, 4) ELSE 0.3 * pow(${unit("r.n", "3")}, 10) END
         * (0.9 + 0.2 * ${unit("r.n", "dm.idx", "4")}))::BIGINT AS downloads
       FROM synthetic_resources r JOIN synthetic_dataset_months dm ON dm.n = r.dataset AND dm.idx >= r.since)
     WHERE downloads > 0`);
