@@ -57,6 +57,8 @@ async function trivialProject(): Promise<string> {
     "# A page\n\n```js\nconst data = await FileAttachment(`${observable.params.id}.json`).json();\ndisplay(data);\n```\n",
   );
   await writeFile(join(dir, "src", "pages", "[id].json.js"), 'process.stdout.write("{}");\n');
+  // an ES module, as the site's loaders are (the module system alone costs a loader some tens of milliseconds)
+  await writeFile(join(dir, "package.json"), '{"type": "module"}\n');
   await seedNpmVersions(join(dir, "src", ".observablehq", "cache"));
   return dir;
 }

@@ -62,7 +62,7 @@ export async function startSandbox(options: SandboxOptions = {}): Promise<Sandbo
   // a synthetic catalog's metrics are millions of rows: in a database file, which DuckDB compresses and pages within
   // its memory budget, rather than in memory, which it does not compress
   const db = await (
-    size === "seed" ? openSandboxDatabase(options.dataDir) : openSandboxDatabase(options.dataDir ?? scratch, "768MB")
+    size === "seed" ? openSandboxDatabase(options.dataDir) : openSandboxDatabase(options.dataDir ?? scratch, "512MB")
   ).catch(async (error: unknown) => {
     if (scratch) await rm(scratch, { recursive: true, force: true });
     throw error;

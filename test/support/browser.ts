@@ -109,7 +109,9 @@ export async function readingProblems(page: Page): Promise<string[]> {
     const main = document.querySelector("#observablehq-main")!;
     const footer = document.querySelector("#observablehq-footer");
     const groups: Element[][] = [[...main.children, ...(footer ? [footer] : [])]];
-    for (const container of main.querySelectorAll(".grid, .cards")) groups.push([...container.children]);
+    // within a cell that draws several blocks, and within grids and cards, their parts too
+    for (const container of main.querySelectorAll(":scope > .observablehq, .grid, .cards"))
+      groups.push([...container.children]);
     // a card or grid cell whose content spills out of it runs into its neighbours or the page's edge
     for (const cell of main.querySelectorAll(".grid > *, .cards > *")) {
       const own = cell.getBoundingClientRect();
