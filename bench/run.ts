@@ -23,6 +23,7 @@ import { columnsFromProfile } from "../lib/arrow/columns.ts";
 import { BIG_RESOURCE_ID, SEED_ORGANIZATIONS } from "../sandbox/src/tabular/datasets.ts";
 import { freshProject, installedSize, megabytes, packPackages, type Tarball } from "../test/support/package.ts";
 import { creationsPerSecond } from "./writes.ts";
+import { siteBench } from "./site.ts";
 
 const run = promisify(execFile);
 const ROWS = 1_000_000;
@@ -156,9 +157,9 @@ async function sizeLines(duck: Duck, ours: string, theirs: string, csv: string, 
 async function main(): Promise<void> {
   const dir = await mkdtemp(join(tmpdir(), "datagouv-bench-"));
   const deadline = setTimeout(() => {
-    process.stderr.write("bench: stopped after 15 minutes\n");
+    process.stderr.write("bench: stopped after 40 minutes\n");
     process.exit(1);
-  }, 15 * 60_000);
+  }, 40 * 60_000);
   const { url, child } = await startSandbox(dir);
   const dg = new DataGouv({ sandboxUrl: url }, {});
   const duck = await Duck.memory();
@@ -368,6 +369,9 @@ async function main(): Promise<void> {
     }
 
     await packageFigures(join(dir, "package"));
+
+    // 7. The dashboard site at scale (bench/site.ts): pages' marginal cost, requests, rebuilds, the full catalog.
+    await siteBench(say);
   } finally {
     clearTimeout(deadline);
     duck.close();
