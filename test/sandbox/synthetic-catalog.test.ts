@@ -90,7 +90,7 @@ describe("the synthetic catalog", () => {
     }
   }, 120_000);
 
-  it("has metrics for it: resources sum to their datasets, datasets to the site, months to the totals", async () => {
+  it("has metrics for it: resources sum to their datasets, datasets to their organization and the site, months to the totals", async () => {
     const site = await metrics("site");
     const datasets = await metrics("datasets", "metric_month__exact=2026-06");
     const month = site.find((m) => m.metric_month === "2026-06")!;
@@ -100,6 +100,14 @@ describe("the synthetic catalog", () => {
     expect(resources.reduce((n, r) => n + Number(r.monthly_download_resource), 0)).toBe(
       Number(top.monthly_download_resource),
     );
+    // an organization's visits are its datasets'
+    const owner = top.organization_id;
+    const [organization] = await metrics(
+      "organizations",
+      `organization_id__exact=${owner}&metric_month__exact=2026-06`,
+    );
+    const owned = await metrics("datasets", `organization_id__exact=${owner}&metric_month__exact=2026-06`);
+    expect(owned.reduce((n, d) => n + Number(d.monthly_visit), 0)).toBe(Number(organization.monthly_visit_dataset));
     const [total] = await metrics("datasets_total", `dataset_id__exact=${top.dataset_id}`);
     const months = await metrics("datasets", `dataset_id__exact=${top.dataset_id}`);
     expect(months.reduce((n, m) => n + Number(m.monthly_visit), 0)).toBe(Number(total.visit));
