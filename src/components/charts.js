@@ -30,25 +30,42 @@ export function monthlyChart(months, { width, title, height = 260 }) {
 
 /**
  * Horizontal bars, longest first. Labels take at most two fifths of the width, cut with an ellipsis past that, so the
- * bars keep room on a phone.
+ * bars keep room on a phone. Labels are measured in the font Plot draws them in: licence titles, capitals and wide
+ * letters make a count of characters too short a margin.
  */
 export function bars(rows, { x, y, width, title, xLabel, yLabel, color = BLUE }) {
-  const room = Math.max(60, Math.min(300, width * 0.4));
-  const longest = Math.max(4, ...rows.map((r) => String(r[y]).length));
-  const chars = Math.min(longest, Math.floor((room - 12) / 6.2));
-  const cut = (d) => (String(d).length > chars ? `${String(d).slice(0, chars - 1)}…` : String(d));
+  const room = Math.max(60, Math.min(300, width * 0.4)) - 12;
+  const labels = new Map(rows.map((r) => [String(r[y]), fitted(String(r[y]), room)]));
+  const margin = Math.max(24, ...[...labels.values()].map(textWidth));
   return Plot.plot({
     title,
     width,
     height: Math.max(120, rows.length * 22 + 70),
     marginTop: 30,
-    marginLeft: 12 + 6.2 * chars,
+    marginLeft: 12 + Math.ceil(margin),
     x: { grid: true, label: xLabel, tickFormat: compact, ticks: countTicks(Math.max(...rows.map((r) => r[x]))) },
     // values are labels even when they look like numbers (codes, years): a band scale, said explicitly; its label
     // above the bars, where it cannot run into theirs
-    y: { type: "band", label: yLabel, labelAnchor: "top", tickFormat: cut },
+    y: { type: "band", label: yLabel, labelAnchor: "top", tickFormat: (d) => labels.get(String(d)) ?? String(d) },
     marks: [Plot.barX(rows, { x, y, fill: color, sort: { y: "-x" }, tip: { format: { x: number } } }), Plot.ruleX([0])],
   });
+}
+
+let measuring;
+/** The width of a tick label as Plot draws it (10 px, its system-ui font). */
+function textWidth(text) {
+  measuring ??= Object.assign(document.createElement("canvas").getContext("2d"), {
+    font: "10px system-ui, sans-serif",
+  });
+  return measuring.measureText(text).width;
+}
+
+/** The text, or as much of it as fits in `room` pixels followed by an ellipsis. */
+function fitted(text, room) {
+  if (textWidth(text) <= room) return text;
+  let end = text.length - 1;
+  while (end > 1 && textWidth(`${text.slice(0, end).trimEnd()}…`) > room) end--;
+  return `${text.slice(0, end).trimEnd()}…`;
 }
 
 /** Counts of numbers in bins (`from`, `to`, `count`), as the catalog's quality scores are given. */
