@@ -43,6 +43,12 @@ export function count(n, singular, plural = `${singular}s`) {
   return `${number(n)} ${rules.select(n) === "one" ? singular : plural}`;
 }
 
+/** A heading over an object's parts: "Its 4 datasets", "Its only resource", "No columns". */
+export function its(n, singular, plural = `${singular}s`) {
+  if (n === 0) return `No ${plural}`;
+  return n === 1 ? `Its only ${singular}` : `Its ${count(n, singular, plural)}`;
+}
+
 /** "12.3 MB" */
 export function bytes(n) {
   if (n === null || n === undefined) return "";

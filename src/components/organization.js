@@ -2,7 +2,7 @@ import * as Inputs from "@observablehq/inputs";
 import { html } from "htl";
 import { bars, monthlyChart, syntheticNote } from "./charts.js";
 import { description } from "./description.js";
-import { count, date, number } from "./format.js";
+import { date, its, number } from "./format.js";
 
 /**
  * An organization's page below its title, built here rather than in the page's cells: Framework's build cost grows
@@ -67,7 +67,7 @@ export function organizationPage(data, { resize }) {
           )
         : ""
     }
-    <h2>Its ${count(data.datasets.length, "dataset")}</h2>
+    <h2>${its(data.datasets.length, "dataset")}</h2>
     ${data.datasets.length ? searchableTable(data.datasets) : html`<p>It publishes no dataset.</p>`}`;
 }
 
