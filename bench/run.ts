@@ -21,6 +21,7 @@ import { freshProject, installedSize, megabytes, packPackages, type Tarball } fr
 import { creationsPerSecond } from "./writes.ts";
 import { exportCost } from "./export-cost.ts";
 import { best, processCpu, ROWS, RUNS, startSandbox, timed, WRITE_KEY } from "./measure.ts";
+import { siteBench } from "./site.ts";
 
 const run = promisify(execFile);
 const NAIVE_ROWS = 100_000;
@@ -68,9 +69,9 @@ async function packageFigures(dir: string): Promise<void> {
 async function main(): Promise<void> {
   const dir = await mkdtemp(join(tmpdir(), "datagouv-bench-"));
   const deadline = setTimeout(() => {
-    process.stderr.write("bench: stopped after 15 minutes\n");
+    process.stderr.write("bench: stopped after 40 minutes\n");
     process.exit(1);
-  }, 15 * 60_000);
+  }, 40 * 60_000);
   const { url, child } = await startSandbox(dir);
   const dg = new DataGouv({ sandboxUrl: url }, {});
   const duck = await Duck.memory();
@@ -260,6 +261,9 @@ async function main(): Promise<void> {
     }
 
     await packageFigures(join(dir, "package"));
+
+    // 7. The dashboard site at scale (bench/site.ts): pages' marginal cost, requests, rebuilds, the full catalog.
+    await siteBench(say);
   } finally {
     clearTimeout(deadline);
     duck.close();

@@ -35,9 +35,15 @@ Point the toolkit at it with DATAGOUV_SANDBOX_URL=URL.`,
       help: "answer 429 past N requests per S seconds per client, with X-RateLimit-* headers",
     },
     "big-rows": { type: "string", value: "N", help: "rows of the large generated resource (default 1000000)" },
+    catalog: {
+      type: "string",
+      value: "full|N",
+      help: '"full": add a synthetic catalog of the real platform\'s size and shape (73,211 datasets, 381,952 resources, 5,997 organizations, 4,674 reuses, 378 dataservices) and its metrics; N: the same shape at N datasets in all. Deterministic, and said to be synthetic in /health/',
+    },
   },
   positionals: false,
-  epilog: "The catalog and tables are real public data; the metrics are synthetic.",
+  epilog:
+    "The catalog and tables are real public data (unless --catalog adds a synthetic one); the metrics are synthetic.",
 } as const satisfies CommandSpec;
 
 /** What this command uses of the sandbox package, which the toolkit's users need not install. */
@@ -50,6 +56,7 @@ interface SandboxPackage {
     faults?: string;
     rateLimit?: { limit: number; windowMs: number };
     tabular?: { bigRows?: number };
+    catalog?: "full" | number;
     log?: (line: string) => void;
   }): Promise<{ url: string; close(): Promise<void> }>;
   parseFaults(spec: string | undefined): unknown;
@@ -102,6 +109,14 @@ Not installed here: ${NOT_INSTALLED}.
       throw new UsageError(`--rate-limit takes N/SECONDS (e.g. 100/60), not ${JSON.stringify(values["rate-limit"])}`);
     rateLimit = { limit: Number(match[1]), windowMs: Number(match[2]) * 1000 };
   }
+  const catalog =
+    values.catalog === undefined || values.catalog === "full"
+      ? values.catalog
+      : /^\d+$/.test(values.catalog)
+        ? positiveInt(values.catalog, "--catalog")
+        : undefined;
+  if (values.catalog !== undefined && catalog === undefined)
+    throw new UsageError(`--catalog takes "full" or a number of datasets, not ${JSON.stringify(values.catalog)}`);
   const { parseApiKeys, parseFaults, startSandbox } = await loadSandbox();
   // refuse a malformed fault spec or key before spending seconds on loading the data
   try {
@@ -119,6 +134,7 @@ Not installed here: ${NOT_INSTALLED}.
     faults: values.faults,
     rateLimit,
     tabular: values["big-rows"] ? { bigRows: positiveInt(values["big-rows"], "--big-rows") } : undefined,
+    catalog,
     log: (line) => process.stderr.write(`sandbox: ${line}\n`),
   }).catch((error: Error & { code?: string }) => {
     if (error.code === "EADDRINUSE")

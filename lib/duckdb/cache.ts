@@ -31,6 +31,8 @@ export interface Cached {
   /** "downloaded", or "revalidated" when the server answered 304. */
   status: "downloaded" | "revalidated";
   size: number;
+  /** What identifies this version of the file: the server's ETag or Last-Modified, else when it was fetched. */
+  version: string;
 }
 
 export function cacheDir(dir?: string): string {
@@ -63,7 +65,7 @@ export async function cachedDownload(http: HttpClient, url: string, options: Cac
   const response = await http.stream("download", url, { headers, accept: [304], signal: options.signal });
   if (response.status === 304 && entry && present) {
     await response.body.dump();
-    return { file, status: "revalidated", size: entry.size };
+    return { file, status: "revalidated", size: entry.size, version: versionOf(entry) };
   }
   const size = await writeAtomically(file, (temporary) =>
     spoolResponse(http, "download", response, temporary, { onChunk: (chunk) => options.onBytes?.(chunk.length) }),
@@ -78,5 +80,9 @@ export async function cachedDownload(http: HttpClient, url: string, options: Cac
     size,
   };
   await writeAtomically(metaFile, (temporary) => writeFile(temporary, JSON.stringify(next)));
-  return { file, status: "downloaded", size };
+  return { file, status: "downloaded", size, version: versionOf(next) };
+}
+
+function versionOf(entry: Entry): string {
+  return entry.etag ?? entry.lastModified ?? entry.fetchedAt;
 }

@@ -41,4 +41,17 @@ export interface SandboxContext {
   db: Duck;
   /** Directory where the sandbox keeps its state (the DuckDB file, uploaded files), or undefined for in-memory. */
   dataDir?: string;
+  /** Whether the catalog is the seed alone or a synthetic one around it (what /health/ says). */
+  catalog?: CatalogLabel | { synthetic: false };
+}
+
+/** What the `/health/` payloads say of a synthetic catalog, so that nobody mistakes it for the real one. */
+export interface CatalogLabel {
+  synthetic: boolean;
+  note: string;
+  datasets: number;
+  resources: number;
+  organizations: number;
+  reuses: number;
+  dataservices: number;
 }

@@ -102,3 +102,28 @@ describe("datagouv sandbox, usage", () => {
     expect(key.stderr()).toMatch(/API key 1 is too short/);
   });
 });
+
+describe("datagouv sandbox --catalog", () => {
+  it("N adds a synthetic catalog of N datasets in all, which every /health/ calls synthetic", async () => {
+    const running = command(["--port", "0", "--big-rows", "1000", "--catalog", "1500"]);
+    try {
+      const url = /^listening on (http:\/\/127\.0\.0\.1:\d+)$/.exec(await firstLine(running.lines, running.exit))?.[1];
+      const site = await (await fetch(`${url}/api/1/site/`)).json();
+      expect(site.metrics.datasets).toBe(1500);
+      for (const path of ["/api/1/health/", "/tabular/health/", "/metrics/health/"]) {
+        const health = await (await fetch(`${url}${path}`)).json();
+        expect(health.catalog, path).toMatchObject({ synthetic: true, datasets: 1500 });
+        expect(health.catalog.note, path).toMatch(/synthetic/);
+      }
+    } finally {
+      running.child.kill("SIGTERM");
+      await running.exit;
+    }
+  }, 120_000);
+
+  it("anything but full or a number of datasets is a usage error (2)", async () => {
+    const wrong = command(["--catalog", "huge"]);
+    expect(await wrong.exit).toBe(2);
+    expect(wrong.stderr()).toMatch(/--catalog takes "full" or a number of datasets/);
+  });
+});

@@ -10,6 +10,7 @@ import { createdAt, lastModified } from "./marshal/resource.ts";
 import { linkId, webUrl } from "./marshal/urls.ts";
 import { frequencyOf } from "./marshal/vocabulary.ts";
 import { allZones } from "./zones.ts";
+import type { ExportFiles } from "./export-files.ts";
 
 /**
  * The site-wide catalog exports as udata streams them (udata/core/csv.py): each model's CSV adapter's columns
@@ -215,11 +216,13 @@ export async function serveExport(
   store: MainStore,
   request: SandboxRequest,
   kind: (typeof EXPORTS)[number],
+  files?: ExportFiles,
 ): Promise<void> {
   const { res } = request;
   const docs = exported(store, request.url, kind);
   const changedAt = store.lastModified();
-  const etag = `W/"${kind}-${changedAt.getTime().toString(16)}-${store.version.toString(16)}"`;
+  const state = `${changedAt.getTime().toString(16)}-${store.version.toString(16)}`;
+  const etag = `W/"${kind}-${state}"`;
   const lastModified = changedAt.toUTCString();
   const since = request.req.headers["if-modified-since"];
   if (
@@ -236,7 +239,24 @@ export async function serveExport(
     etag,
     "last-modified": lastModified,
   });
-  const emit = (text: string) => write(res, text.replaceAll(SANDBOX_ORIGIN, request.origin));
+  const path = files && request.url.search === "" ? files.path(kind, state, request.origin) : undefined;
+  if (path && (await files!.serve(res, path))) return;
+  const copy = path ? await files!.writer(path) : undefined;
+  // lines go out in chunks of about 64 kB: a write a line costs more than making the line
+  let pending: string[] = [];
+  let size = 0;
+  const flush = async () => {
+    const chunk = pending.join("").replaceAll(SANDBOX_ORIGIN, request.origin);
+    [pending, size] = [[], 0];
+    await copy?.write(chunk);
+    if (await write(res, chunk)) return true;
+    await copy?.abandon();
+    return false;
+  };
+  const emit = (text: string) => {
+    pending.push(text);
+    return (size += text.length) < 65_536 || flush();
+  };
   if (kind === "resources") {
     await emit(line([...RESOURCE_DATASET_FIELDS, ...RESOURCE_FIELDS].map(([name]) => name)));
     for (const dataset of docs) {
@@ -254,5 +274,7 @@ export async function serveExport(
     await emit(line(fields.map(([name]) => name)));
     for (const doc of docs) if (!(await emit(line(fields.map(([, get]) => get(doc, store)))))) return;
   }
+  if (!(await flush())) return;
+  await copy?.done();
   res.end();
 }

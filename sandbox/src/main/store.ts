@@ -14,7 +14,8 @@ const FORMER = "sandbox_catalog";
  * costs a fraction of a millisecond where updating a keyed row in place costs several. Writes that arrive while one
  * is being committed are committed together, in one statement (one commit, one sync of the file): each is durable
  * before the mirror changes and its caller hears back, so what a client was told is stored, is. Opening keeps only
- * each object's last version.
+ * each object's last version. Documents generated at start (`include`) are
+ * mirrored only.
  */
 export class MainStore {
   readonly #db: Duck;
@@ -55,6 +56,16 @@ export class MainStore {
         await this.#append(rows.slice(i, i + BATCH).map(({ kind, id, doc }) => [kind, id, doc]));
     });
     for (const { kind, id, doc } of rows) this.#mirror(kind, JSON.parse(doc!), id);
+  }
+
+  /**
+   * Documents generated afresh at every start instead of stored (the synthetic catalog: the same each time, and too
+   * many to keep twice): read like the others, written to DuckDB once a write changes one. A stored version wins.
+   */
+  include(docs: { kind: Kind; id: string; doc: Doc }[]): void {
+    for (const { kind, id, doc } of docs) {
+      if (!this.#map(kind).has(id)) this.#mirror(kind, doc, id);
+    }
   }
 
   all(kind: Kind): Doc[] {

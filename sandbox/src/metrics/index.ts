@@ -43,10 +43,12 @@ function typesOf(model: keyof typeof METRICS_MODELS): Record<string, PythonType>
   );
 }
 
+/** `extend` runs after each regeneration, before anything is read (the synthetic catalog's rows are added there). */
 export async function createMetricsService(
   ctx: SandboxContext,
   ids: CatalogIds,
   options: MetricsServiceOptions = {},
+  extend?: () => Promise<void>,
 ): Promise<MetricsService> {
   const maxPageSize = options.maxPageSize ?? 50;
   const streamCap = options.streamCap ?? 50_000;
@@ -74,19 +76,24 @@ export async function createMetricsService(
           `CREATE OR REPLACE TABLE ${ident(TABLE_PREFIX + model)} AS SELECT * FROM (SELECT row_number() OVER (ORDER BY ${order})::BIGINT AS __id, ${columns.map(ident).join(", ")} FROM read_json(?, format = 'array', columns = {${spec}})) ORDER BY __id`,
           [file],
         );
-        plainText.set(
-          model,
-          new Set(
-            await plainTextColumns(
-              ctx.db,
-              TABLE_PREFIX + model,
-              columns.map((name) => ({ name, type: types[name] })),
-            ),
-          ),
-        );
       }
     } finally {
       await rm(dir, { recursive: true, force: true });
+    }
+    await extend?.();
+    for (const model of Object.keys(tables)) {
+      const types = typesOf(model as keyof typeof METRICS_MODELS);
+      const columns = METRICS_MODELS[model as keyof typeof METRICS_MODELS].filter((c) => c !== "__id");
+      plainText.set(
+        model,
+        new Set(
+          await plainTextColumns(
+            ctx.db,
+            TABLE_PREFIX + model,
+            columns.map((name) => ({ name, type: types[name] })),
+          ),
+        ),
+      );
     }
   }
 
@@ -126,6 +133,7 @@ export async function createMetricsService(
             sandbox: true,
             synthetic: true,
             note: SYNTHETIC_NOTE,
+            catalog: ctx.catalog,
           },
           CORS_HEADERS,
         );

@@ -106,6 +106,7 @@ export async function createTabularService(
           sandbox: true,
           synthetic_metrics: true,
           note: SYNTHETIC_NOTE,
+          catalog: ctx.catalog,
         },
         CORS,
       );

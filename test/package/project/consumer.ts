@@ -65,7 +65,7 @@ export async function report(search = process.argv[2], organization = env.ORGANI
 export const spec: QuerySpec = TabularQuery.of("rid").where("dep", "in", ["75", "92"]).spec;
 
 export async function local(resourceId: string): Promise<string[]> {
-  const dg = loaderClient();
+  const dg = await loaderClient();
   const duck = await Duck.memory();
   try {
     const loaded = await loadResource(dg.http, resourceId, duck, { table: "local_rows" });

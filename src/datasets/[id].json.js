@@ -1,0 +1,4 @@
+import { emitFile, param } from "datagouv-kit/loaders";
+
+// prepared by the site's build (site/build.ts) from the catalog database, with every other page's data
+await emitFile(new URL(`../.observablehq/cache/pages/datasets/${param("id")}.json`, import.meta.url));
