@@ -1,4 +1,7 @@
 import { execFile } from "node:child_process";
+import { existsSync } from "node:fs";
+import { readdir } from "node:fs/promises";
+import { join } from "node:path";
 import { promisify } from "node:util";
 
 const run = promisify(execFile);
@@ -36,4 +39,14 @@ export async function datagouv(sandboxUrl: string, args: string[], environment: 
     const { code, stdout, stderr } = error as { code: number; stdout: string; stderr: string };
     return { code, stdout, stderr };
   }
+}
+
+/** The window files an entry of the export cache holds. */
+export async function keptWindows(cache: string): Promise<string[]> {
+  const exports = join(cache, "exports");
+  if (!existsSync(exports)) return [];
+  const names: string[] = [];
+  for (const entry of await readdir(exports))
+    names.push(...(await readdir(join(exports, entry))).filter((n) => /^window-\d+\.csv$/.test(n)));
+  return names;
 }

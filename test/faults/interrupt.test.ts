@@ -1,11 +1,10 @@
 import { spawn } from "node:child_process";
-import { existsSync } from "node:fs";
 import { mkdir, mkdtemp, readdir, readFile, rm } from "node:fs/promises";
 import { tmpdir } from "node:os";
 import { join } from "node:path";
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
 import { BIG_RESOURCE_ID, startSandbox, type Sandbox } from "../../sandbox/src/index.ts";
-import { datagouv } from "./cli.ts";
+import { datagouv, keptWindows } from "./cli.ts";
 
 // past the 50,000-row stream cap: the whole result is refused, then three windows of 50,000 ids
 const ROWS = 120_000;
@@ -33,15 +32,6 @@ afterAll(async () => {
   await sandbox.close();
   await rm(dir, { recursive: true, force: true });
 });
-
-async function keptWindows(cache: string): Promise<string[]> {
-  const exports = join(cache, "exports");
-  if (!existsSync(exports)) return [];
-  const names: string[] = [];
-  for (const entry of await readdir(exports))
-    names.push(...(await readdir(join(exports, entry))).filter((n) => /^window-\d+\.csv$/.test(n)));
-  return names;
-}
 
 describe.each([
   ["SIGINT", 130, "--output"],

@@ -1,11 +1,11 @@
 import { spawn } from "node:child_process";
 import { existsSync } from "node:fs";
-import { mkdir, mkdtemp, readdir, readFile, rm } from "node:fs/promises";
+import { mkdir, mkdtemp, readFile, rm } from "node:fs/promises";
 import { tmpdir } from "node:os";
 import { join } from "node:path";
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
 import { BIG_RESOURCE_ID, startSandbox, type Sandbox } from "../../sandbox/src/index.ts";
-import { datagouv } from "./cli.ts";
+import { datagouv, keptWindows } from "./cli.ts";
 
 // past the 50,000-row stream cap: the whole result is refused, then three windows of 50,000 ids
 const ROWS = 120_000;
@@ -26,16 +26,6 @@ afterAll(async () => {
   await sandbox.close();
   await rm(dir, { recursive: true, force: true });
 });
-
-/** The window files an entry of the export cache holds. */
-async function keptWindows(cache: string): Promise<string[]> {
-  const exports = join(cache, "exports");
-  if (!existsSync(exports)) return [];
-  const names: string[] = [];
-  for (const entry of await readdir(exports))
-    names.push(...(await readdir(join(exports, entry))).filter((n) => /^window-\d+\.csv$/.test(n)));
-  return names;
-}
 
 describe("an export killed midway", () => {
   it("run again, fetches only the windows it lacked and writes the very file an uninterrupted run writes", async () => {
