@@ -57,10 +57,13 @@ export async function exportCost(
   }
   const [o, d] = [oursRun!, duckRun!];
   say(
-    `export ${ROWS.toLocaleString("en")} rows to Parquet over HTTP vs DuckDB on a local file (both within ${DEFAULT_MEMORY_LIMIT}): ${(d.seconds / o.seconds).toFixed(2)} of DuckDB's speed (target >= 0.5) [${o.seconds.toFixed(1)} s vs ${d.seconds.toFixed(1)} s]`,
+    `export ${ROWS.toLocaleString("en")} rows to Parquet over HTTP vs DuckDB on a local file (both within ` +
+      `${DEFAULT_MEMORY_LIMIT}): ${(d.seconds / o.seconds).toFixed(2)} of DuckDB's speed (target >= 0.5) ` +
+      `[${o.seconds.toFixed(1)} s vs ${d.seconds.toFixed(1)} s]`,
   );
   say(
-    `  CPU: the export's own ${o.leastCpu.toFixed(2)} core-s vs DuckDB's ${d.leastCpu.toFixed(2)} for the same rows: ${(o.leastCpu / d.leastCpu).toFixed(2)} times (goal <= 1.2) [the least of ${RUNS} runs each]`,
+    `  CPU: the export's own ${o.leastCpu.toFixed(2)} core-s vs DuckDB's ${d.leastCpu.toFixed(2)} for the same ` +
+      `rows: ${(o.leastCpu / d.leastCpu).toFixed(2)} times (goal <= 1.2) [the least of ${RUNS} runs each]`,
   );
   for (const line of await sizeLines(duck, ours, theirs, localCsv, dir)) say(line);
   return { ours: o, duck: d, localCsv, cache };
@@ -75,7 +78,8 @@ async function sizeLines(duck: Duck, ours: string, theirs: string, csv: string, 
   const mb = (bytes: number) => `${(bytes / 1e6).toFixed(2)} MB`;
   const facts = async (file: string) => {
     const [{ groups, id }] = await duck.all<{ groups: number; id: number }>(
-      `SELECT count(DISTINCT row_group_id)::INTEGER AS groups, coalesce(sum(total_compressed_size) FILTER (WHERE path_in_schema = '__id'), 0)::BIGINT::DOUBLE AS id FROM parquet_metadata(${literal(file)})`,
+      `SELECT count(DISTINCT row_group_id)::INTEGER AS groups, coalesce(sum(total_compressed_size) FILTER (WHERE ` +
+        `path_in_schema = '__id'), 0)::BIGINT::DOUBLE AS id FROM parquet_metadata(${literal(file)})`,
     );
     return { size: (await stat(file)).size, groups, id };
   };
@@ -85,7 +89,10 @@ async function sizeLines(duck: Duck, ours: string, theirs: string, csv: string, 
   await duck.run(`COPY (FROM read_csv(${literal(csv)})) TO ${literal(theirsV1)} (FORMAT parquet, COMPRESSION zstd)`);
   const [a1, b1] = [await facts(oursV1), await facts(theirsV1)];
   return [
-    `  Parquet: ours ${mb(a.size)} vs DuckDB's ${mb(b.size)} of the same rows: ${(a.size / b.size).toFixed(2)} times (goal <= 1.05) [zstd, version 2 encodings, ${a.groups} vs ${b.groups} row groups; __id, which the file lacks, ${(a.id / 1e3).toFixed(1)} kB]`,
-    `  in DuckDB's default version 1: ${mb(a1.size)} vs ${mb(b1.size)}, ${(a1.size / b1.size).toFixed(2)} times, of which __id ${mb(a1.id)}: a million distinct ids stored plain, where version 2 delta-encodes them`,
+    `  Parquet: ours ${mb(a.size)} vs DuckDB's ${mb(b.size)} of the same rows: ${(a.size / b.size).toFixed(2)} ` +
+      `times (goal <= 1.05) [zstd, version 2 encodings, ${a.groups} vs ${b.groups} row groups; __id, which the ` +
+      `file lacks, ${(a.id / 1e3).toFixed(1)} kB]`,
+    `  in DuckDB's default version 1: ${mb(a1.size)} vs ${mb(b1.size)}, ${(a1.size / b1.size).toFixed(2)} times, ` +
+      `of which __id ${mb(a1.id)}: a million distinct ids stored plain, where version 2 delta-encodes them`,
   ];
 }

@@ -62,7 +62,8 @@ async function packageFigures(dir: string): Promise<void> {
     node = Math.min(node, await timed(() => run(process.execPath, ["-e", "0"])));
   }
   say(
-    `\`datagouv --help\` start-up vs \`node -e 0\` (best of ${STARTS}): ${(help / node).toFixed(1)}x as long (target <= 4) [${(help * 1000).toFixed(0)} ms vs ${(node * 1000).toFixed(0)} ms]`,
+    `\`datagouv --help\` start-up vs \`node -e 0\` (best of ${STARTS}): ${(help / node).toFixed(1)}x as long ` +
+      `(target <= 4) [${(help * 1000).toFixed(0)} ms vs ${(node * 1000).toFixed(0)} ms]`,
   );
 }
 
@@ -97,14 +98,17 @@ async function main(): Promise<void> {
       (await remoteRows(await place(dg.tabular(BIG_RESOURCE_ID), {}), { resume: false }, "csv")).dispose(),
     );
     say(
-      `  of which the sandbox's streams alone (fetched and spooled): ${transfer.toFixed(1)} s, a ceiling of ${(duckSeconds / transfer).toFixed(2)} of DuckDB's speed`,
+      `  of which the sandbox's streams alone (fetched and spooled): ${transfer.toFixed(1)} s, a ceiling of ` +
+        `${(duckSeconds / transfer).toFixed(2)} of DuckDB's speed`,
     );
     if (oursRun.sandbox !== undefined) {
       // the server shares this machine's cores: the CPU both sides spend bounds the export's time from below
       const total = oursRun.here + oursRun.sandbox;
       const floor = total / cores;
       say(
-        `  CPU time: our export ${total.toFixed(2)} core-s (sandbox ${oursRun.sandbox.toFixed(2)}, this process ${oursRun.here.toFixed(2)}) vs DuckDB's ${duckRun.here.toFixed(2)}; on ${cores} cores the export takes at least ${floor.toFixed(2)} s, a bound of ${(duckSeconds / floor).toFixed(2)} of DuckDB's speed`,
+        `  CPU time: our export ${total.toFixed(2)} core-s (sandbox ${oursRun.sandbox.toFixed(2)}, this process ` +
+          `${oursRun.here.toFixed(2)}) vs DuckDB's ${duckRun.here.toFixed(2)}; on ${cores} cores the export takes ` +
+          `at least ${floor.toFixed(2)} s, a bound of ${(duckSeconds / floor).toFixed(2)} of DuckDB's speed`,
       );
     }
 
@@ -117,7 +121,9 @@ async function main(): Promise<void> {
     });
     const subsetSeconds = await best(() => subset.toArrow());
     say(
-      `export ${NAIVE_ROWS.toLocaleString("en")} rows to Arrow vs a naive client paging /data/ (page_size 200): ${(naiveSeconds / subsetSeconds).toFixed(1)}x faster (target >= 20) [${subsetSeconds.toFixed(1)} s vs ${naiveSeconds.toFixed(1)} s]`,
+      `export ${NAIVE_ROWS.toLocaleString("en")} rows to Arrow vs a naive client paging /data/ (page_size 200): ` +
+        `${(naiveSeconds / subsetSeconds).toFixed(1)}x faster (target >= 20) [${subsetSeconds.toFixed(1)} s vs ` +
+        `${naiveSeconds.toFixed(1)} s]`,
     );
 
     // 3. Which path: the rows' two streams fetched and spooled, then the same bytes into a DuckDB table by its own
@@ -134,7 +140,9 @@ async function main(): Promise<void> {
           (spooledJson = await remoteRows(await place(dg.tabular(BIG_RESOURCE_ID), {}), { resume: false }, "json")),
       );
       say(
-        `streams of ${ROWS.toLocaleString("en")} rows fetched and spooled: /data/csv/ ${(jsonTransfer / csvTransfer).toFixed(1)}x faster than /data/json/ [${csvTransfer.toFixed(1)} s vs ${jsonTransfer.toFixed(1)} s]`,
+        `streams of ${ROWS.toLocaleString("en")} rows fetched and spooled: /data/csv/ ` +
+          `${(jsonTransfer / csvTransfer).toFixed(1)}x faster than /data/json/ [${csvTransfer.toFixed(1)} s vs ` +
+          `${jsonTransfer.toFixed(1)} s]`,
       );
       const files = spooledJson!.ordered!;
       const readCsv = await timed(() => duck.run(`CREATE OR REPLACE TABLE by_read_csv AS ${spooledCsv!.sql}`));
@@ -196,7 +204,9 @@ async function main(): Promise<void> {
     const growth = child1m.maxRssMB - child100k.maxRssMB;
     const signed = (mb: number) => `${mb >= 0 ? "+" : "-"}${Math.abs(mb).toFixed(0)} MB`;
     say(
-      `peak memory exporting ${child1m.rows.toLocaleString("en")} vs ${child100k.rows.toLocaleString("en")} rows: ${signed(growth)} (target <= 64 MB) [${child1m.maxRssMB.toFixed(0)} MB vs ${child100k.maxRssMB.toFixed(0)} MB]`,
+      `peak memory exporting ${child1m.rows.toLocaleString("en")} vs ${child100k.rows.toLocaleString("en")} ` +
+        `rows: ${signed(growth)} (target <= 64 MB) [${child1m.maxRssMB.toFixed(0)} MB vs ` +
+        `${child100k.maxRssMB.toFixed(0)} MB]`,
     );
     const childWide = JSON.parse(
       (
@@ -231,13 +241,16 @@ async function main(): Promise<void> {
     });
     const [{ n }] = await duck.all<{ n: number }>("SELECT count(*)::INTEGER AS n FROM resources_metrics");
     say(
-      `Metrics CSV (${n.toLocaleString("en")} rows) into DuckDB over HTTP vs DuckDB's read_csv on a local copy: ${(localSeconds / metricsSeconds).toFixed(2)} of DuckDB's speed (target >= 0.5) [${((metricsSeconds / repeat) * 1000).toFixed(0)} ms vs ${((localSeconds / repeat) * 1000).toFixed(0)} ms]`,
+      `Metrics CSV (${n.toLocaleString("en")} rows) into DuckDB over HTTP vs DuckDB's read_csv on a local copy: ` +
+        `${(localSeconds / metricsSeconds).toFixed(2)} of DuckDB's speed (target >= 0.5) ` +
+        `[${((metricsSeconds / repeat) * 1000).toFixed(0)} ms vs ${((localSeconds / repeat) * 1000).toFixed(0)} ms]`,
     );
     const metricsTransfer = await best(async () => {
       for (let i = 0; i < repeat; i++) for await (const _chunk of (await dg.metrics("resources").csv()).body);
     });
     say(
-      `  of which the sandbox's stream alone: ${((metricsTransfer / repeat) * 1000).toFixed(0)} ms, a ceiling of ${(localSeconds / metricsTransfer).toFixed(2)} of DuckDB's speed`,
+      `  of which the sandbox's stream alone: ${((metricsTransfer / repeat) * 1000).toFixed(0)} ms, a ceiling of ` +
+        `${(localSeconds / metricsTransfer).toFixed(2)} of DuckDB's speed`,
     );
     // 6. Writes: dataset creations a second through the client, each one committed to the sandbox's database file.
     const writer = new DataGouv({ sandboxUrl: url, apiKey: WRITE_KEY }, {});
@@ -254,7 +267,8 @@ async function main(): Promise<void> {
           ? ""
           : `, sandbox CPU ${(((cpuAfter - cpuBefore) / (RUNS * CREATIONS)) * 1000).toFixed(1)} ms a creation`;
       say(
-        `dataset creations over HTTP (${IN_FLIGHT} in flight, --data): ${fastest.toFixed(0)} a second (target >= 200) [best of ${RUNS} runs of ${CREATIONS}${cpu}]`,
+        `dataset creations over HTTP (${IN_FLIGHT} in flight, --data): ${fastest.toFixed(0)} a second (target >= ` +
+          `200) [best of ${RUNS} runs of ${CREATIONS}${cpu}]`,
       );
     } finally {
       await writer.close();

@@ -128,16 +128,22 @@ export async function siteBench(say: (line: string) => void): Promise<void> {
     // the same pages again, nothing changed since the last build
     const [, unchanged] = await timed(() => buildSite(() => {}, datasets(3 * PAGES), { quiet: true }));
     say(
-      `site: marginal build cost of an organization page: ${(orgPage / trivialPage).toFixed(2)}x a trivial .json.js page's (target <= 2) [${(orgPage * 1000).toFixed(0)} ms vs ${(trivialPage * 1000).toFixed(0)} ms, from ${PAGES} to ${3 * PAGES} pages]`,
+      `site: marginal build cost of an organization page: ${(orgPage / trivialPage).toFixed(2)}x a trivial ` +
+        `.json.js page's (target <= 2) [${(orgPage * 1000).toFixed(0)} ms vs ${(trivialPage * 1000).toFixed(0)} ` +
+        `ms, from ${PAGES} to ${3 * PAGES} pages]`,
     );
     say(
-      `site: marginal build cost of a dataset page: ${(datasetPage / trivialPage).toFixed(2)}x a trivial .json.js page's (target <= 2) [${(datasetPage * 1000).toFixed(0)} ms]`,
+      `site: marginal build cost of a dataset page: ${(datasetPage / trivialPage).toFixed(2)}x a trivial ` +
+        `.json.js page's (target <= 2) [${(datasetPage * 1000).toFixed(0)} ms]`,
     );
     say(
-      `site: a page for every organization of a ${MID_SIZE.toLocaleString("en")}-dataset catalog: ${(all.requests / all.pages).toFixed(3)} requests a page (target < 0.1) [${all.requests} requests, ${all.pages} pages, ${(all.bytes / 1e6).toFixed(1)} MB, ${all.seconds.toFixed(0)} s]`,
+      `site: a page for every organization of a ${MID_SIZE.toLocaleString("en")}-dataset catalog: ` +
+        `${(all.requests / all.pages).toFixed(3)} requests a page (target < 0.1) [${all.requests} requests, ` +
+        `${all.pages} pages, ${(all.bytes / 1e6).toFixed(1)} MB, ${all.seconds.toFixed(0)} s]`,
     );
     say(
-      `site: an unchanged rebuild downloads ${unchanged.bytes} bytes (target 0) [${unchanged.requests} conditional requests, ${unchanged.changed} page data files changed]`,
+      `site: an unchanged rebuild downloads ${unchanged.bytes} bytes (target 0) [${unchanged.requests} ` +
+        `conditional requests, ${unchanged.changed} page data files changed]`,
     );
   } finally {
     process.env.DATAGOUV_SANDBOX_URL = previous;
@@ -196,10 +202,14 @@ export async function siteBench(say: (line: string) => void): Promise<void> {
       );
     const transfer = Math.min((await timed(() => fetchAll(1)))[0], (await timed(() => fetchAll(2)))[0]);
     say(
-      `full-scale catalog (${tables.datasets.toLocaleString("en")} datasets, ${tables.resources.toLocaleString("en")} resources) into the catalog database over HTTP vs DuckDB's read_csv of the same files on disk: ${(local / ours).toFixed(2)} of its speed (target >= 0.5) [${ours.toFixed(1)} s vs ${local.toFixed(1)} s]`,
+      `full-scale catalog (${tables.datasets.toLocaleString("en")} datasets, ` +
+        `${tables.resources.toLocaleString("en")} resources) into the catalog database over HTTP vs DuckDB's ` +
+        `read_csv of the same files on disk: ${(local / ours).toFixed(2)} of its speed (target >= 0.5) ` +
+        `[${ours.toFixed(1)} s vs ${local.toFixed(1)} s]`,
     );
     say(
-      `  of which the sandbox's five exports alone (fetched at once into files): ${transfer.toFixed(1)} s, a ceiling of ${(local / transfer).toFixed(2)} of DuckDB's speed on these shared cores`,
+      `  of which the sandbox's five exports alone (fetched at once into files): ${transfer.toFixed(1)} s, a ` +
+        `ceiling of ${(local / transfer).toFixed(2)} of DuckDB's speed on these shared cores`,
     );
   } finally {
     await dg.close();

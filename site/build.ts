@@ -83,7 +83,8 @@ export async function buildSite(
     seconds: (Date.now() - started) / 1000,
   };
   log(
-    `built ${report.pages} pages in ${report.seconds.toFixed(0)} s: ${report.requests} requests, ${formatBytes(report.bytes)} downloaded, ${report.changed} page data files changed`,
+    `built ${report.pages} pages in ${report.seconds.toFixed(0)} s: ${report.requests} requests, ` +
+      `${formatBytes(report.bytes)} downloaded, ${report.changed} page data files changed`,
   );
   return report;
 }

@@ -58,7 +58,8 @@ export async function multipartFile(
   const boundary = `----datagouv-${randomBytes(12).toString("hex")}`;
   const filename = (options.filename ?? basename(path)).replace(/["\r\n]/g, "_");
   const head = Buffer.from(
-    `--${boundary}\r\nContent-Disposition: form-data; name="${options.field ?? "file"}"; filename="${filename}"\r\nContent-Type: application/octet-stream\r\n\r\n`,
+    `--${boundary}\r\nContent-Disposition: form-data; name="${options.field ?? "file"}"; ` +
+      `filename="${filename}"\r\nContent-Type: application/octet-stream\r\n\r\n`,
   );
   const tail = Buffer.from(`\r\n--${boundary}--\r\n`);
   const total = head.length + size + tail.length;

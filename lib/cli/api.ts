@@ -21,7 +21,9 @@ export const COMMAND = {
       short: "F",
       multiple: true,
       value: "key=value",
-      help: "a value typed as JSON where it parses (numbers, true, false, null), a string otherwise: the query of a GET or DELETE, the JSON body's fields otherwise",
+      help:
+        "a value typed as JSON where it parses (numbers, true, false, null), a string otherwise: the query of a " +
+        "GET or DELETE, the JSON body's fields otherwise",
     },
     "raw-field": { type: "string", short: "f", multiple: true, value: "key=value", help: "the same, always a string" },
     header: {

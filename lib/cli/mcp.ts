@@ -18,7 +18,9 @@ locally, and answer visits and downloads. It talks to data.gouv.fr, or to DATAGO
     host: {
       type: "string",
       value: "HOST",
-      help: "the address to listen on (default 127.0.0.1); requests from a browser page are accepted only from loopback origins and those given with --allow-origin",
+      help:
+        "the address to listen on (default 127.0.0.1); requests from a browser page are accepted only from " +
+        "loopback origins and those given with --allow-origin",
     },
     "allow-origin": { type: "string", multiple: true, value: "URL", help: "an Origin accepted over HTTP (repeatable)" },
     "output-dir": {

@@ -22,12 +22,18 @@ Point the toolkit at it with DATAGOUV_SANDBOX_URL=URL.`,
       type: "string",
       multiple: true,
       value: "KEY",
-      help: "a key accepted as X-API-KEY (repeatable, 8 characters or more): a producer who administers the sandbox's own organizations (Insee, La Poste, Sandbox data.gouv.fr); KEY@org-a,org-b (ids or slugs) limits it to those organizations; KEY!expired, KEY!revoked, KEY!inactive is refused with 401 and that reason. Without any, one key is generated and printed on stderr",
+      help:
+        "a key accepted as X-API-KEY (repeatable, 8 characters or more): a producer who administers the sandbox's " +
+        "own organizations (Insee, La Poste, Sandbox data.gouv.fr); KEY@org-a,org-b (ids or slugs) limits it to " +
+        "those organizations; KEY!expired, KEY!revoked, KEY!inactive is refused with 401 and that reason. Without " +
+        "any, one key is generated and printed on stderr",
     },
     faults: {
       type: "string",
       value: "SPEC",
-      help: 'inject faults: "PATTERN:ACTION,…;…" with latency=MS, status=CODE, prob=P, nth=N[-M], reset-after=BYTES, truncate=BYTES, cut-request-after=BYTES, overload, seed=N (e.g. "/tabular/*:status=503,prob=0.2")',
+      help:
+        'inject faults: "PATTERN:ACTION,…;…" with latency=MS, status=CODE, prob=P, nth=N[-M], reset-after=BYTES, ' +
+        'truncate=BYTES, cut-request-after=BYTES, overload, seed=N (e.g. "/tabular/*:status=503,prob=0.2")',
     },
     "rate-limit": {
       type: "string",
@@ -38,7 +44,10 @@ Point the toolkit at it with DATAGOUV_SANDBOX_URL=URL.`,
     catalog: {
       type: "string",
       value: "full|N",
-      help: '"full": add a synthetic catalog of the real platform\'s size and shape (73,211 datasets, 381,952 resources, 5,997 organizations, 4,674 reuses, 378 dataservices) and its metrics; N: the same shape at N datasets in all. Deterministic, and said to be synthetic in /health/',
+      help:
+        '"full": add a synthetic catalog of the real platform\'s size and shape (73,211 datasets, 381,952 ' +
+        "resources, 5,997 organizations, 4,674 reuses, 378 dataservices) and its metrics; N: the same shape at N " +
+        "datasets in all. Deterministic, and said to be synthetic in /health/",
     },
   },
   positionals: false,

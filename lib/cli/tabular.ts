@@ -21,7 +21,9 @@ is used when it serves the resource and allows the query, the local file otherwi
     remote: { type: "boolean", help: "run the query on the Tabular API" },
     refresh: {
       type: "boolean",
-      help: "start over: download the file again even if the cached copy is current (local mode), fetch every window again instead of resuming an export that was cut short (remote)",
+      help:
+        "start over: download the file again even if the cached copy is current (local mode), fetch every window " +
+        "again instead of resuming an export that was cut short (remote)",
     },
     ...OUTPUT_OPTIONS,
   },

@@ -125,7 +125,8 @@ export async function updateCatalogDatabase(
         : `${kind}: downloaded ${(cached.size / 1e6).toFixed(1)} MB`,
     );
     await duck.run(
-      `CREATE TABLE ${quote(STAGED + kind)} AS SELECT * FROM read_csv(${literal(cached.file)}, delim = ';', quote = '"', escape = '"', header = true, normalize_names = false)`,
+      `CREATE TABLE ${quote(STAGED + kind)} AS SELECT * FROM read_csv(${literal(cached.file)}, delim = ';', ` +
+        `quote = '"', escape = '"', header = true, normalize_names = false)`,
     );
     staged.push({ table: kind, version: cached.version, rows: (tables[kind] = await count(duck, STAGED + kind)) });
   }

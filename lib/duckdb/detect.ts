@@ -123,7 +123,8 @@ export async function computeProfile(
       column.type === "json"
         ? []
         : await db.all<{ value: unknown; count: number }>(
-            `SELECT ${c}${column.type === "date" || column.type === "datetime" ? "::VARCHAR" : ""} AS value, count(*)::INTEGER AS count FROM ${t} WHERE ${c} IS NOT NULL GROUP BY 1 ORDER BY 2 DESC, 1 LIMIT 10`,
+            `SELECT ${c}${column.type === "date" || column.type === "datetime" ? "::VARCHAR" : ""} AS value, ` +
+              `count(*)::INTEGER AS count FROM ${t} WHERE ${c} IS NOT NULL GROUP BY 1 ORDER BY 2 DESC, 1 LIMIT 10`,
           );
     stats[column.name] = {
       tops: tops.map(({ value, count }) => ({ count, value: typeof value === "bigint" ? Number(value) : value })),
@@ -138,7 +139,8 @@ export async function computeProfile(
   }
   const [{ duplicates }] = columns.length
     ? await db.all<{ duplicates: number }>(
-        `SELECT (count(*) - (SELECT count(*) FROM (SELECT DISTINCT ${columns.map((c) => ident(c.name)).join(", ")} FROM ${t})))::INTEGER AS duplicates FROM ${t}`,
+        `SELECT (count(*) - (SELECT count(*) FROM (SELECT DISTINCT ` +
+          `${columns.map((c) => ident(c.name)).join(", ")} FROM ${t})))::INTEGER AS duplicates FROM ${t}`,
       )
     : [{ duplicates: 0 }];
   return {

@@ -20,7 +20,8 @@ export async function loadCsv(
 ): Promise<{ columns: DetectedColumn[]; separator: string }> {
   const staging = `${table}__text`;
   await db.run(
-    `CREATE OR REPLACE TEMP TABLE ${quote(staging)} AS SELECT * FROM read_csv(${literal(file)}, header = true, all_varchar = true, auto_detect = true, normalize_names = false)`,
+    `CREATE OR REPLACE TEMP TABLE ${quote(staging)} AS SELECT * FROM read_csv(${literal(file)}, header = true, ` +
+      `all_varchar = true, auto_detect = true, normalize_names = false)`,
   );
   try {
     const [{ separator }] = await db

@@ -41,7 +41,9 @@ export async function loadResource(
   const { resource } = await new Datasets(http).resource(resourceId);
   if (!/csv/i.test(`${resource.format ?? ""} ${resource.mime ?? ""} ${resource.url}`)) {
     throw new QueryError(
-      `resource ${resourceId} is ${resource.format ?? "of an unknown format"}, not CSV: local runs read CSV files alone, and other formats can be queried only where the Tabular API serves them; the file itself is at ${resource.url}`,
+      `resource ${resourceId} is ${resource.format ?? "of an unknown format"}, not CSV: local runs read CSV ` +
+        `files alone, and other formats can be queried only where the Tabular API serves them; the file itself is ` +
+        `at ${resource.url}`,
     );
   }
   const cached = await cachedDownload(http, resource.url, options);

@@ -191,7 +191,10 @@ export function hintFor(api: Api, status: number, parsed: ParsedErrorBody): stri
     return "Search results stop at 10,000: narrow the query with filters instead of paging further";
   }
   if (/Output is too long/i.test(parsed.title ?? "") || /more than \d+ rows/i.test(msg)) {
-    return "Streams stop at 50,000 rows: add filters, or use the windowed export (toParquet/toArrow, `datagouv tabular … --output`), which splits the query by __id";
+    return (
+      "Streams stop at 50,000 rows: add filters, or use the windowed export (toParquet/toArrow, `datagouv tabular " +
+      "… --output`), which splits the query by __id"
+    );
   }
   if (/Unauthorized parameters/i.test(parsed.title ?? "") || /Aggregation parameters/i.test(msg)) {
     return 'The Tabular API allows aggregation only for some resources: run the same query locally with DuckDB (`--local`, or query.run({ mode: "local" }))';
@@ -205,7 +208,11 @@ export function hintFor(api: Api, status: number, parsed: ParsedErrorBody): stri
   if (parsed.title === "Database error" && /invalid input syntax/i.test(msg))
     return "A value does not fit the column's type (see the resource's profile)";
   if (status === 414 || status === 431 || /Got more than \d+ bytes/i.test(msg)) {
-    return 'The request is too long for the server (filter values travel in the URL, and servers refuse URLs of more than a few thousand characters): shorten the values or use fewer of them, or run the query locally (`--local`, or query.run({ mode: "local" })), which sends no filter';
+    return (
+      "The request is too long for the server (filter values travel in the URL, and servers refuse URLs of more " +
+      "than a few thousand characters): shorten the values or use fewer of them, or run the query locally " +
+      '(`--local`, or query.run({ mode: "local" })), which sends no filter'
+    );
   }
   switch (status) {
     case 401:
@@ -216,7 +223,10 @@ export function hintFor(api: Api, status: number, parsed: ParsedErrorBody): stri
         : undefined;
     case 404:
       if (api === "tabular") {
-        return "The Tabular API does not serve this resource: it may not exist, not be a tabular file, be too large, or not be parsed yet; download the file instead or run the query locally (`--local`)";
+        return (
+          "The Tabular API does not serve this resource: it may not exist, not be a tabular file, be too large, or " +
+          "not be parsed yet; download the file instead or run the query locally (`--local`)"
+        );
       }
       if (api === "metrics") return "Check the metrics model name (see METRICS_MODELS)";
       return "Check the id or slug";

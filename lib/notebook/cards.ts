@@ -103,7 +103,9 @@ export function profileView(profile: ResourceProfile): RichBundle {
     ),
   ].join("\n");
   const html =
-    `<div class="datagouv-profile"><p><strong>${escapeHtml(head)}</strong></p><table><thead><tr><th>column</th><th>type</th><th>format</th><th>missing</th><th>distinct</th><th>top values</th></tr></thead><tbody>` +
+    `<div ` +
+    `class="datagouv-profile"><p><strong>${escapeHtml(head)}</strong></p><table><thead><tr><th>column</th><th>type</th><th>format</th><th>missing</th><th>distinct</th><th>top ` +
+    `values</th></tr></thead><tbody>` +
     columns
       .map(
         (c) =>

@@ -92,7 +92,9 @@ export async function monthlyChart<R extends MonthRowLike>(
     ],
   }));
   const last = months.at(-1);
-  const plain = `${options.title ?? "metrics"}: ${months.length} months${last ? `, last ${last.month}: ${measures.map((m) => `${m} ${last.totals[m]}`).join(", ")}` : ""}`;
+  const plain =
+    `${options.title ?? "metrics"}: ${months.length} ` +
+    `months${last ? `, last ${last.month}: ${measures.map((m) => `${m} ${last.totals[m]}`).join(", ")}` : ""}`;
   return chartBundle(svg, plain, options.title, {
     months: months.map(({ month, totals }) => ({ metric_month: month, ...totals })),
   });

@@ -155,7 +155,9 @@ export function table(source: Row[] | Table | DuckDBReaderLike, options: TableOp
   const { rows, total } = sample;
   const columns = sample.columns.slice(0, maxColumns);
 
-  const head = `${options.title ? `${options.title}: ` : ""}${total.toLocaleString("en")} rows${sample.partial ? " read so far" : ""} × ${sample.columns.length} columns`;
+  const head =
+    `${options.title ? `${options.title}: ` : ""}${total.toLocaleString("en")} ` +
+    `rows${sample.partial ? " read so far" : ""} × ${sample.columns.length} columns`;
   const shown = [
     rows.length < total && `first ${rows.length} rows`,
     columns.length < sample.columns.length && `first ${columns.length} columns`,

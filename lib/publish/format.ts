@@ -37,7 +37,8 @@ export function formatPlan(plan: Plan, cwd = process.cwd()): string {
   if (plan.reorder) row("reorder", "resources, into the manifest's order");
   if (plan.untouched.length)
     lines.push(
-      `  left alone: ${plan.untouched.length} resource${plan.untouched.length > 1 ? "s" : ""} not in the manifest (${plan.untouched.map((r) => `"${r.title}"`).join(", ")})`,
+      `  left alone: ${plan.untouched.length} resource${plan.untouched.length > 1 ? "s" : ""} not in the ` +
+        `manifest (${plan.untouched.map((r) => `"${r.title}"`).join(", ")})`,
     );
   lines.push(
     plan.writes

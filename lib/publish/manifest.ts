@@ -239,7 +239,9 @@ export async function parseManifest(text: string, path: string, options: Manifes
       else if (!options.allowOutside && !(await inside(base, file)))
         problems.push({
           line: lineOfNode(nodeAt(doc, ["resources", i, "file"])),
-          message: `resources[${i}].file: ${r.file} is outside the manifest's folder (${base}): move it there, or pass --allow-outside if it is meant to be published`,
+          message:
+            `resources[${i}].file: ${r.file} is outside the manifest's folder (${base}): move it there, or pass ` +
+            `--allow-outside if it is meant to be published`,
         });
     }
     const format = r.format ?? (file ? extname(file).slice(1).toLowerCase() || undefined : undefined);

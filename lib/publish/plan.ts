@@ -190,7 +190,9 @@ async function findDataset(
     throw new ManifestError(manifest.path, [
       {
         line: manifest.lineOf("key"),
-        message: `${found.length} datasets carry the key "${manifest.key}" (${found.map((d) => d.id).join(", ")}): give the manifest the "id" of the one to manage`,
+        message:
+          `${found.length} datasets carry the key "${manifest.key}" (${found.map((d) => d.id).join(", ")}): give ` +
+          `the manifest the "id" of the one to manage`,
       },
     ]);
   }
@@ -261,7 +263,9 @@ export async function planPublish(dg: DataGouv, manifest: Manifest): Promise<Pla
       throw new ManifestError(manifest.path, [
         {
           line: entry.line,
-          message: `resource "${entry.title}" is an uploaded file on the platform, and the manifest gives it a url: give it a new "key" (the old one is then left alone)`,
+          message:
+            `resource "${entry.title}" is an uploaded file on the platform, and the manifest gives it a url: give ` +
+            `it a new "key" (the old one is then left alone)`,
         },
       ]);
     }

@@ -72,7 +72,8 @@ export function parseFaults(spec: string | undefined): FaultRule[] {
           rule.nth = [from, to];
         } else
           throw new FaultSpecError(
-            `fault rule ${JSON.stringify(text)}: unknown action ${JSON.stringify(key)} (latency, status, prob, nth, reset-after, truncate, cut-request-after, overload, seed)`,
+            `fault rule ${JSON.stringify(text)}: unknown action ${JSON.stringify(key)} (latency, status, prob, ` +
+              `nth, reset-after, truncate, cut-request-after, overload, seed)`,
           );
       }
       return rule;

@@ -60,7 +60,9 @@ export function mayEdit(account: Account, doc: Doc): boolean {
 
 // udata's `api.secure` aborts 401 without a message: flask-restx then sends werkzeug's description, and udata its challenge
 const NO_CREDENTIALS =
-  "The server could not verify that you are authorized to access the URL requested. You either supplied the wrong credentials (e.g. a bad password), or your browser doesn't understand how to supply the credentials required.";
+  "The server could not verify that you are authorized to access the URL requested. You either supplied the " +
+  "wrong credentials (e.g. a bad password), or your browser doesn't understand how to supply the credentials " +
+  "required.";
 
 export function unauthenticated(): MainError {
   return new MainError(401, NO_CREDENTIALS, undefined, { "www-authenticate": 'Bearer realm="uData"' });

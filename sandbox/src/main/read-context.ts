@@ -26,7 +26,8 @@ export function searchWindow(page: number, pageSize: number): void {
     const max = Math.floor(SEARCH_WINDOW / pageSize);
     throw new MainError(
       400,
-      `Result window is too large: page ${page} with page_size ${pageSize} exceeds the maximum of ${SEARCH_WINDOW} results. Maximum page for this page_size is ${max}.`,
+      `Result window is too large: page ${page} with page_size ${pageSize} exceeds the maximum of ` +
+        `${SEARCH_WINDOW} results. Maximum page for this page_size is ${max}.`,
     );
   }
 }

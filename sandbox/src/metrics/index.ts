@@ -73,7 +73,9 @@ export async function createMetricsService(
             .join(", ") || "1";
         // stored in __id order, which streams rely on to skip sorting
         await ctx.db.run(
-          `CREATE OR REPLACE TABLE ${ident(TABLE_PREFIX + model)} AS SELECT * FROM (SELECT row_number() OVER (ORDER BY ${order})::BIGINT AS __id, ${columns.map(ident).join(", ")} FROM read_json(?, format = 'array', columns = {${spec}})) ORDER BY __id`,
+          `CREATE OR REPLACE TABLE ${ident(TABLE_PREFIX + model)} AS SELECT * FROM (SELECT row_number() OVER ` +
+            `(ORDER BY ${order})::BIGINT AS __id, ${columns.map(ident).join(", ")} FROM read_json(?, format = ` +
+            `'array', columns = {${spec}})) ORDER BY __id`,
           [file],
         );
       }

@@ -118,7 +118,9 @@ export function generateCatalog(counts: CatalogCounts, seed = "datagouv-kit synt
       name,
       acronym: null,
       slug,
-      description: `${name} publie ses données ouvertes sur data.gouv.fr : ${random.pick(THEMES).title.toLowerCase()}, ${random.pick(THEMES).title.toLowerCase()} et d'autres jeux de données sur son territoire.`,
+      description:
+        `${name} publie ses données ouvertes sur data.gouv.fr : ${random.pick(THEMES).title.toLowerCase()}, ` +
+        `${random.pick(THEMES).title.toLowerCase()} et d'autres jeux de données sur son territoire.`,
       badges,
       business_number_id: kind === "association" ? null : String(200_000_000 + random.int(699_999_999)).padEnd(14, "0"),
       created_at: iso(created),
@@ -400,7 +402,9 @@ function generateReuse(
     id: objectId(created, 4, index),
     title,
     slug,
-    description: `${REUSE_WORDS[type]} construite à partir de ${used.length === 1 ? "un jeu de données" : `${used.length} jeux de données`} publiés sur data.gouv.fr.`,
+    description:
+      `${REUSE_WORDS[type]} construite à partir de ` +
+      `${used.length === 1 ? "un jeu de données" : `${used.length} jeux de données`} publiés sur data.gouv.fr.`,
     type,
     topic: random.weighted(shape.REUSE_TOPICS),
     url: `https://reutilisations.example.org/${slug}`,

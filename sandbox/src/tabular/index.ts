@@ -86,7 +86,9 @@ export async function createTabularService(
       sendText(
         res,
         410,
-        `Resource ${resourceId} has been permanently deleted on ${postgresTimestamp(resource.deletedAt)} by its producer. You can find more information about this resource at https://www.data.gouv.fr/datasets/${resource.datasetId}`,
+        `Resource ${resourceId} has been permanently deleted on ${postgresTimestamp(resource.deletedAt)} by its ` +
+          `producer. You can find more information about this resource at ` +
+          `https://www.data.gouv.fr/datasets/${resource.datasetId}`,
       );
     } else return resource;
     return undefined;
@@ -247,7 +249,11 @@ function docPage(resources: StoredResource[], base: string): string {
         `<li><a href="${base}/api/resources/${r.resourceId}/swagger/">${escapeHtml(r.title)}</a> <code>${r.resourceId}</code></li>`,
     )
     .join("");
-  return `<!doctype html><meta charset="utf-8"><title>Tabular API (sandbox)</title><h1>Tabular API (sandbox)</h1><p>${SYNTHETIC_NOTE}</p><p>Each resource's OpenAPI document lists the filters its columns allow:</p><ul>${items}</ul>`;
+  return (
+    `<!doctype html><meta charset="utf-8"><title>Tabular API (sandbox)</title><h1>Tabular API ` +
+    `(sandbox)</h1><p>${SYNTHETIC_NOTE}</p><p>Each resource's OpenAPI document lists the filters its columns ` +
+    `allow:</p><ul>${items}</ul>`
+  );
 }
 
 function infoOf(resource: StoredResource): TabularResourceInfo {

@@ -14,8 +14,14 @@ import { ident } from "../db.ts";
  */
 export function postgresFloatSql(t: string): string {
   const digits = `rtrim(replace(ltrim(${t}, '-'), '.', ''), '0')`;
-  const exponent15 = `(CASE WHEN starts_with(${t}, '-') THEN '-' ELSE '' END) || left(${digits}, 1) || CASE WHEN length(${digits}) > 1 THEN '.' || substr(${digits}, 2) ELSE '' END || 'e+15'`;
-  return `CASE WHEN contains(${t}, 'n') THEN CASE ${t} WHEN 'nan' THEN 'NaN' WHEN 'inf' THEN 'Infinity' ELSE '-Infinity' END WHEN contains(${t}, 'e') THEN ${t} WHEN length(split_part(ltrim(${t}, '-'), '.', 1)) = 16 THEN ${exponent15} WHEN ends_with(${t}, '.0') THEN substr(${t}, 1, length(${t}) - 2) ELSE ${t} END`;
+  const exponent15 =
+    `(CASE WHEN starts_with(${t}, '-') THEN '-' ELSE '' END) || left(${digits}, 1) || CASE WHEN length(${digits}) ` +
+    `> 1 THEN '.' || substr(${digits}, 2) ELSE '' END || 'e+15'`;
+  return (
+    `CASE WHEN contains(${t}, 'n') THEN CASE ${t} WHEN 'nan' THEN 'NaN' WHEN 'inf' THEN 'Infinity' ELSE ` +
+    `'-Infinity' END WHEN contains(${t}, 'e') THEN ${t} WHEN length(split_part(ltrim(${t}, '-'), '.', 1)) = 16 ` +
+    `THEN ${exponent15} WHEN ends_with(${t}, '.0') THEN substr(${t}, 1, length(${t}) - 2) ELSE ${t} END`
+  );
 }
 
 /**
@@ -24,7 +30,11 @@ export function postgresFloatSql(t: string): string {
  * infinities came as JSON strings.
  */
 function pageFloatSql(t: string): string {
-  return `CASE WHEN contains(${t}, 'n') THEN CASE ${t} WHEN 'nan' THEN '"NaN"' WHEN 'inf' THEN '"Infinity"' ELSE '"-Infinity"' END WHEN contains(${t}, 'e') OR length(split_part(ltrim(${t}, '-'), '.', 1)) = 16 THEN ${t} WHEN ${t} = '-0.0' THEN '0' WHEN ends_with(${t}, '.0') THEN substr(${t}, 1, length(${t}) - 2) ELSE ${t} END`;
+  return (
+    `CASE WHEN contains(${t}, 'n') THEN CASE ${t} WHEN 'nan' THEN '"NaN"' WHEN 'inf' THEN '"Infinity"' ELSE ` +
+    `'"-Infinity"' END WHEN contains(${t}, 'e') OR length(split_part(ltrim(${t}, '-'), '.', 1)) = 16 THEN ${t} ` +
+    `WHEN ${t} = '-0.0' THEN '0' WHEN ends_with(${t}, '.0') THEN substr(${t}, 1, length(${t}) - 2) ELSE ${t} END`
+  );
 }
 
 const sqlText = (text: string) => `'${text.replaceAll("'", "''")}'`;

@@ -195,7 +195,10 @@ export async function serveStream(
  */
 function streamFraming(format: "json" | "csv", columns: string[]): string {
   const [prefix, separator, suffix] = format === "json" ? ["[", ",", "]\n"] : [`${columns.join(",")}\n`, "\n", "\n"];
-  return `FORMAT csv, HEADER false, QUOTE '', ESCAPE '', DELIMITER '\u0001', PREFIX ${literal(prefix)}, NEW_LINE ${literal(separator)}, SUFFIX ${literal(suffix)}`;
+  return (
+    `FORMAT csv, HEADER false, QUOTE '', ESCAPE '', DELIMITER '\u0001', PREFIX ${literal(prefix)}, NEW_LINE ` +
+    `${literal(separator)}, SUFFIX ${literal(suffix)}`
+  );
 }
 
 function build(query: ReadRequest, source: RowSource, options: SqlOptions): Sql {

@@ -33,7 +33,11 @@ export async function seedTabular(
     await install(
       store,
       communes,
-      `SELECT row_number() OVER (ORDER BY code, type) AS __id, code, nom, departement, region, arrondissement, type, siren, array_to_string(codesPostaux, ';'), population, zone FROM read_json('${file}', format = 'array', columns = {code: 'VARCHAR', nom: 'VARCHAR', departement: 'VARCHAR', region: 'VARCHAR', arrondissement: 'VARCHAR', type: 'VARCHAR', siren: 'VARCHAR', codesPostaux: 'VARCHAR[]', population: 'BIGINT', zone: 'VARCHAR'})`,
+      `SELECT row_number() OVER (ORDER BY code, type) AS __id, code, nom, departement, region, arrondissement, ` +
+        `type, siren, array_to_string(codesPostaux, ';'), population, zone FROM read_json('${file}', format = ` +
+        `'array', columns = {code: 'VARCHAR', nom: 'VARCHAR', departement: 'VARCHAR', region: 'VARCHAR', ` +
+        `arrondissement: 'VARCHAR', type: 'VARCHAR', siren: 'VARCHAR', codesPostaux: 'VARCHAR[]', population: ` +
+        `'BIGINT', zone: 'VARCHAR'})`,
       [
         col("code_commune", "string", "code_commune_insee"),
         col("nom_commune", "string"),
@@ -53,7 +57,9 @@ export async function seedTabular(
     await install(
       store,
       departements,
-      `SELECT row_number() OVER (ORDER BY code) AS __id, code, nom, region, chefLieu, zone FROM read_json('${file}', format = 'array', columns = {code: 'VARCHAR', nom: 'VARCHAR', region: 'VARCHAR', chefLieu: 'VARCHAR', zone: 'VARCHAR'})`,
+      `SELECT row_number() OVER (ORDER BY code) AS __id, code, nom, region, chefLieu, zone FROM ` +
+        `read_json('${file}', format = 'array', columns = {code: 'VARCHAR', nom: 'VARCHAR', region: 'VARCHAR', ` +
+        `chefLieu: 'VARCHAR', zone: 'VARCHAR'})`,
       [
         col("code_departement", "string", "code_departement"),
         col("nom_departement", "string"),
@@ -68,7 +74,8 @@ export async function seedTabular(
     await install(
       store,
       regions,
-      `SELECT row_number() OVER (ORDER BY code) AS __id, code, nom, chefLieu, zone FROM read_json('${file}', format = 'array', columns = {code: 'VARCHAR', nom: 'VARCHAR', chefLieu: 'VARCHAR', zone: 'VARCHAR'})`,
+      `SELECT row_number() OVER (ORDER BY code) AS __id, code, nom, chefLieu, zone FROM read_json('${file}', ` +
+        `format = 'array', columns = {code: 'VARCHAR', nom: 'VARCHAR', chefLieu: 'VARCHAR', zone: 'VARCHAR'})`,
       [
         col("code_region", "string", "code_region"),
         col("nom_region", "string"),
@@ -82,7 +89,9 @@ export async function seedTabular(
     await install(
       store,
       postal,
-      `SELECT row_number() OVER (ORDER BY codePostal, codeCommune, nomCommune) AS __id, codePostal, codeCommune, nomCommune, libelleAcheminement FROM read_json('${file}', format = 'array', columns = {codePostal: 'VARCHAR', codeCommune: 'VARCHAR', nomCommune: 'VARCHAR', libelleAcheminement: 'VARCHAR'})`,
+      `SELECT row_number() OVER (ORDER BY codePostal, codeCommune, nomCommune) AS __id, codePostal, codeCommune, ` +
+        `nomCommune, libelleAcheminement FROM read_json('${file}', format = 'array', columns = {codePostal: ` +
+        `'VARCHAR', codeCommune: 'VARCHAR', nomCommune: 'VARCHAR', libelleAcheminement: 'VARCHAR'})`,
       [
         col("code_postal", "string", "code_postal"),
         col("code_commune_insee", "string", "code_commune_insee"),

@@ -154,7 +154,8 @@ export class TabularStore {
   /** An estimate of the CSV file's size, from the text of the first rows (every row would take seconds on a large table). */
   async #csvSize(table: string): Promise<number> {
     const [{ sampled, rows, total }] = await this.db.all<{ sampled: number; rows: number; total: number }>(
-      `SELECT coalesce(sum(length(CAST(t AS VARCHAR))), 0)::DOUBLE AS sampled, count(*)::DOUBLE AS rows, (SELECT count(*) FROM ${ident(table)})::DOUBLE AS total FROM (SELECT * FROM ${ident(table)} LIMIT 10000) AS t`,
+      `SELECT coalesce(sum(length(CAST(t AS VARCHAR))), 0)::DOUBLE AS sampled, count(*)::DOUBLE AS rows, (SELECT ` +
+        `count(*) FROM ${ident(table)})::DOUBLE AS total FROM (SELECT * FROM ${ident(table)} LIMIT 10000) AS t`,
     );
     return rows === 0 ? 0 : Math.round((Number(sampled) / Number(rows)) * Number(total));
   }
