@@ -8,13 +8,10 @@ import { join } from "node:path";
 import { DataGouv } from "../lib/client.ts";
 import { Duck } from "../lib/duckdb/connection.ts";
 import { exportCost } from "./export-cost.ts";
-import { startSandbox } from "./measure.ts";
+import { startSandbox, stopAfter } from "./measure.ts";
 
 const dir = await mkdtemp(join(tmpdir(), "datagouv-bench-"));
-const deadline = setTimeout(() => {
-  process.stderr.write("bench: stopped after 5 minutes\n");
-  process.exit(1);
-}, 5 * 60_000);
+const deadline = stopAfter(5);
 const { url, child } = await startSandbox(dir);
 const dg = new DataGouv({ sandboxUrl: url }, {});
 const duck = await Duck.memory();

@@ -94,3 +94,11 @@ export async function startSandbox(dir: string): Promise<{ url: string; child: C
   }
   throw new Error("the sandbox did not start");
 }
+
+/** Ends the process if a bench run outlives `minutes` (a hung sandbox must not hold the machine); clear it when done. */
+export function stopAfter(minutes: number): NodeJS.Timeout {
+  return setTimeout(() => {
+    process.stderr.write(`bench: stopped after ${minutes} minutes\n`);
+    process.exit(1);
+  }, minutes * 60_000);
+}

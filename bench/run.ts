@@ -20,7 +20,7 @@ import { BIG_RESOURCE_ID, SEED_ORGANIZATIONS } from "../sandbox/src/tabular/data
 import { freshProject, installedSize, megabytes, packPackages, type Tarball } from "../test/support/package.ts";
 import { creationsPerSecond } from "./writes.ts";
 import { exportCost } from "./export-cost.ts";
-import { best, processCpu, ROWS, RUNS, startSandbox, timed, WRITE_KEY } from "./measure.ts";
+import { best, processCpu, ROWS, RUNS, startSandbox, stopAfter, timed, WRITE_KEY } from "./measure.ts";
 import { siteBench } from "./site.ts";
 
 const run = promisify(execFile);
@@ -69,10 +69,7 @@ async function packageFigures(dir: string): Promise<void> {
 
 async function main(): Promise<void> {
   const dir = await mkdtemp(join(tmpdir(), "datagouv-bench-"));
-  const deadline = setTimeout(() => {
-    process.stderr.write("bench: stopped after 40 minutes\n");
-    process.exit(1);
-  }, 40 * 60_000);
+  const deadline = stopAfter(40);
   const { url, child } = await startSandbox(dir);
   const dg = new DataGouv({ sandboxUrl: url }, {});
   const duck = await Duck.memory();

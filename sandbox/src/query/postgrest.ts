@@ -293,13 +293,7 @@ class Grammar {
 
   /** `pLogicSingleVal`: a quoted value ending before "," or ")", a `{…}` array, or text up to "," or ")". */
   #logicValue(): string {
-    const quoted = this.#attempt(() => {
-      const value = this.quotedValue();
-      if (value === undefined) this.#fail('"\\""');
-      const next = this.text[this.#at];
-      if (next !== undefined && next !== "," && next !== ")") this.#fail('"," or ")"');
-      return value;
-    });
+    const quoted = this.#quotedBeforeSeparator();
     if (quoted !== undefined) return quoted;
     const array = /^\{[^{}]*\}/.exec(this.text.slice(this.#at));
     if (array) {
@@ -307,6 +301,17 @@ class Grammar {
       return array[0];
     }
     return this.#until(",)");
+  }
+
+  /** A quoted value that ends before "," or ")" (or the text's end), or undefined with nothing consumed. */
+  #quotedBeforeSeparator(): string | undefined {
+    return this.#attempt(() => {
+      const value = this.quotedValue();
+      if (value === undefined) this.#fail('"\\""');
+      const next = this.text[this.#at];
+      if (next !== undefined && next !== "," && next !== ")") this.#fail('"," or ")"');
+      return value;
+    });
   }
 
   #until(stops: string): string {
@@ -322,13 +327,7 @@ class Grammar {
     this.#ws();
     const values: string[] = [];
     for (;;) {
-      const quoted = this.#attempt(() => {
-        const value = this.quotedValue();
-        if (value === undefined) this.#fail('"\\""');
-        const next = this.text[this.#at];
-        if (next !== undefined && next !== "," && next !== ")") this.#fail('"," or ")"');
-        return value;
-      });
+      const quoted = this.#quotedBeforeSeparator();
       values.push(quoted ?? this.#until(",)"));
       if (!this.#eat(",")) break;
     }
